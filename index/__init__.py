@@ -1,0 +1,63 @@
+"""Dateline's index layer: read articles, chunk them, embed them, store and search them."""
+
+from __future__ import annotations
+
+from .chunking import Chunker, ChunkSettings, sentence_spans
+from .dates import parse_published
+from .embedding import (
+    BACKENDS,
+    DEFAULT_BACKEND,
+    MODEL_NAME,
+    Embedder,
+    HashingEmbedder,
+    MiniLMEmbedder,
+    load_embedder,
+)
+from .errors import (
+    BadArticle,
+    DatelineError,
+    IndexCorrupt,
+    IndexLocked,
+    IndexMismatch,
+    IndexNotFound,
+    ModelUnavailable,
+)
+from .ingest import IngestReport, index_paths, ingest
+from .records import Article, Chunk, Hit
+from .search import Searcher
+from .sources import ReadReport, Skipped, parse_text_article, read_paths
+from .store import INDEX_KINDS, Store
+
+__all__ = [
+    "BACKENDS",
+    "DEFAULT_BACKEND",
+    "INDEX_KINDS",
+    "MODEL_NAME",
+    "Article",
+    "BadArticle",
+    "ChunkSettings",
+    "Chunk",
+    "Chunker",
+    "DatelineError",
+    "Embedder",
+    "HashingEmbedder",
+    "Hit",
+    "IndexCorrupt",
+    "IndexLocked",
+    "IndexMismatch",
+    "IndexNotFound",
+    "IngestReport",
+    "MiniLMEmbedder",
+    "ModelUnavailable",
+    "ReadReport",
+    "Searcher",
+    "Skipped",
+    "Store",
+    "index_paths",
+    "ingest",
+    "load_embedder",
+    "parse_published",
+    "parse_text_article",
+    "read_paths",
+    "sentence_spans",
+]

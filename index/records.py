@@ -1,0 +1,57 @@
+"""The records every layer shares: Article, Chunk, Hit. Stdlib only."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+__all__ = ["Article", "Chunk", "Hit", "content_id", "text_hash"]
+
+
+def text_hash(text: str) -> str:
+    """A stable fingerprint of a text (used for ids and the embedding cache)."""
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def content_id(key: str) -> str:
+    """An article id derived from a URL or the article's text."""
+    return "a-" + text_hash(key)[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One news article. ``text`` is kept verbatim: every offset indexes into it."""
+
+    id: str
+    title: str
+    text: str
+    published: str | None = None  # ISO date, YYYY-MM-DD
+    source: str | None = None
+    url: str | None = None
+
+    @property
+    def fingerprint(self) -> str:
+        """Changes whenever anything stored about the article changes."""
+        return text_hash("\x1f".join([self.title, self.published or "", self.source or "",
+                                      self.url or "", self.text]))
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """A span of an article: always ``article.text[start:end] == text``."""
+
+    id: str
+    article_id: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A chunk found by a search, with its score and 1-based rank."""
+
+    chunk: Chunk
+    score: float
+    rank: int
+    article: Article

@@ -1,0 +1,347 @@
+"""Read articles from text files, JSONL, HTML pages, RSS/Atom feeds and folders of them.
+
+This is Dateline's only input I/O. Nothing here raises on a bad file: every file or line
+that cannot be read becomes a :class:`Skipped` with a reason, and every good article is
+still returned.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+from .chunking import sentence_spans
+from .dates import parse_published
+from .errors import BadArticle
+from .records import Article, content_id
+
+__all__ = ["ReadReport", "Skipped", "parse_text_article", "read_paths"]
+
+TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
+JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
+HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
+FEED_SUFFIXES = frozenset({".xml", ".rss", ".atom"})
+MAX_FILE_BYTES = 200 * 1024 * 1024
+
+_HEADER = re.compile(r"[ \t]*(date|published|title|source|url)\b[ \t]*:?[ \t]*", re.IGNORECASE)
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ][0-9:.+\-Z]*)?")
+_CREDIT = re.compile(r"\(([A-Z][A-Za-z.&' -]{1,40})\)\s*$")
+_TITLE_CHARS = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """An input that was not indexed: ``where`` is a path (and ``:line``)."""
+
+    where: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.reason}"
+
+
+@dataclass(slots=True)
+class ReadReport:
+    """The articles read and the inputs skipped, in input order."""
+
+    articles: list[Article] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+
+def read_paths(paths: Iterable[str | Path]) -> ReadReport:
+    """Read every article under ``paths`` (files, or folders walked recursively)."""
+    report = ReadReport()
+    for path in paths:
+        path = Path(path)
+        if not path.exists():
+            report.skipped.append(Skipped(str(path), "no such file or folder"))
+            continue
+        for file in _walk(path):
+            try:
+                for item in _read_file(file):
+                    if isinstance(item, Skipped):
+                        report.skipped.append(item)
+                    else:
+                        report.articles.append(item)
+            except BadArticle as exc:
+                report.skipped.append(Skipped(exc.where, exc.reason))
+    return report
+
+
+def _walk(path: Path) -> Iterator[Path]:
+    if path.is_file():
+        yield path
+        return
+    for child in sorted(path.iterdir()):
+        if child.name.startswith("."):
+            continue  # hidden files and folders, e.g. .git or an index folder
+        yield from _walk(child)
+
+
+def _read_file(path: Path) -> Iterator[Article | Skipped]:
+    where = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise BadArticle(where, f"file is {size // 2**20} MB, over the "
+                                    f"{MAX_FILE_BYTES // 2**20} MB limit; split it")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise BadArticle(where, f"cannot read file ({exc.strerror or exc})") from exc
+    if not data.strip():
+        raise BadArticle(where, "empty file")
+    if b"\x00" in data[:8192]:
+        raise BadArticle(where, "binary file, not an article (expected text, JSONL, HTML "
+                                "or an RSS/Atom feed)")
+    kind = _kind(path, data)
+    if kind == "html":
+        yield _read_html(where, data)
+    elif kind == "feed":
+        yield from _read_feed(where, data)
+    else:
+        text = _decode(where, data)
+        if kind == "jsonl":
+            yield from _read_jsonl(where, text)
+        elif kind == "json":
+            yield from _read_json(where, text)
+        else:
+            yield parse_text_article(text, where=where)
+
+
+def _kind(path: Path, data: bytes) -> str:
+    suffix = path.suffix.lower()
+    if suffix in JSONL_SUFFIXES:
+        return "jsonl"
+    if suffix == ".json":
+        return "json"
+    if suffix in HTML_SUFFIXES:
+        return "html"
+    if suffix in FEED_SUFFIXES:
+        return "feed"
+    if suffix in TEXT_SUFFIXES:
+        return "text"
+    head = data[:1024].lstrip().lower()
+    if head.startswith(b"{"):
+        return "jsonl"
+    if b"<rss" in head or b"<feed" in head or b"<rdf:rdf" in head:
+        return "feed"
+    if head.startswith((b"<!doctype html", b"<html")):
+        return "html"
+    return "text"
+
+
+def _decode(where: str, data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise BadArticle(
+            where,
+            f"not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+            "re-save the file as UTF-8",
+        ) from exc
+
+
+def _first_sentence(text: str) -> str:
+    spans = sentence_spans(text)
+    if not spans:
+        return ""
+    start, end = spans[0]
+    title = text[start:end]
+    return title if len(title) <= _TITLE_CHARS else title[: _TITLE_CHARS - 1].rstrip() + "…"
+
+
+def _make_article(where: str, *, text: str, title: str | None = None, published: object = None,
+                  source: str | None = None, url: str | None = None,
+                  id: str | None = None) -> Article:
+    if not text.strip():
+        raise BadArticle(where, "no article text")
+    if source is None:
+        credit = _CREDIT.search(text[-80:])
+        source = credit[1] if credit else None
+    title = (title or "").strip() or _first_sentence(text)
+    return Article(
+        id=id or content_id(url or text),
+        title=title,
+        text=text,
+        published=parse_published(published),
+        source=(source or "").strip() or None,
+        url=(url or "").strip() or None,
+    )
+
+
+def parse_text_article(text: str, *, where: str = "<text>") -> Article:
+    """Parse a seed-style text article: optional header lines, then the body.
+
+    Header lines (``date 2025-06-19``, ``title: ...``, ``source: ...``, ``url: ...``) come
+    first; a ``date`` header may be followed by the body on the same line. The body is kept
+    verbatim from its first character.
+    """
+    fields: dict[str, str] = {}
+    pos = len(text) - len(text.lstrip())
+    while True:
+        header = _HEADER.match(text, pos)
+        if not header:
+            break
+        key = header[1].lower()
+        key = "date" if key == "published" else key
+        value_start = header.end()
+        line_end = text.find("\n", value_start)
+        line_end = len(text) if line_end < 0 else line_end
+        if key == "date":
+            token = _ISO_DATE.match(text, value_start)
+            value_end = token.end() if token else line_end
+            if parse_published(text[value_start:value_end]) is None:
+                break
+        elif key == "url":
+            if not text.startswith(("http://", "https://"), value_start):
+                break
+            value_end = line_end
+        else:
+            value_end = line_end
+        if key in fields:
+            break
+        fields[key] = text[value_start:value_end].strip()
+        rest = value_end
+        while rest < len(text) and text[rest] in " \t\r\n":
+            rest += 1
+        pos = rest
+    return _make_article(where, text=text[pos:].rstrip(), title=fields.get("title"),
+                         published=fields.get("date"), source=fields.get("source"),
+                         url=fields.get("url"))
+
+
+def _article_from_record(where: str, record: Any) -> Article:
+    if not isinstance(record, dict):
+        raise BadArticle(where, f"expected a JSON object, got {type(record).__name__}")
+    text = record.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise BadArticle(where, "no 'text' field (each line needs id, title, published, "
+                                "source, url and text)")
+    given_id = record.get("id")
+    return _make_article(
+        where,
+        text=text,
+        title=_str_or_none(record.get("title")),
+        published=record.get("published") or record.get("date"),
+        source=_str_or_none(record.get("source")),
+        url=_str_or_none(record.get("url")),
+        id=str(given_id) if given_id not in (None, "") else None,
+    )
+
+
+def _str_or_none(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _read_jsonl(where: str, text: str) -> Iterator[Article | Skipped]:
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        here = f"{where}:{number}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield Skipped(here, f"broken JSON ({exc.msg} at column {exc.colno})")
+            continue
+        try:
+            yield _article_from_record(here, record)
+        except BadArticle as exc:
+            yield Skipped(exc.where, exc.reason)
+
+
+def _read_json(where: str, text: str) -> Iterator[Article | Skipped]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        if text.lstrip().startswith("{") and "\n{" in text:
+            yield from _read_jsonl(where, text)  # JSON Lines saved as .json
+            return
+        raise BadArticle(where, f"broken JSON ({exc.msg} at line {exc.lineno})") from exc
+    records = data if isinstance(data, list) else [data]
+    for number, record in enumerate(records):
+        here = f"{where}[{number}]" if isinstance(data, list) else where
+        try:
+            yield _article_from_record(here, record)
+        except BadArticle as exc:
+            yield Skipped(exc.where, exc.reason)
+
+
+def _read_html(where: str, data: bytes) -> Article:
+    import trafilatura
+
+    doc = trafilatura.bare_extraction(data, with_metadata=True, include_comments=False,
+                                      include_tables=False)
+    text = getattr(doc, "text", None) if doc is not None else None
+    if not text or not text.strip():
+        raise BadArticle(where, "no article text found in this HTML page")
+    return _make_article(where, text=text, title=getattr(doc, "title", None),
+                         published=getattr(doc, "date", None),
+                         source=getattr(doc, "sitename", None) or getattr(doc, "hostname", None),
+                         url=getattr(doc, "url", None))
+
+
+def _read_feed(where: str, data: bytes) -> Iterator[Article | Skipped]:
+    import feedparser
+
+    feed = feedparser.parse(data)
+    if not feed.entries:
+        problem = getattr(feed, "bozo_exception", None)
+        detail = f" ({problem})" if problem else ""
+        raise BadArticle(where, f"not an RSS/Atom feed with entries{detail}")
+    source = feed.feed.get("title")
+    for number, entry in enumerate(feed.entries, 1):
+        here = f"{where}#entry{number}"
+        content = entry.get("content") or []
+        body = content[0].get("value", "") if content else entry.get("summary", "")
+        text = html_to_text(body)
+        link = entry.get("link")
+        try:
+            yield _make_article(
+                here, text=text, title=entry.get("title"),
+                published=entry.get("published_parsed") or entry.get("updated_parsed")
+                or entry.get("published"),
+                source=source, url=link, id=content_id(link or entry.get("id") or text),
+            )
+        except BadArticle as exc:
+            yield Skipped(exc.where, exc.reason)
+
+
+class _TextCollector(HTMLParser):
+    _BLOCKS = frozenset({"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6",
+                         "blockquote", "tr", "section", "article"})
+    _SKIP = frozenset({"script", "style", "noscript", "template"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skipping = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self._SKIP:
+            self._skipping += 1
+        elif tag in self._BLOCKS:
+            self.parts.append("\n\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._SKIP:
+            self._skipping = max(0, self._skipping - 1)
+        elif tag in self._BLOCKS:
+            self.parts.append("\n\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skipping:
+            self.parts.append(data)
+
+
+def html_to_text(fragment: str) -> str:
+    """Plain text of an HTML fragment (a feed entry): paragraphs kept, markup dropped."""
+    collector = _TextCollector()
+    collector.feed(fragment)
+    collector.close()
+    paragraphs = (" ".join(p.split()) for p in "".join(collector.parts).split("\n\n"))
+    return "\n\n".join(p for p in paragraphs if p)

@@ -1,0 +1,49 @@
+"""Shared fixtures: tiny inline articles, the hashing embedder, the real packaged model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from index import Article, HashingEmbedder, MiniLMEmbedder
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+
+ARTICLES = [
+    Article(id="troops", title="North Korea sends troops", published="2025-06-19",
+            source="Yonhap", url="https://example.org/troops",
+            text="North Korea deployed around 14,000 troops to Russia. The troops fought in "
+                 "Kursk. Mr. Kim praised the U.S. envoy's remarks, officials said.\n\n"
+                 "Kim also decided to send 1,000 sappers for mine removal."),
+    Article(id="rain", title="Monsoon rains flood Seoul", published="2025-07-02",
+            source="Example Wire", url=None,
+            text="Heavy monsoon rains flooded parts of Seoul on Tuesday. Roads were closed and "
+                 "schools shut. The weather agency expects more rain this week."),
+    Article(id="chips", title="Chip exports rise", published="2025-05-30", source=None, url=None,
+            text="Semiconductor exports rose 12 percent in May from a year earlier, the trade "
+                 "ministry said. Demand for memory chips drove the gain."),
+]
+
+
+@pytest.fixture
+def articles() -> list[Article]:
+    return list(ARTICLES)
+
+
+@pytest.fixture
+def embedder() -> HashingEmbedder:
+    return HashingEmbedder(dim=64)
+
+
+@pytest.fixture(scope="session")
+def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One ONNX export per test session."""
+    return tmp_path_factory.mktemp("model-cache")
+
+
+@pytest.fixture(scope="session")
+def real_embedder(model_cache: Path) -> MiniLMEmbedder:
+    """The packaged all-MiniLM-L6-v2 on the default backend, loaded once per session."""
+    return MiniLMEmbedder(cache_dir=model_cache)

@@ -1,0 +1,127 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import SEEDS
+
+from index import parse_text_article, read_paths
+
+FEED = """<?xml version="1.0"?>
+<rss version="2.0"><channel><title>Example Wire</title>
+<item><title>Floods in Seoul</title><link>https://example.org/floods</link>
+<pubDate>Tue, 01 Jul 2025 08:00:00 GMT</pubDate>
+<description>&lt;p&gt;Heavy rain flooded &lt;b&gt;Seoul&lt;/b&gt;.&lt;/p&gt;
+&lt;p&gt;Schools shut.&lt;/p&gt;</description>
+</item>
+<item><title>Empty</title><link>https://example.org/empty</link><description></description></item>
+</channel></rss>"""
+
+ATOM = """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Atom Wire</title>
+<entry><title>Chip exports rise</title><link href="https://example.org/chips"/>
+<id>urn:chips</id><updated>2025-05-30T10:00:00Z</updated>
+<content type="html">&lt;p&gt;Exports rose 12 percent.&lt;/p&gt;</content></entry></feed>"""
+
+HTML = """<!doctype html><html><head><title>Troops deployed | Example News</title>
+<meta property="article:published_time" content="2025-06-19T09:00:00Z"></head><body>
+<article><h1>Troops deployed</h1>
+<p>North Korea deployed around 14,000 troops to the Russian side in the war against Ukraine,
+officials said on Thursday in a lengthy briefing to reporters in the capital.</p>
+<p>Kim has reportedly decided to send 1,000 sappers to the Kursk region for mine removal.</p>
+</article></body></html>"""
+
+
+def test_seed_header_body_source_and_title() -> None:
+    (article,) = read_paths([SEEDS]).articles
+    raw = next(SEEDS.glob("*.txt")).read_text()
+    assert article.published == "2025-06-19"
+    assert article.source == "Yonhap"
+    assert article.text.startswith("North Korea on Thursday underscored")
+    assert article.text in raw
+    assert article.title.startswith("North Korea on Thursday underscored")
+    assert "14,000 troops" in article.text
+
+
+def test_text_headers_with_colons() -> None:
+    article = parse_text_article("title: Big day\nsource: Wire\nurl: https://x.org/a\n"
+                                 "date: June 19, 2025\n\nBody text here.")
+    assert (article.title, article.source, article.url, article.published) == (
+        "Big day", "Wire", "https://x.org/a", "2025-06-19")
+    assert article.text == "Body text here."
+
+
+def test_body_that_looks_like_a_header_is_kept() -> None:
+    article = parse_text_article("Date palms grow in the desert. They need water.")
+    assert article.text == "Date palms grow in the desert. They need water."
+    assert article.published is None
+
+
+def test_ids_are_stable_and_given_ids_win(tmp_path: Path) -> None:
+    (tmp_path / "a.jsonl").write_text(json.dumps({"id": "x1", "title": "T", "text": "Hello."})
+                                      + "\n" + json.dumps({"title": "U", "text": "Other."}) + "\n")
+    first = read_paths([tmp_path]).articles
+    second = read_paths([tmp_path]).articles
+    assert first[0].id == "x1"
+    assert first[1].id == second[1].id and first[1].id.startswith("a-")
+
+
+def test_jsonl_keeps_text_verbatim_and_normalises_dates(tmp_path: Path) -> None:
+    text = "  Leading spaces kept.\n\nAnd “quotes” too.  "
+    (tmp_path / "c.jsonl").write_text(json.dumps(
+        {"id": "r1", "title": "T", "source": "S", "published": "2022-07-06T10:00:00",
+         "url": "https://u", "text": text}) + "\n")
+    (article,) = read_paths([tmp_path / "c.jsonl"]).articles
+    assert article.text == text
+    assert article.published == "2022-07-06"
+
+
+def test_html_page(tmp_path: Path) -> None:
+    (tmp_path / "page.html").write_text(HTML)
+    report = read_paths([tmp_path])
+    (article,) = report.articles
+    assert article.title == "Troops deployed"
+    assert article.published == "2025-06-19"
+    assert "14,000 troops" in article.text
+
+
+def test_rss_and_atom_feeds(tmp_path: Path) -> None:
+    (tmp_path / "wire.rss").write_text(FEED)
+    (tmp_path / "atom.xml").write_text(ATOM)
+    report = read_paths([tmp_path])
+    by_title = {a.title: a for a in report.articles}
+    floods = by_title["Floods in Seoul"]
+    assert floods.text == "Heavy rain flooded Seoul.\n\nSchools shut."
+    assert floods.published == "2025-07-01" and floods.source == "Example Wire"
+    assert floods.url == "https://example.org/floods"
+    assert by_title["Chip exports rise"].published == "2025-05-30"
+    assert [s.where for s in report.skipped] == [f"{tmp_path / 'wire.rss'}#entry2"]
+
+
+def test_bad_files_are_skipped_with_reasons_and_good_ones_kept(tmp_path: Path) -> None:
+    (tmp_path / "good.txt").write_text("date 2025-01-02 A good article. It has text.")
+    (tmp_path / "empty.txt").write_text("   \n")
+    (tmp_path / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01")
+    (tmp_path / "latin1.txt").write_bytes("Caf\xe9 opens in S\xe3o Paulo.".encode("latin-1"))
+    (tmp_path / "mixed.jsonl").write_text(
+        json.dumps({"id": "j1", "title": "One", "text": "First."}) + "\n"
+        + '{"id": "j2", "title": "Broken", "text": \n'
+        + json.dumps({"id": "j3", "title": "Three", "text": "Third."}) + "\n"
+        + json.dumps({"id": "j4", "title": "No text"}) + "\n")
+    report = read_paths([tmp_path, tmp_path / "missing"])
+    assert sorted(a.title for a in report.articles) == ["A good article.", "One", "Three"]
+    reasons = {s.where: s.reason for s in report.skipped}
+    assert reasons[str(tmp_path / "empty.txt")] == "empty file"
+    assert reasons[str(tmp_path / "photo.jpg")].startswith("binary file")
+    assert "not UTF-8" in reasons[str(tmp_path / "latin1.txt")]
+    assert "broken JSON" in reasons[f"{tmp_path / 'mixed.jsonl'}:2"]
+    assert "no 'text' field" in reasons[f"{tmp_path / 'mixed.jsonl'}:4"]
+    assert reasons[str(tmp_path / "missing")] == "no such file or folder"
+    assert len(report.skipped) == 6
+
+
+def test_hidden_folders_are_not_read(tmp_path: Path) -> None:
+    (tmp_path / ".dateline").mkdir()
+    (tmp_path / ".dateline" / "x.txt").write_text("Should not be read.")
+    (tmp_path / "a.txt").write_text("Read me.")
+    assert [a.text for a in read_paths([tmp_path]).articles] == ["Read me."]

@@ -1,0 +1,148 @@
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index import (
+    Article,
+    ChunkSettings,
+    HashingEmbedder,
+    IndexMismatch,
+    IndexNotFound,
+    Searcher,
+    Store,
+    ingest,
+)
+
+
+def new_store(path: Path, embedder: HashingEmbedder, kind: str = "flat") -> Store:
+    return Store.open_or_create(path, model=embedder.name, backend=embedder.backend,
+                                dim=embedder.dim, chunking=ChunkSettings(24, 6), index_kind=kind)
+
+
+def test_chunks_on_disk_slice_back_to_their_articles(tmp_path: Path, articles: list[Article],
+                                                     embedder: HashingEmbedder) -> None:
+    store = new_store(tmp_path, embedder)
+    ingest(store, articles, embedder)
+    reopened = Store.open(tmp_path, model=embedder.name, dim=embedder.dim)
+    chunks = list(reopened.chunks())
+    assert len(chunks) == len(reopened) > len(articles)
+    for chunk in chunks:
+        assert reopened.article(chunk.article_id).text[chunk.start : chunk.end] == chunk.text
+    assert reopened.manifest["counts"] == {"articles": 3, "chunks": len(chunks)}
+    assert reopened.manifest["dates"] == {"first": "2025-05-30", "last": "2025-07-02"}
+
+
+def test_faiss_top_k_equals_numpy_brute_force(tmp_path: Path) -> None:
+    rng = np.random.default_rng(7)
+    dim, n = 32, 500
+    vectors = rng.normal(size=(n, dim)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    store = Store.create(tmp_path, model="m", backend="b", dim=dim, chunking=ChunkSettings())
+    items = []
+    for i in range(n):
+        article = Article(id=f"a{i}", title=f"t{i}", text=f"text {i}")
+        from index import Chunk
+
+        items.append((article, [Chunk(f"a{i}:0-6", f"a{i}", 0, len(article.text),
+                                      article.text)], vectors[i : i + 1]))
+    store.put(items)
+    store.save()
+    store = Store.open(tmp_path)
+    for q in rng.normal(size=(10, dim)).astype(np.float32):
+        q /= np.linalg.norm(q)
+        expected = np.argsort(-(vectors @ q), kind="stable")[:10]
+        hits = store.search(q, 10)
+        assert [h.article.id for h in hits] == [f"a{i}" for i in expected]
+        assert np.allclose([h.score for h in hits], (vectors @ q)[expected], atol=1e-5)
+
+
+@pytest.mark.parametrize("kind", ["flat", "hnsw", "ivf"])
+def test_save_then_load_gives_identical_results(tmp_path: Path, articles: list[Article],
+                                                embedder: HashingEmbedder, kind: str) -> None:
+    store = new_store(tmp_path, embedder, kind)
+    ingest(store, articles, embedder)
+    before = Searcher(store, embedder).search("troops deployed to Russia", 4)
+    after = Searcher.from_index(tmp_path, embedder).search("troops deployed to Russia", 4)
+    assert [(h.chunk, h.score) for h in before] == [(h.chunk, h.score) for h in after]
+    assert before[0].article.id == "troops"
+    assert Store.open(tmp_path).manifest["index_kind"] == kind
+
+
+def test_reindex_skips_unchanged_replaces_changed_adds_new(
+        tmp_path: Path, articles: list[Article], embedder: HashingEmbedder) -> None:
+    store = new_store(tmp_path, embedder)
+    first = ingest(store, articles, embedder)
+    assert (len(first.added), first.unchanged, first.replaced) == (3, [], [])
+    generation = store.manifest["generation"]
+
+    embedder.calls.clear()
+    again = ingest(Store.open(tmp_path), articles, embedder)
+    assert (again.added, len(again.unchanged), again.replaced) == ([], 3, [])
+    assert embedder.calls == []
+    assert Store.open(tmp_path).manifest["generation"] == generation  # nothing rewritten
+
+    changed = dataclasses.replace(articles[1], text=articles[1].text + " Rain will stop Friday.")
+    extra = Article(id="new", title="New", text="A brand new article about volcanoes.")
+    store = Store.open(tmp_path)
+    third = ingest(store, [articles[0], changed, extra], embedder)
+    assert (third.added, third.unchanged, third.replaced) == (["new"], ["troops"], ["rain"])
+    assert third.chunks_reused >= 1, "unchanged chunk text of the replaced article is cached"
+    reopened = Store.open(tmp_path)
+    assert reopened.article("rain").text.endswith("Rain will stop Friday.")
+    assert sorted(reopened.article_ids()) == ["chips", "new", "rain", "troops"]
+    rain_chunks = [c for c in reopened.chunks() if c.article_id == "rain"]
+    assert rain_chunks[-1].text.endswith("Rain will stop Friday.")
+    assert len({c.id for c in reopened.chunks()}) == len(reopened)
+
+
+def test_remove_deletes_article_and_chunks(tmp_path: Path, articles: list[Article],
+                                           embedder: HashingEmbedder) -> None:
+    store = new_store(tmp_path, embedder)
+    ingest(store, articles, embedder)
+    store.remove("troops")
+    store.save()
+    reopened = Store.open(tmp_path)
+    assert "troops" not in reopened
+    assert all(c.article_id != "troops" for c in reopened.chunks())
+    hits = Searcher(reopened, embedder).search("troops deployed", 10)
+    assert all(h.article.id != "troops" for h in hits)
+    with pytest.raises(KeyError):
+        reopened.remove("troops")
+
+
+def test_opening_with_another_model_says_what_to_do(tmp_path: Path, articles: list[Article],
+                                                    embedder: HashingEmbedder) -> None:
+    ingest(new_store(tmp_path, embedder), articles, embedder)
+    other = HashingEmbedder(dim=32, name="other-model")
+    with pytest.raises(IndexMismatch, match=r"built with hashing-test-embedder.*new folder"):
+        Searcher.from_index(tmp_path, other)
+    with pytest.raises(IndexMismatch, match="chunks of 24 tokens"):
+        Store.open_or_create(tmp_path, model=embedder.name, backend=embedder.backend,
+                             dim=embedder.dim, chunking=ChunkSettings(100, 10))
+    with pytest.raises(IndexMismatch, match="--backend hashing"):
+        Store.open_or_create(tmp_path, model=embedder.name, backend="torch", dim=embedder.dim)
+
+
+def test_missing_index_and_old_format(tmp_path: Path, articles: list[Article],
+                                      embedder: HashingEmbedder) -> None:
+    with pytest.raises(IndexNotFound, match="dateline index"):
+        Store.open(tmp_path / "nothing")
+    ingest(new_store(tmp_path, embedder), articles, embedder)
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    manifest["format_version"] = 99
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(IndexMismatch, match="format version 99"):
+        Store.open(tmp_path)
+
+
+def test_no_pickle_files(tmp_path: Path, articles: list[Article],
+                         embedder: HashingEmbedder) -> None:
+    ingest(new_store(tmp_path, embedder), articles, embedder)
+    names = {p.name for p in tmp_path.rglob("*") if p.is_file()}
+    assert names == {"manifest.json", ".lock", "records.sqlite", "vectors.npy", "faiss.index"}
+    assert np.load(next(tmp_path.rglob("vectors.npy")), allow_pickle=False).dtype == np.float32

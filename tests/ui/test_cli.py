@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import SEEDS
+
+from index import Store
+from ui.cli import main
+from ui.settings import Settings
+
+
+@pytest.fixture
+def settings(tmp_path: Path, model_cache: Path) -> Settings:
+    return Settings(index_dir=tmp_path / "idx", cache_dir=model_cache)
+
+
+def run(capsys: pytest.CaptureFixture[str], settings: Settings, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv), settings)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_index_then_search_the_seed_with_the_real_model(
+        capsys: pytest.CaptureFixture[str], settings: Settings) -> None:
+    code, out, err = run(capsys, settings, "index", str(SEEDS), "-q")
+    assert code == 0, err
+    assert out.startswith("1 added, 0 unchanged, 0 replaced, 0 skipped")
+    code, out, err = run(capsys, settings, "search", "How many troops were deployed?", "--json")
+    assert code == 0, err
+    results = json.loads(out)
+    assert "14,000" in results[0]["text"]
+    store = Store.open(settings.index_dir)
+    for result in results:
+        article = store.article(result["article_id"])
+        assert article.text[result["start"] : result["end"]] == result["text"]
+        assert set(result) == {"chunk_id", "article_id", "title", "published", "source", "url",
+                               "start", "end", "text", "score"}
+    assert results[0]["published"] == "2025-06-19" and results[0]["source"] == "Yonhap"
+
+    code, out, _ = run(capsys, settings, "index", str(SEEDS), "-q")
+    assert (code, out.split(" (")[0]) == (0, "0 added, 1 unchanged, 0 replaced, 0 skipped")
+
+    code, out, _ = run(capsys, settings, "search", "sappers", "-k", "2")
+    assert code == 0 and out.startswith("1. North Korea on Thursday")
+
+    code, out, _ = run(capsys, settings, "stats", "--json")
+    stats = json.loads(out)
+    assert stats["counts"]["articles"] == 1 and stats["model"].endswith("all-MiniLM-L6-v2")
+    assert stats["dates"] == {"first": "2025-06-19", "last": "2025-06-19"}
+
+    article_id = results[0]["article_id"]
+    code, out, _ = run(capsys, settings, "remove", article_id)
+    assert code == 0 and "0 left" in out
+    code, _, err = run(capsys, settings, "remove", article_id)
+    assert code == 1 and err.startswith("Error: no article with id")
+
+
+def test_partial_run_names_each_bad_file_and_exits_1(
+        capsys: pytest.CaptureFixture[str], settings: Settings, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text("date 2025-03-01 Rain fell on Seoul. Roads closed.")
+    (folder / "empty.txt").write_text("")
+    (folder / "blob.bin").write_bytes(bytes(range(256)))
+    (folder / "latin.txt").write_bytes("Caf\xe9".encode("latin-1"))
+    (folder / "a.jsonl").write_text('{"id": "ok", "title": "T", "text": "Fine text."}\n{oops\n')
+    code, out, err = run(capsys, settings, "index", str(folder), "-q")
+    assert code == 1
+    assert out.startswith("2 added, 0 unchanged, 0 replaced, 4 skipped")
+    lines = err.strip().splitlines()
+    assert len(lines) == 5 and lines[-1].startswith("Error: 4 input(s) could not be read")
+    for name in ("empty.txt: empty file", "blob.bin: binary file", "latin.txt: not UTF-8",
+                 "a.jsonl:2: broken JSON"):
+        assert any(name in line for line in lines), name
+    assert "ok" in Store.open(settings.index_dir).article_ids()
+
+
+def test_errors_are_one_line_with_the_next_step(capsys: pytest.CaptureFixture[str],
+                                                settings: Settings) -> None:
+    code, out, err = run(capsys, settings, "search", "anything")
+    assert (code, out) == (1, "")
+    assert err == f"Error: No index at {settings.index_dir}; run `dateline index PATH --index " \
+                  f"{settings.index_dir}`\n"
+    code, _, err = run(capsys, settings, "stats")
+    assert code == 1 and "dateline index" in err
+
+
+def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str], settings: Settings) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["search"], settings)
+    assert exc.value.code == 2
+    with pytest.raises(SystemExit) as exc:
+        main(["frobnicate"], settings)
+    assert exc.value.code == 2
+    assert "invalid choice" in capsys.readouterr().err
+
+
+def test_settings_from_env() -> None:
+    settings = Settings.from_env({"DATELINE_INDEX": "/x", "DATELINE_BACKEND": "torch",
+                                  "XDG_CACHE_HOME": "/c"})
+    assert settings == Settings(index_dir=Path("/x"), backend="torch",
+                                cache_dir=Path("/c/dateline"))
+    assert Settings.from_env({}).index_dir == Path(".dateline")

@@ -1,0 +1,8 @@
+"""Every way a person or a program reaches Dateline: for now the ``dateline`` CLI."""
+
+from __future__ import annotations
+
+from .cli import main
+from .settings import Settings
+
+__all__ = ["Settings", "main"]

@@ -1,0 +1,189 @@
+"""The ``dateline`` command: ``index``, ``search``, ``stats``, ``remove``.
+
+Exit codes: 0 success, 1 a user or data error (one ``Error: ...`` line saying what to do
+next; also a partial index run where some inputs were skipped), 2 bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import textwrap
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from index import (
+    BACKENDS,
+    INDEX_KINDS,
+    ChunkSettings,
+    DatelineError,
+    Hit,
+    MiniLMEmbedder,
+    Searcher,
+    Store,
+    index_paths,
+)
+
+from .settings import Settings
+
+__all__ = ["build_parser", "hit_to_dict", "main", "main_entry"]
+
+
+def build_parser(settings: Settings) -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--index", type=Path, default=settings.index_dir, metavar="DIR",
+                        help=f"index folder (default: $DATELINE_INDEX, else ./.dateline; "
+                             f"now {settings.index_dir})")
+    parser = argparse.ArgumentParser(
+        prog="dateline", description="Ask questions about news articles, with citations.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = commands.add_parser("index", parents=[common], help="add articles to the index",
+                            description="Index text, JSONL, HTML and RSS/Atom files or folders.")
+    p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    p.add_argument("--backend", choices=BACKENDS, default=settings.backend,
+                   help=f"embedding backend (default: {settings.backend})")
+    p.add_argument("--index-kind", choices=INDEX_KINDS, default=None,
+                   help="FAISS index: exact 'flat' (default), or 'hnsw'/'ivf' for large corpora")
+    p.add_argument("--chunk-tokens", type=int, default=None,
+                   help=f"chunk size in model tokens (new index only; default "
+                        f"{ChunkSettings().max_tokens})")
+    p.add_argument("--overlap-tokens", type=int, default=None,
+                   help=f"overlap between chunks (default {ChunkSettings().overlap_tokens})")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+
+    p = commands.add_parser("search", parents=[common], help="find the passages for a query")
+    p.add_argument("query")
+    p.add_argument("-k", type=int, default=5, help="number of results (default 5)")
+    p.add_argument("--json", action="store_true", help="print a JSON list")
+    p.add_argument("--backend", choices=BACKENDS, default=settings.backend)
+
+    p = commands.add_parser("stats", parents=[common], help="what the index holds")
+    p.add_argument("--json", action="store_true")
+
+    p = commands.add_parser("remove", parents=[common], help="delete articles by id")
+    p.add_argument("ids", nargs="+", metavar="ID")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, settings: Settings | None = None) -> int:
+    settings = settings or Settings.from_env()
+    args = build_parser(settings).parse_args(argv)
+    try:
+        return int(_COMMANDS[args.command](args, settings))
+    except (DatelineError, ValueError) as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("Interrupted; the index keeps everything saved so far.", file=sys.stderr)
+        return 130
+
+
+def _embedder(args: argparse.Namespace, settings: Settings) -> MiniLMEmbedder:
+    embedder = MiniLMEmbedder(args.backend, cache_dir=settings.cache_dir)
+    if embedder.needs_export:
+        print(f"Preparing the {args.backend} model (once, ~20 s)...", file=sys.stderr)
+    return embedder
+
+
+def _index(args: argparse.Namespace, settings: Settings) -> int:
+    embedder = _embedder(args, settings)
+    chunking = None
+    if args.chunk_tokens is not None or args.overlap_tokens is not None:
+        default = ChunkSettings()
+        chunking = ChunkSettings(args.chunk_tokens or default.max_tokens,
+                                 default.overlap_tokens if args.overlap_tokens is None
+                                 else args.overlap_tokens)
+        if chunking.max_tokens > embedder.max_tokens:
+            raise ValueError(f"--chunk-tokens {chunking.max_tokens} is over the model's limit "
+                             f"of {embedder.max_tokens}")
+    store = Store.open_or_create(args.index, model=embedder.name, backend=embedder.backend,
+                                 dim=embedder.dim, chunking=chunking, index_kind=args.index_kind)
+
+    def progress(total: int) -> Any:
+        from tqdm import tqdm
+
+        return tqdm(total=total, unit="chunk", desc="Embedding", file=sys.stderr,
+                    disable=args.quiet or total == 0, mininterval=1.0, dynamic_ncols=True)
+
+    report = index_paths(store, args.paths, embedder, progress=progress)
+    for skipped in report.skipped:
+        print(f"Skipped {skipped}", file=sys.stderr)
+    counts = report.counts()
+    print(f"{counts['added']} added, {counts['unchanged']} unchanged, "
+          f"{counts['replaced']} replaced, {counts['skipped']} skipped "
+          f"({counts['chunks_embedded']} chunks embedded, {counts['chunks_reused']} reused) "
+          f"-> {args.index}: {len(store.article_ids())} articles, {len(store)} chunks")
+    if report.partial:
+        print(f"Error: {counts['skipped']} input(s) could not be read (listed above); fix or "
+              f"remove them and run the same command again", file=sys.stderr)
+        return 1
+    return 0
+
+
+def hit_to_dict(hit: Hit) -> dict[str, Any]:
+    """The JSON shape of a search result (``dateline search --json``)."""
+    return {"chunk_id": hit.chunk.id, "article_id": hit.article.id, "title": hit.article.title,
+            "published": hit.article.published, "source": hit.article.source,
+            "url": hit.article.url, "start": hit.chunk.start, "end": hit.chunk.end,
+            "text": hit.chunk.text, "score": round(hit.score, 6)}
+
+
+def _search(args: argparse.Namespace, settings: Settings) -> int:
+    if args.k < 1:
+        raise ValueError(f"-k must be at least 1, got {args.k}")
+    store = Store.open(args.index)
+    embedder = _embedder(args, settings)
+    hits = Searcher(store, embedder).search(args.query, args.k)
+    if args.json:
+        print(json.dumps([hit_to_dict(h) for h in hits], ensure_ascii=False, indent=2))
+        return 0
+    if not hits:
+        print(f"The index at {args.index} is empty; add articles with `dateline index PATH`")
+    for hit in hits:
+        meta = ", ".join(x for x in (hit.article.published, hit.article.source) if x)
+        print(f"{hit.rank}. {hit.article.title} ({meta})  score {hit.score:.3f}")
+        print(f"   {hit.chunk.id}")
+        print(textwrap.indent(textwrap.fill(" ".join(hit.chunk.text.split()), 96), "   "))
+        print()
+    return 0
+
+
+def _stats(args: argparse.Namespace, settings: Settings) -> int:
+    stats = Store.open(args.index).stats()
+    if args.json:
+        print(json.dumps(stats, indent=2))
+        return 0
+    print(f"Index:     {stats['path']}")
+    print(f"Articles:  {stats['counts']['articles']}")
+    print(f"Chunks:    {stats['counts']['chunks']}")
+    print(f"Dates:     {stats['dates']['first'] or '-'} to {stats['dates']['last'] or '-'}")
+    print(f"Model:     {stats['model']} ({stats['dim']}-d, {stats['backend']})")
+    chunking = stats["chunking"]
+    print(f"Chunks of: {chunking['max_tokens']} tokens, overlap {chunking['overlap_tokens']}")
+    print(f"FAISS:     {stats['index_kind']}")
+    print(f"Updated:   {stats['updated']}")
+    return 0
+
+
+def _remove(args: argparse.Namespace, settings: Settings) -> int:
+    store = Store.open(args.index)
+    missing = [i for i in args.ids if i not in store]
+    if missing:
+        raise ValueError(f"no article with id {', '.join(missing)} in {args.index}; "
+                         f"`dateline search` shows article ids")
+    for article_id in args.ids:
+        store.remove(article_id)
+    store.save()
+    print(f"Removed {len(args.ids)} article(s); {len(store.article_ids())} left")
+    return 0
+
+
+_COMMANDS = {"index": _index, "search": _search, "stats": _stats, "remove": _remove}
+
+
+def main_entry() -> None:
+    """Console-script entry point."""
+    raise SystemExit(main())

@@ -1,0 +1,36 @@
+"""The one place Dateline reads environment variables (``DATELINE_*``)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from index import DEFAULT_BACKEND
+
+__all__ = ["Settings"]
+
+DEFAULT_CACHE = Path.home() / ".cache" / "dateline"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Run-time settings; CLI flags override what the environment gives."""
+
+    index_dir: Path = Path(".dateline")
+    backend: str = DEFAULT_BACKEND
+    cache_dir: Path = DEFAULT_CACHE
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Read ``DATELINE_INDEX``, ``DATELINE_BACKEND`` and ``DATELINE_CACHE`` (else
+        ``$XDG_CACHE_HOME/dateline``)."""
+        env = os.environ if environ is None else environ
+        cache = env.get("DATELINE_CACHE") or (
+            str(Path(env["XDG_CACHE_HOME"]) / "dateline") if env.get("XDG_CACHE_HOME") else None)
+        return cls(
+            index_dir=Path(env.get("DATELINE_INDEX") or ".dateline"),
+            backend=env.get("DATELINE_BACKEND") or DEFAULT_BACKEND,
+            cache_dir=Path(cache) if cache else DEFAULT_CACHE,
+        )
