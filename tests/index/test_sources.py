@@ -3,9 +3,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import SEEDS
-
 from index import parse_text_article, read_paths
+from tests.conftest import SEEDS
 
 FEED = """<?xml version="1.0"?>
 <rss version="2.0"><channel><title>Example Wire</title>

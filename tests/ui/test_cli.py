@@ -4,9 +4,9 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import SEEDS
 
 from index import Store
+from tests.conftest import SEEDS
 from ui.cli import main
 from ui.settings import Settings
 
