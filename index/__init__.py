@@ -24,7 +24,7 @@ from .errors import (
 )
 from .ingest import IngestReport, index_paths, ingest
 from .records import Article, Chunk, Hit
-from .search import Searcher
+from .search import MODES, Searcher
 from .sources import ReadReport, Skipped, parse_text_article, read_paths
 from .store import INDEX_KINDS, Store
 
@@ -33,6 +33,7 @@ __all__ = [
     "DEFAULT_BACKEND",
     "INDEX_KINDS",
     "MODEL_NAME",
+    "MODES",
     "Article",
     "BadArticle",
     "ChunkSettings",

@@ -6,6 +6,7 @@ Layout::
     DIR/gen-000007/records.sqlite   articles and chunks (no pickle anywhere)
     DIR/gen-000007/vectors.npy      float32 unit vectors, one row per chunk
     DIR/gen-000007/faiss.index      the FAISS index over those rows
+    DIR/gen-000007/bm25/            BM25 over the same rows (bm25s arrays and JSON)
 
 A save writes a complete new generation folder aside, fsyncs it, then atomically replaces
 ``manifest.json`` to point at it; only then are older generations removed. A crash at any
@@ -30,6 +31,7 @@ import numpy as np
 
 from .chunking import ChunkSettings
 from .errors import IndexCorrupt, IndexLocked, IndexMismatch, IndexNotFound
+from .lexical import Bm25
 from .records import Article, Chunk, Hit, text_hash
 
 __all__ = ["FORMAT_VERSION", "INDEX_KINDS", "Store"]
@@ -88,6 +90,7 @@ class Store:
         self._pending: dict[str, Article] = {}
         self._removed: set[str] = set()
         self._faiss: Any = None
+        self._bm25: Bm25 | None = None
         self._db: sqlite3.Connection | None = None
         self._dirty = False
 
@@ -193,6 +196,9 @@ class Store:
             import faiss
 
             self._faiss = faiss.read_index(str(gen / "faiss.index"))
+            if (gen / "bm25" / "params.index.json").exists() or not self._rows:
+                self._bm25 = Bm25.load(gen / "bm25", len(self._rows))
+            # else: an index written before BM25 was stored; built on first lexical search
         except (OSError, sqlite3.Error, ValueError, RuntimeError) as exc:
             raise IndexCorrupt(f"The index at {self.path} is damaged ({exc}); rebuild it with "
                                f"`dateline index PATH --index NEWDIR`") from exc
@@ -258,23 +264,58 @@ class Store:
                 found[meta.text_hash] = np.asarray(self._vectors[row])
         return found
 
+    def row_mask(self, since: str | None = None, until: str | None = None) -> np.ndarray | None:
+        """Rows whose article was published in ``[since, until]`` (ISO dates), or None for all.
+
+        Articles without a date are left out once a bound is set.
+        """
+        if since is None and until is None:
+            return None
+        allowed = {a for a, d in self._published.items()
+                   if d is not None and (since is None or d >= since)
+                   and (until is None or d <= until)}
+        return np.fromiter((r.article_id in allowed for r in self._rows), dtype=bool,
+                           count=len(self._rows))
+
+    def hit(self, row: int, score: float, rank: int) -> Hit:
+        chunk = self.chunk(row)
+        return Hit(chunk, score, rank, self.article(chunk.article_id))
+
+    def dense_search(self, vector: np.ndarray, k: int, mask: np.ndarray | None = None
+                     ) -> tuple[np.ndarray, np.ndarray]:
+        """FAISS: rows and inner-product scores of the ``k`` nearest chunks to ``vector``."""
+        if self._faiss is None or self._dirty:
+            self._faiss = self._build_faiss()
+        allowed = np.flatnonzero(mask) if mask is not None else None
+        n = len(self._rows) if allowed is None else len(allowed)
+        if not n:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        import faiss
+
+        query = np.ascontiguousarray(vector, dtype=np.float32).reshape(1, -1)
+        params = selector = None
+        if allowed is not None:
+            selector = faiss.IDSelectorBatch(allowed.astype(np.int64))
+            params = faiss.SearchParameters()
+            params.sel = selector  # `selector` stays referenced until the search is done
+        scores, rows = self._faiss.search(query, min(k, n), params=params)
+        keep = rows[0] >= 0
+        return rows[0][keep].astype(np.int64), scores[0][keep]
+
     def search(self, vector: np.ndarray, k: int) -> list[Hit]:
         """The ``k`` chunks nearest to a unit ``vector`` by inner product."""
         if k < 1:
             raise ValueError(f"k must be at least 1, got {k}")
-        if self._faiss is None or self._dirty or not len(self._rows):
-            self._faiss = self._build_faiss()
-        if not len(self._rows):
-            return []
-        query = np.ascontiguousarray(vector, dtype=np.float32).reshape(1, -1)
-        scores, rows = self._faiss.search(query, min(k, len(self._rows)))
-        hits: list[Hit] = []
-        for score, row in zip(scores[0], rows[0], strict=True):
-            if row < 0:
-                continue
-            chunk = self.chunk(int(row))
-            hits.append(Hit(chunk, float(score), len(hits) + 1, self.article(chunk.article_id)))
-        return hits
+        rows, scores = self.dense_search(vector, k)
+        return [self.hit(int(r), float(s), i) for i, (r, s) in enumerate(zip(rows, scores,
+                                                                            strict=True), 1)]
+
+    def lexical_search(self, query: str, k: int, mask: np.ndarray | None = None
+                       ) -> tuple[np.ndarray, np.ndarray]:
+        """BM25: rows and scores of the ``k`` best chunks for ``query``."""
+        if self._bm25 is None or self._dirty:
+            self._bm25 = Bm25.build([c.text for c in self.chunks()])
+        return self._bm25.search(query, k, mask)
 
     def stats(self) -> dict[str, Any]:
         """What ``dateline stats`` shows: the manifest plus where the index lives."""
@@ -359,7 +400,10 @@ class Store:
 
             self._faiss = self._build_faiss()
             faiss.write_index(self._faiss, str(tmp / "faiss.index"))
-            for file in tmp.iterdir():
+            self._bm25 = Bm25.build([c.text for c in self.chunks()])
+            (tmp / "bm25").mkdir()
+            self._bm25.save(tmp / "bm25")
+            for file in tmp.rglob("*"):
                 _fsync_path(file)
             os.replace(tmp, gen)
             _fsync_path(self.path)

@@ -17,6 +17,7 @@ from typing import Any
 from index import (
     BACKENDS,
     INDEX_KINDS,
+    MODES,
     ChunkSettings,
     DatelineError,
     Hit,
@@ -24,6 +25,7 @@ from index import (
     Searcher,
     Store,
     index_paths,
+    parse_published,
 )
 
 from .settings import Settings
@@ -58,6 +60,12 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
     p.add_argument("query")
     p.add_argument("-k", type=int, default=5, help="number of results (default 5)")
     p.add_argument("--json", action="store_true", help="print a JSON list")
+    p.add_argument("--since", type=_iso_date, help="only articles published on or after "
+                                                   "YYYY-MM-DD")
+    p.add_argument("--until", type=_iso_date, help="only articles published on or before "
+                                                   "YYYY-MM-DD")
+    p.add_argument("--mode", choices=MODES, default="hybrid",
+                   help="hybrid (dense + BM25, default), dense or lexical")
     p.add_argument("--backend", choices=BACKENDS, default=settings.backend)
 
     p = commands.add_parser("stats", parents=[common], help="what the index holds")
@@ -66,6 +74,13 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
     p = commands.add_parser("remove", parents=[common], help="delete articles by id")
     p.add_argument("ids", nargs="+", metavar="ID")
     return parser
+
+
+def _iso_date(value: str) -> str:
+    parsed = parse_published(value)
+    if parsed is None or len(value.strip()) != 10:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date like 2025-06-19")
+    return parsed
 
 
 def main(argv: Sequence[str] | None = None, settings: Settings | None = None) -> int:
@@ -136,12 +151,14 @@ def _search(args: argparse.Namespace, settings: Settings) -> int:
         raise ValueError(f"-k must be at least 1, got {args.k}")
     store = Store.open(args.index)
     embedder = _embedder(args, settings)
-    hits = Searcher(store, embedder).search(args.query, args.k)
+    hits = Searcher(store, embedder).search(args.query, args.k, since=args.since,
+                                            until=args.until, mode=args.mode)
     if args.json:
         print(json.dumps([hit_to_dict(h) for h in hits], ensure_ascii=False, indent=2))
         return 0
     if not hits:
-        print(f"The index at {args.index} is empty; add articles with `dateline index PATH`")
+        print("No matching passages (is the date window right? `dateline stats` shows the dates "
+              "covered)")
     for hit in hits:
         meta = ", ".join(x for x in (hit.article.published, hit.article.source) if x)
         print(f"{hit.rank}. {hit.article.title} ({meta})  score {hit.score:.3f}")

@@ -144,5 +144,43 @@ def test_no_pickle_files(tmp_path: Path, articles: list[Article],
                          embedder: HashingEmbedder) -> None:
     ingest(new_store(tmp_path, embedder), articles, embedder)
     names = {p.name for p in tmp_path.rglob("*") if p.is_file()}
-    assert names == {"manifest.json", ".lock", "records.sqlite", "vectors.npy", "faiss.index"}
-    assert np.load(next(tmp_path.rglob("vectors.npy")), allow_pickle=False).dtype == np.float32
+    assert names == {"manifest.json", ".lock", "records.sqlite", "vectors.npy", "faiss.index",
+                     "data.csc.index.npy", "indices.csc.index.npy", "indptr.csc.index.npy",
+                     "params.index.json", "vocab.index.json"}
+    for array in tmp_path.rglob("*.npy"):
+        np.load(array, allow_pickle=False)  # raises if anything needed pickle
+    assert np.load(next(tmp_path.rglob("vectors.npy"))).dtype == np.float32
+
+
+@pytest.mark.parametrize("kind", ["flat", "hnsw"])
+def test_date_window_keeps_only_articles_published_in_it(
+        tmp_path: Path, articles: list[Article], embedder: HashingEmbedder, kind: str) -> None:
+    store = new_store(tmp_path, embedder, kind)
+    ingest(store, articles, embedder)
+    searcher = Searcher.from_index(tmp_path, embedder)
+    for mode in ("hybrid", "dense", "lexical"):
+        hits = searcher.search("troops rain exports", 10, since="2025-06-01",
+                               until="2025-06-30", mode=mode)
+        assert hits and {h.article.id for h in hits} == {"troops"}, mode
+    assert searcher.search("troops", 10, since="2026-01-01") == []
+    with pytest.raises(ValueError, match="after until"):
+        searcher.search("troops", since="2025-07-01", until="2025-06-01")
+
+
+def test_hybrid_fuses_dense_and_lexical_ranks(tmp_path: Path, articles: list[Article],
+                                              embedder: HashingEmbedder) -> None:
+    store = new_store(tmp_path, embedder)
+    ingest(store, articles, embedder)
+    searcher = Searcher(store, embedder)
+    query = "sappers for mine removal"
+    dense = [h.chunk.id for h in searcher.search(query, 20, mode="dense")]
+    lexical = [h.chunk.id for h in searcher.search(query, 20, mode="lexical")]
+    hybrid = searcher.search(query, 20)
+    expected = {c: sum(1 / (60 + r) for r, x in
+                       [*enumerate(dense, 1), *enumerate(lexical, 1)] if x == c)
+                for c in set(dense) | set(lexical)}
+    assert {h.chunk.id for h in hybrid} == set(expected)
+    assert all(h.score == pytest.approx(expected[h.chunk.id]) for h in hybrid)
+    assert [h.score for h in hybrid] == sorted((h.score for h in hybrid), reverse=True)
+    assert hybrid[0].article.id == "troops"
+    assert [h.rank for h in hybrid] == list(range(1, len(hybrid) + 1))

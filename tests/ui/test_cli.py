@@ -45,6 +45,11 @@ def test_index_then_search_the_seed_with_the_real_model(
     code, out, _ = run(capsys, settings, "search", "sappers", "-k", "2")
     assert code == 0 and out.startswith("1. North Korea on Thursday")
 
+    code, out, _ = run(capsys, settings, "search", "troops", "--since", "2025-06-20", "--json")
+    assert (code, json.loads(out)) == (0, [])
+    code, out, _ = run(capsys, settings, "search", "sappers", "--mode", "lexical", "--json")
+    assert code == 0 and "1,000 sappers" in json.loads(out)[0]["text"]
+
     code, out, _ = run(capsys, settings, "stats", "--json")
     stats = json.loads(out)
     assert stats["counts"]["articles"] == 1 and stats["model"].endswith("all-MiniLM-L6-v2")
@@ -90,6 +95,9 @@ def test_errors_are_one_line_with_the_next_step(capsys: pytest.CaptureFixture[st
 def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str], settings: Settings) -> None:
     with pytest.raises(SystemExit) as exc:
         main(["search"], settings)
+    assert exc.value.code == 2
+    with pytest.raises(SystemExit) as exc:
+        main(["search", "x", "--since", "June"], settings)
     assert exc.value.code == 2
     with pytest.raises(SystemExit) as exc:
         main(["frobnicate"], settings)
