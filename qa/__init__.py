@@ -1,5 +1,27 @@
-"""Answering questions from the index (extractive answers and citations: see issue 3)."""
+"""Answering questions from the index with verifiable citations."""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from .answer import DEFAULT_THRESHOLD, Answer, Answerer, Turn
+from .citations import Citation, claim_is_supported, make_citation, parse_markers
+from .evaluate import EvalReport, evaluate, exact_match, normalize_answer, token_f1
+from .questions import Question, analyse, rewrite_follow_up
+
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "Answer",
+    "Answerer",
+    "Citation",
+    "EvalReport",
+    "Question",
+    "Turn",
+    "analyse",
+    "claim_is_supported",
+    "evaluate",
+    "exact_match",
+    "make_citation",
+    "normalize_answer",
+    "parse_markers",
+    "rewrite_follow_up",
+    "token_f1",
+]

@@ -47,3 +47,24 @@ def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def real_embedder(model_cache: Path) -> MiniLMEmbedder:
     """The packaged all-MiniLM-L6-v2 on the default backend, loaded once per session."""
     return MiniLMEmbedder(cache_dir=model_cache)
+
+
+@pytest.fixture(scope="session")
+def seed_index(tmp_path_factory: pytest.TempPathFactory, real_embedder: MiniLMEmbedder) -> Path:
+    """The bundled seeds indexed with the real model, once per session."""
+    from index import Store, index_paths
+
+    folder = tmp_path_factory.mktemp("seed-index")
+    store = Store.open_or_create(folder, model=real_embedder.name, backend=real_embedder.backend,
+                                 dim=real_embedder.dim)
+    index_paths(store, [SEEDS], real_embedder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def seed_answerer(seed_index: Path, real_embedder: MiniLMEmbedder):  # type: ignore[no-untyped-def]
+    """An extractive answerer over the seed index (spaCy loaded once)."""
+    from index import Searcher, Store
+    from qa import Answerer
+
+    return Answerer(Searcher(Store.open(seed_index), real_embedder))

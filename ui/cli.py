@@ -68,6 +68,23 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
                    help="hybrid (dense + BM25, default), dense or lexical")
     p.add_argument("--backend", choices=BACKENDS, default=settings.backend)
 
+    p = commands.add_parser("ask", parents=[common], help="answer a question, with citations",
+                            description="Answer from the indexed articles, citing exact quotes; "
+                                        "says so when they don't answer.")
+    p.add_argument("question", nargs="?")
+    p.add_argument("--questions", type=Path, metavar="FILE.jsonl",
+                   help="answer each {id, question} line; one JSON object per line out")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--since", type=_iso_date)
+    p.add_argument("--until", type=_iso_date)
+    p.add_argument("--backend", choices=BACKENDS, default=settings.backend)
+
+    p = commands.add_parser("eval", parents=[common], help="score answers on a question file")
+    p.add_argument("questions", type=Path, metavar="QUESTIONS.jsonl")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--limit", type=int, help="only the first N questions")
+    p.add_argument("--backend", choices=BACKENDS, default=settings.backend)
+
     p = commands.add_parser("stats", parents=[common], help="what the index holds")
     p.add_argument("--json", action="store_true")
 
@@ -198,7 +215,88 @@ def _remove(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-_COMMANDS = {"index": _index, "search": _search, "stats": _stats, "remove": _remove}
+def _answerer(args: argparse.Namespace, settings: Settings) -> Any:
+    from qa import Answerer
+
+    store = Store.open(args.index)
+    return Answerer(Searcher(store, _embedder(args, settings)))
+
+
+def _read_questions(path: Path) -> list[dict[str, Any]]:
+    if not path.is_file():
+        raise ValueError(f"no question file at {path}")
+    records = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{path}:{number}: broken JSON ({exc.msg}); each line must be "
+                             f'{{"id": ..., "question": ...}}') from exc
+        if not isinstance(record, dict) or not str(record.get("question", "")).strip():
+            raise ValueError(f"{path}:{number}: no 'question' field")
+        records.append(record)
+    return records
+
+
+def _ask(args: argparse.Namespace, settings: Settings) -> int:
+    if (args.question is None) == (args.questions is None):
+        raise ValueError('give one question, or --questions FILE.jsonl (not both)')
+    records = (_read_questions(args.questions) if args.questions
+               else [{"id": None, "question": args.question}])
+    answerer = _answerer(args, settings)
+    for record in records:
+        answer = answerer.ask(record["question"], since=args.since, until=args.until)
+        if args.json:
+            out = answer.to_dict()
+            if args.questions:
+                out = {"id": record.get("id"), **out}
+            print(json.dumps(out, ensure_ascii=False), flush=True)
+            continue
+        print(answer.text)
+        if answer.citations:
+            print("\nSources:")
+        for c in answer.citations:
+            meta = ", ".join(x for x in (c.published, c.url) if x)
+            print(f"[{c.n}] {c.title} ({meta or 'undated'})")
+            print(f"    “{c.quote}”\n    {c.article_id}, characters {c.start}-{c.end}")
+        for hit in answer.related:
+            print(f"Related: {hit.article.title} ({hit.article.published or 'undated'}) "
+                  f"{hit.chunk.id}")
+        if len(records) > 1:
+            print()
+    return 0
+
+
+def _eval(args: argparse.Namespace, settings: Settings) -> int:
+    from qa import evaluate
+
+    records = _read_questions(args.questions)[: args.limit]
+    answerer = _answerer(args, settings)
+    from tqdm import tqdm
+
+    bar = tqdm(total=len(records), unit="question", file=sys.stderr, mininterval=2,
+               disable=args.json and not sys.stderr.isatty())
+    try:
+        metrics = evaluate(answerer, records, on_question=bar.update).metrics()
+    finally:
+        bar.close()
+    if args.json:
+        print(json.dumps(metrics))
+        return 0
+    labels = {"questions": "questions", "mrr@10": "gold article MRR@10", "hit@1": "hit@1",
+              "hit@10": "hit@10", "em": "exact match", "f1": "token F1",
+              "abstain_precision": "abstention precision", "abstain_recall": "abstention recall",
+              "false_abstention": "false abstention", "citations_exact": "citations exact"}
+    for key, label in labels.items():
+        value = metrics[key]
+        print(f"{label:24}{value:>10}" if isinstance(value, int) else f"{label:24}{value:>10.3f}")
+    return 0
+
+
+_COMMANDS = {"index": _index, "search": _search, "ask": _ask, "eval": _eval, "stats": _stats,
+             "remove": _remove}
 
 
 def main_entry() -> None:

@@ -111,3 +111,40 @@ def test_settings_from_env() -> None:
     assert settings == Settings(index_dir=Path("/x"), backend="torch",
                                 cache_dir=Path("/c/dateline"))
     assert Settings.from_env({}).index_dir == Path(".dateline")
+
+
+def test_ask_and_eval_on_the_seed(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                  seed_index: Path, model_cache: Path) -> None:
+    settings = Settings(index_dir=seed_index, cache_dir=model_cache)
+    code, out, err = run(capsys, settings, "ask", "How many troops were deployed?")
+    assert code == 0, err
+    assert out.startswith("Around 14,000 troops [1]") and "\nSources:\n[1] " in out
+
+    questions = tmp_path / "q.jsonl"
+    questions.write_text(
+        json.dumps({"id": "q1", "question": "How many troops were deployed?",
+                    "answers": ["around 14,000 troops"], "answerable": True}) + "\n"
+        + json.dumps({"id": "q2", "question": "How old is Kim Jong-un?", "answers": [],
+                      "answerable": False}) + "\n")
+    code, out, err = run(capsys, settings, "ask", "--questions", str(questions), "--json")
+    assert code == 0, err
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [r["id"] for r in rows] == ["q1", "q2"]
+    assert [r["abstained"] for r in rows] == [False, True]
+    store = Store.open(seed_index)
+    for citation in rows[0]["citations"]:
+        text = store.article(citation["article_id"]).text
+        assert text[citation["start"] : citation["end"]] == citation["quote"]
+
+    code, out, err = run(capsys, settings, "eval", str(questions), "--json")
+    assert code == 0, err
+    metrics = json.loads(out)
+    assert metrics["questions"] == 2 and metrics["em"] == 1.0 and metrics["f1"] == 1.0
+    assert metrics["abstain_precision"] == 1.0 and metrics["abstain_recall"] == 1.0
+    assert metrics["citations_exact"] == 1.0
+
+    code, _, err = run(capsys, settings, "ask")
+    assert code == 1 and "give one question" in err
+    (tmp_path / "bad.jsonl").write_text("{nope\n")
+    code, _, err = run(capsys, settings, "ask", "--questions", str(tmp_path / "bad.jsonl"))
+    assert code == 1 and "bad.jsonl:1: broken JSON" in err

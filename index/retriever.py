@@ -1,0 +1,57 @@
+"""The LangChain ``BaseRetriever`` adapter over :class:`Searcher` (the only module here that
+imports langchain_core). ``DatelineRetriever.from_index("DIR")`` is all another tool needs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+from pydantic import ConfigDict
+
+from .embedding import DEFAULT_BACKEND, MiniLMEmbedder
+from .records import Hit
+from .search import Searcher
+
+__all__ = ["DatelineRetriever", "hit_to_document"]
+
+
+def hit_to_document(hit: Hit) -> Document:
+    """A search hit as a LangChain Document; offsets and score in the metadata."""
+    return Document(
+        id=hit.chunk.id,
+        page_content=hit.chunk.text,
+        metadata={"article_id": hit.article.id, "title": hit.article.title,
+                  "published": hit.article.published, "source": hit.article.source,
+                  "url": hit.article.url, "start": hit.chunk.start, "end": hit.chunk.end,
+                  "score": hit.score},
+    )
+
+
+class DatelineRetriever(BaseRetriever):
+    """Hybrid news search as a LangChain retriever: ``invoke``, ``batch`` and ``ainvoke`` come
+    from the base class. ``k``, ``since`` and ``until`` can be set here or per call."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    searcher: Searcher
+    k: int = 4
+    since: str | None = None
+    until: str | None = None
+
+    @classmethod
+    def from_index(cls, path: str | Path, *, backend: str = DEFAULT_BACKEND,
+                   cache_dir: Path | None = None, **fields: Any) -> DatelineRetriever:
+        """A retriever over the index folder at ``path`` with the packaged model."""
+        return cls(searcher=Searcher.from_index(path, MiniLMEmbedder(backend,
+                                                                     cache_dir=cache_dir)),
+                   **fields)
+
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun,
+                                k: int | None = None, since: str | None = None,
+                                until: str | None = None, **_: Any) -> list[Document]:
+        hits = self.searcher.search(query, k or self.k, since=since or self.since,
+                                    until=until or self.until)
+        return [hit_to_document(h) for h in hits]

@@ -1,0 +1,144 @@
+"""Extractive answering without an LLM: rank the sentences of the retrieved chunks, then pull
+the span the question asks for (a quantity with its unit, a date, a name) out of the best one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from index import Article, Embedder, Hit, sentence_spans
+
+from .questions import Question, _stem, content_terms
+
+__all__ = ["Candidate", "Span", "find_spans", "rank_sentences"]
+
+ENTITY_KINDS = {
+    "quantity": {"CARDINAL", "QUANTITY", "MONEY", "PERCENT"},
+    "date": {"DATE"},
+    "person": {"PERSON"},
+    "place": {"GPE", "LOC", "FAC"},
+    "org": {"ORG"},
+    "other": {"PERSON", "ORG", "GPE", "LOC", "NORP", "EVENT", "WORK_OF_ART", "PRODUCT", "FAC",
+              "LAW"},
+}
+_DATE_WORD = re.compile(r"\d|day|month|year|week", re.I)
+_AGE = re.compile(r"\b(\d{1,3})(?:-| )years?(?:-| )old\b|\baged? (\d{1,3})\b|, (\d{1,3}),")
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A sentence of a retrieved chunk, with absolute offsets into its article."""
+
+    article: Article
+    start: int
+    end: int
+    hit_rank: int
+    score: float = 0.0
+
+    @property
+    def text(self) -> str:
+        return self.article.text[self.start : self.end]
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """An answer span inside a candidate sentence (absolute article offsets)."""
+
+    start: int
+    end: int
+    label: str
+    score: float
+
+
+def candidates_from_hits(hits: Sequence[Hit]) -> list[Candidate]:
+    """Each distinct sentence of the hits' chunks, in hit order."""
+    seen: set[tuple[str, int]] = set()
+    out: list[Candidate] = []
+    for hit in hits:
+        base = hit.chunk.start
+        for start, end in sentence_spans(hit.chunk.text):
+            key = (hit.article.id, base + start)
+            if key not in seen and end - start > 15:
+                seen.add(key)
+                out.append(Candidate(hit.article, base + start, base + end, hit.rank))
+    return out
+
+
+def rank_sentences(question: Question, candidates: Sequence[Candidate], embedder: Embedder,
+                   query_vector: np.ndarray | None = None) -> list[Candidate]:
+    """Candidates rescored by cosine to the question and term overlap, best first."""
+    if not candidates:
+        return []
+    query = query_vector if query_vector is not None else embedder.embed_query(question.text)
+    cosine = embedder.embed([c.text for c in candidates]) @ query
+    terms = set(question.terms)
+    scored = []
+    for candidate, cos in zip(candidates, cosine.tolist(), strict=True):
+        words = set(content_terms(candidate.text))
+        overlap = len(terms & words) / len(terms) if terms else 0.0
+        score = 0.6 * cos + 0.4 * overlap - 0.01 * candidate.hit_rank
+        scored.append(Candidate(candidate.article, candidate.start, candidate.end,
+                                candidate.hit_rank, score))
+    scored.sort(key=lambda c: -c.score)
+    return scored
+
+
+def find_spans(question: Question, candidate: Candidate, doc: Any) -> list[Span]:
+    """Spans of the type ``question`` asks for in ``candidate`` (``doc`` is its spaCy parse),
+    best first. Quantities keep their qualifier and unit ("around 14,000 troops")."""
+    text, base = candidate.text, candidate.start
+    asked = {t for t in question.terms}
+    spans: list[Span] = []
+    if question.kind == "age":
+        for match in _AGE.finditer(text):
+            group = next(i for i in (1, 2, 3) if match[i])
+            spans.append(Span(base + match.start(group), base + match.end(group), "AGE", 1.0))
+        return spans
+    labels = ENTITY_KINDS.get(question.kind, ENTITY_KINDS["other"])
+    for ent in doc.ents:
+        if ent.label_ not in labels:
+            continue
+        ent_terms = set(content_terms(ent.text))
+        if ent_terms and ent_terms <= asked:
+            continue  # the question's own words are not its answer
+        start, end, score = ent.start_char, ent.end_char, 1.0
+        if question.kind == "quantity":
+            end, unit = _extend_unit(doc, ent)
+            if question.unit and unit is not None:
+                score += 2.0 if _stem(unit.lower()) == question.unit else -0.5
+        if question.kind == "date" and not _DATE_WORD.search(ent.text):
+            score -= 0.5  # "recently", "now": not a date a reader can use
+        if ent.label_ == "GPE":
+            score += 0.3  # for "where", a country or city beats a building or region
+        # nearer to the question's words is better
+        near = sum(1 for tok in doc if _stem(tok.lower_) in asked
+                   and abs(tok.idx - ent.start_char) < 80)
+        spans.append(Span(base + start, base + end, ent.label_, score + 0.1 * near))
+    spans.sort(key=lambda s: -s.score)
+    return spans
+
+
+def _extend_unit(doc: Any, ent: Any) -> tuple[int, str | None]:
+    """Extend a number entity over the noun it counts: "14,000" -> "14,000 troops"."""
+    end, unit = ent.end_char, None
+    if ent.label_ in ("MONEY", "PERCENT"):
+        return end, None
+    for token in doc[ent.end : ent.end + 4]:
+        if token.pos_ in ("ADJ", "NOUN", "PROPN") and not token.is_punct:
+            end = token.idx + len(token.text)
+            if token.pos_ == "NOUN":
+                unit = token.text
+                nxt = token.i + 1
+                if nxt < len(doc) and doc[nxt].pos_ == "NOUN":
+                    continue
+                break
+        else:
+            break
+    if unit is None:
+        end = ent.end_char
+    return end, unit

@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+import pytest
+
+from qa import Answer, Answerer, Turn
+
+
+def check_citations(answer: Answer, answerer: Answerer) -> None:
+    for citation in answer.citations:
+        article = answerer.searcher.store.article(citation.article_id)
+        assert article.text[citation.start : citation.end] == citation.quote
+        assert f"[{citation.n}]" in answer.text
+
+
+def test_troops(seed_answerer: Answerer) -> None:
+    answer = seed_answerer.ask("How many troops were deployed?")
+    assert not answer.abstained
+    assert "14,000" in answer.short and "troops" in answer.short
+    assert answer.text.startswith("Around 14,000 troops [1]")
+    assert any("14,000 troops" in c.quote for c in answer.citations)
+    check_citations(answer, seed_answerer)
+
+
+def test_treaty_date_is_resolved_against_the_article_date(seed_answerer: Answerer) -> None:
+    answer = seed_answerer.ask("When was the treaty signed?")
+    assert answer.short.startswith("June 19, 2024")
+    assert "June 19 last year" in answer.citations[0].quote
+    check_citations(answer, seed_answerer)
+
+
+def test_sappers_picks_the_number_that_counts_sappers(seed_answerer: Answerer) -> None:
+    answer = seed_answerer.ask("How many sappers will be sent?")
+    assert answer.short == "1,000 sappers"
+    assert "5,000" not in answer.short
+    check_citations(answer, seed_answerer)
+
+
+def test_unanswerable_question_abstains_with_related_passages(seed_answerer: Answerer) -> None:
+    answer = seed_answerer.ask("How old is Kim Jong-un?")
+    assert answer.abstained and answer.citations == ()
+    assert "don't answer" in answer.text
+    assert answer.related and all(h.article.text[h.chunk.start : h.chunk.end] == h.chunk.text
+                                  for h in answer.related)
+    assert answer.to_dict()["citations"] == [] and answer.to_dict()["related"]
+
+
+def test_weekday_resolves_to_a_calendar_date(seed_answerer: Answerer) -> None:
+    answer = seed_answerer.ask("When did Kim meet Shoigu?")
+    assert answer.short.startswith("June 17, 2025")
+    assert "On Tuesday" in answer.citations[0].quote
+
+
+def test_follow_up_uses_the_previous_question(seed_answerer: Answerer) -> None:
+    answer = seed_answerer.ask("and how many sappers?", [Turn("How many troops were deployed?")])
+    assert "troops" in answer.query.lower()
+    assert answer.short == "1,000 sappers"
+
+
+def test_names(seed_answerer: Answerer) -> None:
+    assert seed_answerer.ask("Who did Kim meet in Pyongyang on Tuesday?").short == "Sergei Shoigu"
+    assert seed_answerer.ask("Which newspaper issued the message?").short == "Rodong Sinmun"
+
+
+def test_date_window_before_publication_abstains(seed_answerer: Answerer) -> None:
+    answer = seed_answerer.ask("How many troops were deployed?", until="2025-01-01")
+    assert answer.abstained and answer.hits == ()
+
+
+def test_empty_question_is_refused(seed_answerer: Answerer) -> None:
+    with pytest.raises(ValueError, match="question is empty"):
+        seed_answerer.ask("  ")
+
+
+def test_to_dict_shape(seed_answerer: Answerer) -> None:
+    data = seed_answerer.ask("How many troops were deployed?").to_dict()
+    assert {"question", "answer", "abstained", "citations", "related"} <= set(data)
+    assert set(data["citations"][0]) == {"n", "article_id", "title", "published", "url",
+                                         "start", "end", "quote"}
