@@ -8,6 +8,7 @@ above a threshold calibrated on RealTimeQA's answerable and unanswerable questio
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +25,7 @@ from index.dates import resolve_date
 
 from .citations import Citation, claim_is_supported, make_citation
 from .extractive import Candidate, Span, candidates_from_hits, find_spans, rank_sentences
-from .questions import Question, analyse, rewrite_follow_up
+from .questions import Question, analyse, rewrite_follow_up, stem
 
 __all__ = ["DEFAULT_THRESHOLD", "Answer", "Answerer", "Turn"]
 
@@ -83,10 +84,11 @@ class Answerer:
     """Answers questions from an index with verifiable citations."""
 
     def __init__(self, searcher: Searcher, *, threshold: float = DEFAULT_THRESHOLD,
-                 k: int = 8, nlp: Any = None) -> None:
+                 k: int = 8, nlp: Any = None, llm: Any = None) -> None:
         self.searcher = searcher
         self.threshold = threshold
         self.k = k
+        self.llm = llm  # any LangChain chat model; None: extractive answers
         self._nlp = nlp
 
     @classmethod
@@ -123,30 +125,44 @@ class Answerer:
         hits = self.searcher.search(query, self.k, since=since, until=until)
         embedder = self.searcher.embedder
         ranked = rank_sentences(parsed, candidates_from_hits(hits), embedder)
-        best = self._best(parsed, ranked[:6])
-        if best is None or best[0].score < self.threshold:
-            confidence = best[0].score if best else (ranked[0].score if ranked else 0.0)
+        if self.llm is not None:
+            return self._generate(question, query, ranked, hits)
+        options = self._options(parsed, ranked[:6])
+        if not options or options[0].candidate.score < self.threshold:
+            confidence = options[0].candidate.score if options else (
+                ranked[0].score if ranked else 0.0)
             return self._abstain(question, query, hits, confidence)
-        candidate, span = best
-        return self._compose(question, query, parsed, candidate, span, ranked, hits)
+        return self._compose(question, query, parsed, options, hits)
 
-    def _best(self, question: Question, ranked: Sequence[Candidate]
-              ) -> tuple[Candidate, Span | None] | None:
+    def _generate(self, question: str, query: str, ranked: Sequence[Candidate],
+                  hits: Sequence[Hit]) -> Answer:
+        from .generative import generate
+
+        if not ranked or ranked[0].score < self.threshold:
+            return self._abstain(question, query, hits, ranked[0].score if ranked else 0.0)
+        result = generate(self.llm, query, ranked[:6])
+        if result.abstained:
+            return self._abstain(question, query, hits, ranked[0].score)
+        notes = (f"dropped {result.dropped} unverifiable sentence(s)",) if result.dropped else ()
+        return Answer(question, result.text, result.citations, tuple(hits), False, (), "",
+                      query, ranked[0].score, notes)
+
+    def _options(self, question: Question, ranked: Sequence[Candidate]) -> list[_Option]:
+        """Candidate sentences with their best span of the asked type, best first."""
         if not ranked:
-            return None
+            return []
         docs = list(self.nlp.pipe([c.text for c in ranked]))
-        options: list[tuple[float, Candidate, Span | None]] = []
+        options: list[_Option] = []
         for order, (candidate, doc) in enumerate(zip(ranked, docs, strict=True)):
             spans = find_spans(question, candidate, doc)
             if spans:
-                options.append((candidate.score + 0.05 * min(spans[0].score, 3) - 0.02 * order,
-                                candidate, spans[0]))
+                score = candidate.score + 0.05 * min(spans[0].score, 3) - 0.02 * order
+                options.append(_Option(score, candidate, spans[0]))
             elif question.kind not in TYPED:
-                options.append((candidate.score - 0.02 * order, candidate, None))
-        if not options:
-            return None  # a typed question and no span of that type: don't guess
-        _, candidate, span = max(options, key=lambda o: o[0])
-        return candidate, span
+                options.append(_Option(candidate.score - 0.02 * order, candidate, None))
+        # a typed question with no span of its type yields no options: don't guess
+        options.sort(key=lambda o: -o.score)
+        return options
 
     def _abstain(self, question: str, query: str, hits: Sequence[Hit],
                  confidence: float) -> Answer:
@@ -155,18 +171,69 @@ class Answerer:
         return Answer(question, text, (), tuple(hits), True, tuple(hits[:3]), "", query,
                       confidence)
 
-    def _compose(self, question: str, query: str, parsed: Question, candidate: Candidate,
-                 span: Span | None, ranked: Sequence[Candidate], hits: Sequence[Hit]) -> Answer:
-        article = candidate.article
-        citation = make_citation(1, article, candidate.start, candidate.end)
-        short, derived = _short_answer(parsed, article.text, span, article.published)
+    def _compose(self, question: str, query: str, parsed: Question, options: list[_Option],
+                 hits: Sequence[Hit]) -> Answer:
+        best = options[0]
+        article = best.candidate.article
+        citation = make_citation(1, article, best.candidate.start, best.candidate.end)
+        short, derived = _short_answer(parsed, article.text, best.span, article.published)
         lines = [f"{short} [1]"] if short else []
         lines.append(f"“{citation.quote}” [1]")
         if not claim_is_supported(lines[0], citation.quote, derived=derived):
             lines = [f"“{citation.quote}” [1]"]  # never emit a claim its quote doesn't carry
             short = ""
-        return Answer(question, "\n".join(lines), (citation,), tuple(hits), False, (),
-                      short, query, candidate.score)
+        citations = [citation]
+        notes: list[str] = []
+        rival = _conflicting(parsed, options, self.threshold) if short else None
+        if rival is not None:
+            other = rival.candidate.article
+            second = make_citation(2, other, rival.candidate.start, rival.candidate.end)
+            figure, _ = _short_answer(parsed, other.text, rival.span, other.published)
+            claim = (f"Another article ({other.published or 'undated'}) gives a different "
+                     f"figure: {figure[:1].lower() + figure[1:]} [2]")
+            if claim_is_supported(figure, second.quote):
+                lines.append(claim)
+                citations.append(second)
+                notes.append("conflict")
+        return Answer(question, "\n".join(lines), tuple(citations), tuple(hits), False, (),
+                      short, query, best.candidate.score, tuple(notes))
+
+
+@dataclass(frozen=True, slots=True)
+class _Option:
+    score: float
+    candidate: Candidate
+    span: Span | None
+
+    def figure(self) -> tuple[str, str] | None:
+        """(number, unit) of a quantity span: ("14000", "troop")."""
+        if self.span is None:
+            return None
+        text = self.candidate.article.text[self.span.start : self.span.end]
+        number = re.search(r"\d[\d,.]*", text)
+        if number is None:
+            return None
+        words = re.findall(r"[A-Za-z]+", text[number.end() :])
+        unit = stem(words[-1].lower()) if words else ""
+        return number[0].replace(",", "").rstrip("."), unit
+
+
+def _conflicting(question: Question, options: Sequence[_Option], threshold: float
+                 ) -> _Option | None:
+    """Another article's figure for the same thing, when it differs from the best one."""
+    if question.kind not in ("quantity", "age"):
+        return None
+    best = options[0]
+    figure = best.figure()
+    if figure is None:
+        return None
+    for option in options[1:]:
+        other = option.figure()
+        if (option.candidate.article.id != best.candidate.article.id
+                and option.candidate.score >= threshold and other is not None
+                and other[1] == figure[1] and other[0] != figure[0]):
+            return option
+    return None
 
 
 def _short_answer(question: Question, text: str, span: Span | None,

@@ -13,7 +13,7 @@ import numpy as np
 
 from index import Article, Embedder, Hit, sentence_spans
 
-from .questions import Question, _stem, content_terms
+from .questions import Question, content_terms, stem
 
 __all__ = ["Candidate", "Span", "find_spans", "rank_sentences"]
 
@@ -110,13 +110,13 @@ def find_spans(question: Question, candidate: Candidate, doc: Any) -> list[Span]
         if question.kind == "quantity":
             end, unit = _extend_unit(doc, ent)
             if question.unit and unit is not None:
-                score += 2.0 if _stem(unit.lower()) == question.unit else -0.5
+                score += 2.0 if stem(unit.lower()) == question.unit else -0.5
         if question.kind == "date" and not _DATE_WORD.search(ent.text):
             score -= 0.5  # "recently", "now": not a date a reader can use
         if ent.label_ == "GPE":
             score += 0.3  # for "where", a country or city beats a building or region
         # nearer to the question's words is better
-        near = sum(1 for tok in doc if _stem(tok.lower_) in asked
+        near = sum(1 for tok in doc if stem(tok.lower_) in asked
                    and abs(tok.idx - ent.start_char) < 80)
         spans.append(Span(base + start, base + end, ent.label_, score + 0.1 * near))
     spans.sort(key=lambda s: -s.score)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["KINDS", "Question", "analyse", "content_terms", "rewrite_follow_up"]
+__all__ = ["KINDS", "Question", "analyse", "content_terms", "rewrite_follow_up", "stem"]
 
 KINDS = ("quantity", "age", "date", "person", "org", "place", "other")
 
@@ -38,7 +38,7 @@ _UNIT = re.compile(rf"\bhow (?:many|much)\s+((?:(?!{_AUX}\b)[A-Za-z\-]+\s*){{1,3
 _FOLLOW_UP = re.compile(r"^\W*(?:and|but|also|what about|how about|so)\b\s*", re.I)
 
 
-def _stem(word: str) -> str:
+def stem(word: str) -> str:
     for suffix in ("ing", "ed", "es", "s"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             return word[: -len(suffix)]
@@ -47,7 +47,7 @@ def _stem(word: str) -> str:
 
 def content_terms(text: str) -> list[str]:
     """Lower-cased, crudely stemmed content words, stopwords removed, in order."""
-    return [_stem(w.lower().strip("'’")) for w in _WORD.findall(text)
+    return [stem(w.lower().strip("'’")) for w in _WORD.findall(text)
             if w.lower() not in STOPWORDS and len(w) > 1]
 
 
@@ -68,7 +68,7 @@ def analyse(text: str) -> Question:
     match = _UNIT.search(text)
     if match:
         words = [w for w in match[1].split() if w.lower() not in STOPWORDS]
-        unit = _stem(words[-1].lower()) if words else None
+        unit = stem(words[-1].lower()) if words else None
     return Question(text, kind, tuple(content_terms(text)), unit)
 
 
@@ -86,7 +86,7 @@ def rewrite_follow_up(question: str, previous: str | None) -> str:
         return question
     own = set(content_terms(stripped))
     extra = [w for w in _WORD.findall(previous)
-             if w.lower() not in STOPWORDS and _stem(w.lower()) not in own]
+             if w.lower() not in STOPWORDS and stem(w.lower()) not in own]
     stripped = stripped[:1].upper() + stripped[1:]
     if not extra:
         return stripped

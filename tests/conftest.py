@@ -68,3 +68,29 @@ def seed_answerer(seed_index: Path, real_embedder: MiniLMEmbedder):  # type: ign
     from qa import Answerer
 
     return Answerer(Searcher(Store.open(seed_index), real_embedder))
+
+
+class ScriptedChatModel:
+    """A stand-in chat model: replies from a script and records every prompt it was sent
+    (like llm's MockModel). Built lazily so langchain_core loads only where used."""
+
+    def __new__(cls, replies: list[str]):  # type: ignore[no-untyped-def]
+        from langchain_core.language_models.chat_models import BaseChatModel
+        from langchain_core.messages import AIMessage
+        from langchain_core.outputs import ChatGeneration, ChatResult
+        from pydantic import Field
+
+        class _Scripted(BaseChatModel):
+            replies: list[str]
+            prompts: list[list[tuple[str, str]]] = Field(default_factory=list)
+
+            @property
+            def _llm_type(self) -> str:
+                return "scripted"
+
+            def _generate(self, messages, stop=None, run_manager=None, **kwargs):  # type: ignore[no-untyped-def]
+                self.prompts.append([(m.type, str(m.content)) for m in messages])
+                reply = self.replies[min(len(self.prompts), len(self.replies)) - 1]
+                return ChatResult(generations=[ChatGeneration(message=AIMessage(content=reply))])
+
+        return _Scripted(replies=replies, prompts=[])

@@ -78,12 +78,16 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
     p.add_argument("--since", type=_iso_date)
     p.add_argument("--until", type=_iso_date)
     p.add_argument("--backend", choices=BACKENDS, default=settings.backend)
+    p.add_argument("--llm", default=settings.llm, metavar="SPEC",
+                   help="write answers with a chat model: ollama:MODEL[@URL] or "
+                        "openai:MODEL[@BASE_URL] (default: $DATELINE_LLM, else extractive)")
 
     p = commands.add_parser("eval", parents=[common], help="score answers on a question file")
     p.add_argument("questions", type=Path, metavar="QUESTIONS.jsonl")
     p.add_argument("--json", action="store_true")
     p.add_argument("--limit", type=int, help="only the first N questions")
     p.add_argument("--backend", choices=BACKENDS, default=settings.backend)
+    p.add_argument("--llm", default=settings.llm, metavar="SPEC")
 
     p = commands.add_parser("stats", parents=[common], help="what the index holds")
     p.add_argument("--json", action="store_true")
@@ -218,8 +222,13 @@ def _remove(args: argparse.Namespace, settings: Settings) -> int:
 def _answerer(args: argparse.Namespace, settings: Settings) -> Any:
     from qa import Answerer
 
+    llm = None
+    if args.llm:
+        from .llm import chat_model_from_spec
+
+        llm = chat_model_from_spec(args.llm, api_key=settings.llm_api_key)
     store = Store.open(args.index)
-    return Answerer(Searcher(store, _embedder(args, settings)))
+    return Answerer(Searcher(store, _embedder(args, settings)), llm=llm)
 
 
 def _read_questions(path: Path) -> list[dict[str, Any]]:

@@ -76,3 +76,26 @@ def test_to_dict_shape(seed_answerer: Answerer) -> None:
     assert {"question", "answer", "abstained", "citations", "related"} <= set(data)
     assert set(data["citations"][0]) == {"n", "article_id", "title", "published", "url",
                                          "start", "end", "quote"}
+
+
+def test_conflicting_figures_from_two_articles_are_both_cited(
+        tmp_path, real_embedder, seed_answerer: Answerer) -> None:  # type: ignore[no-untyped-def]
+    from index import Article, Searcher, Store, ingest, read_paths
+    from tests.conftest import SEEDS
+
+    other = Article(id="earlier", title="Seoul says 11,000 troops sent", published="2024-12-01",
+                    source="Example Wire",
+                    text="South Korea's spy agency said North Korea deployed about 11,000 troops "
+                         "to Russia to fight against Ukraine. The troops were sent to Kursk.")
+    store = Store.open_or_create(tmp_path, model=real_embedder.name,
+                                 backend=real_embedder.backend, dim=real_embedder.dim)
+    ingest(store, [*read_paths([SEEDS]).articles, other], real_embedder)
+    answerer = Answerer(Searcher(store, real_embedder), nlp=seed_answerer.nlp)
+    answer = answerer.ask("How many troops were deployed?")
+    assert not answer.abstained and len(answer.citations) == 2
+    figures = {c.article_id: c.quote for c in answer.citations}
+    assert "earlier" in figures and any("14,000" in q for q in figures.values())
+    assert "different figure" in answer.text and "[2]" in answer.text
+    assert "11,000" in answer.text and "14,000" in answer.text
+    assert answer.notes == ("conflict",)
+    check_citations(answer, answerer)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from index import Store
+from index import DatelineError, Store
 from tests.conftest import SEEDS
 from ui.cli import main
 from ui.settings import Settings
@@ -148,3 +148,18 @@ def test_ask_and_eval_on_the_seed(capsys: pytest.CaptureFixture[str], tmp_path: 
     (tmp_path / "bad.jsonl").write_text("{nope\n")
     code, _, err = run(capsys, settings, "ask", "--questions", str(tmp_path / "bad.jsonl"))
     assert code == 1 and "bad.jsonl:1: broken JSON" in err
+
+
+def test_llm_spec_errors_say_what_to_install(capsys: pytest.CaptureFixture[str],
+                                            settings: Settings) -> None:
+    from ui.llm import chat_model_from_spec
+
+    with pytest.raises(DatelineError, match="unknown provider 'gpt'"):
+        chat_model_from_spec("gpt:4")
+    with pytest.raises(DatelineError, match="expected ollama:MODEL"):
+        chat_model_from_spec("ollama:")
+    try:
+        import langchain_ollama  # noqa: F401
+    except ImportError:
+        with pytest.raises(DatelineError, match=r"pip install 'dateline\[llm\]'"):
+            chat_model_from_spec("ollama:llama3")

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from qa import Answerer
+from tests.conftest import ScriptedChatModel
+
+
+def llm_answerer(seed_answerer: Answerer, replies: list[str]) -> tuple[Answerer, object]:
+    model = ScriptedChatModel(replies)
+    return Answerer(seed_answerer.searcher, nlp=seed_answerer.nlp, llm=model), model
+
+
+def test_prompt_numbers_sources_and_citations_map_to_exact_spans(
+        seed_answerer: Answerer) -> None:
+    answerer, model = llm_answerer(seed_answerer, ["placeholder"])
+    # learn which source holds the troop figure from the prompt, then script the reply
+    answerer.ask("How many troops were deployed?")
+    prompt = model.prompts[0][1][1]  # type: ignore[attr-defined]
+    assert model.prompts[0][0][0] == "system" and "[1]" in prompt  # type: ignore[attr-defined]
+    n = next(line.split("]")[0][1:] for line in prompt.splitlines()
+             if line.startswith("[") and "14,000 troops" in line)
+    model.replies = [f"North Korea deployed around 14,000 troops [{n}]. "  # type: ignore[attr-defined]
+                     f"It also sent 20,000 tanks [{n}]. Putin was pleased."]
+    answer = answerer.ask("How many troops were deployed?")
+    assert not answer.abstained
+    assert answer.text == "North Korea deployed around 14,000 troops [1]."
+    assert answer.notes == ("dropped 2 unverifiable sentence(s)",)
+    (citation,) = answer.citations
+    article = answerer.searcher.store.article(citation.article_id)
+    assert article.text[citation.start : citation.end] == citation.quote
+    assert "14,000 troops" in citation.quote
+
+
+def test_resolved_dates_are_accepted_and_wrong_ones_dropped(seed_answerer: Answerer) -> None:
+    answerer, model = llm_answerer(seed_answerer, ["placeholder"])
+    answerer.ask("When was the treaty signed?")
+    prompt = model.prompts[0][1][1]  # type: ignore[attr-defined]
+    n = next(line.split("]")[0][1:] for line in prompt.splitlines()
+             if line.startswith("[") and "June 19 last year" in line)
+    model.replies = [f"The treaty was signed on June 19, 2024 [{n}]. "  # type: ignore[attr-defined]
+                     f"It was renewed on June 19, 2023 [{n}]."]
+    answer = answerer.ask("When was the treaty signed?")
+    assert answer.text == "The treaty was signed on June 19, 2024 [1]."
+
+
+def test_model_saying_not_in_sources_abstains(seed_answerer: Answerer) -> None:
+    answerer, _ = llm_answerer(seed_answerer, ["NOT IN SOURCES"])
+    answer = answerer.ask("How many troops were deployed?")
+    assert answer.abstained and answer.citations == () and answer.related
