@@ -41,14 +41,12 @@ def evaluate(searcher: Any, questions: list[dict[str, Any]], depth: int = 10,
 
 
 def build(backend: str, articles: list[dict[str, Any]], name: str, cache: Path) -> Any:
-    from index import Article, MiniLMEmbedder, Searcher, Store, ingest, parse_published
+    from index import MiniLMEmbedder, Searcher, Store, article_from_record, ingest
 
     embedder = MiniLMEmbedder(backend, cache_dir=cache)
     path = CACHE / f"retrieval-{name}-{backend}"
     store = Store.open_or_create(path, model=embedder.name, backend=backend, dim=embedder.dim)
-    records = [Article(id=a["id"], title=a["title"], text=a["text"],
-                       published=parse_published(a.get("published")), source=a.get("source"),
-                       url=a.get("url")) for a in articles]
+    records = [article_from_record(a) for a in articles]
     started = time.perf_counter()
     report = ingest(store, records, embedder, progress=_bar)
     print(f"  {backend}: index {path.name}: {len(report.added)} added, "

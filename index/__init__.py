@@ -25,7 +25,7 @@ from .errors import (
 from .ingest import IngestReport, index_paths, ingest
 from .records import Article, Chunk, Hit
 from .search import MODES, Searcher
-from .sources import ReadReport, Skipped, parse_text_article, read_paths
+from .sources import ReadReport, Skipped, article_from_record, parse_text_article, read_paths
 from .store import INDEX_KINDS, Store
 
 __all__ = [
@@ -54,6 +54,7 @@ __all__ = [
     "Searcher",
     "Skipped",
     "Store",
+    "article_from_record",
     "index_paths",
     "ingest",
     "load_embedder",

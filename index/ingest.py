@@ -72,6 +72,7 @@ def ingest(store: Store, articles: Iterable[Article], embedder: Embedder, *,
         (report.replaced if known is not None else report.added).append(article.id)
         todo.append(article)
     if not todo:
+        store.save()  # a no-op unless the store has pending upkeep (e.g. a missing BM25)
         return report
 
     chunker = Chunker(embedder, store.chunking)

@@ -20,7 +20,7 @@ from .dates import parse_published
 from .errors import BadArticle
 from .records import Article, content_id
 
-__all__ = ["ReadReport", "Skipped", "parse_text_article", "read_paths"]
+__all__ = ["ReadReport", "Skipped", "article_from_record", "parse_text_article", "read_paths"]
 
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
@@ -215,7 +215,8 @@ def parse_text_article(text: str, *, where: str = "<text>") -> Article:
                          url=fields.get("url"))
 
 
-def _article_from_record(where: str, record: Any) -> Article:
+def article_from_record(record: Any, where: str = "<record>") -> Article:
+    """An Article from a JSON object with ``id, title, source, published, url, text``."""
     if not isinstance(record, dict):
         raise BadArticle(where, f"expected a JSON object, got {type(record).__name__}")
     text = record.get("text")
@@ -249,7 +250,7 @@ def _read_jsonl(where: str, text: str) -> Iterator[Article | Skipped]:
             yield Skipped(here, f"broken JSON ({exc.msg} at column {exc.colno})")
             continue
         try:
-            yield _article_from_record(here, record)
+            yield article_from_record(record, here)
         except BadArticle as exc:
             yield Skipped(exc.where, exc.reason)
 
@@ -266,7 +267,7 @@ def _read_json(where: str, text: str) -> Iterator[Article | Skipped]:
     for number, record in enumerate(records):
         here = f"{where}[{number}]" if isinstance(data, list) else where
         try:
-            yield _article_from_record(here, record)
+            yield article_from_record(record, here)
         except BadArticle as exc:
             yield Skipped(exc.where, exc.reason)
 

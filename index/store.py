@@ -170,6 +170,8 @@ class Store:
                 f"The index at {path} uses chunks of {store.chunking.max_tokens} tokens "
                 f"(overlap {store.chunking.overlap_tokens}); index into a new folder to change "
                 f"chunking")
+        if store._bm25 is None and len(store):
+            store._dirty = True  # written before BM25 was stored: add it on this save
         if index_kind is not None and index_kind != store.manifest["index_kind"]:
             store.manifest["index_kind"] = index_kind
             store._dirty = True  # rebuilt as the new kind on save

@@ -20,7 +20,6 @@ from index import (
     MODES,
     ChunkSettings,
     DatelineError,
-    Hit,
     MiniLMEmbedder,
     Searcher,
     Store,
@@ -29,6 +28,7 @@ from index import (
 )
 
 from .settings import Settings
+from .views import hit_to_dict
 
 __all__ = ["build_parser", "hit_to_dict", "main", "main_entry"]
 
@@ -89,6 +89,19 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
     p.add_argument("--backend", choices=BACKENDS, default=settings.backend)
     p.add_argument("--llm", default=settings.llm, metavar="SPEC")
 
+    p = commands.add_parser("chat", parents=[common], help="open the browser chat",
+                            description="Start the chat; with no index yet, index the bundled "
+                                        "sample articles first.")
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=7860)
+    p.add_argument("--auth", metavar="USER:PASS", help="require this login")
+    p.add_argument("--mcp", action="store_true",
+                   help="also serve MCP tools search_news and ask_news (needs dateline[mcp])")
+    p.add_argument("--llm", default=settings.llm, metavar="SPEC",
+                   help="offer LLM answers: ollama:MODEL[@URL] or openai:MODEL[@BASE_URL]")
+    p.add_argument("--no-browser", action="store_true", help="don't open a browser tab")
+    p.add_argument("--backend", choices=BACKENDS, default=settings.backend)
+
     p = commands.add_parser("stats", parents=[common], help="what the index holds")
     p.add_argument("--json", action="store_true")
 
@@ -124,6 +137,16 @@ def _embedder(args: argparse.Namespace, settings: Settings) -> MiniLMEmbedder:
     return embedder
 
 
+def _progress_bar(quiet: bool) -> Any:
+    def progress(total: int) -> Any:
+        from tqdm import tqdm
+
+        return tqdm(total=total, unit="chunk", desc="Embedding", file=sys.stderr,
+                    disable=quiet or total == 0, mininterval=1.0, dynamic_ncols=True)
+
+    return progress
+
+
 def _index(args: argparse.Namespace, settings: Settings) -> int:
     embedder = _embedder(args, settings)
     chunking = None
@@ -138,13 +161,7 @@ def _index(args: argparse.Namespace, settings: Settings) -> int:
     store = Store.open_or_create(args.index, model=embedder.name, backend=embedder.backend,
                                  dim=embedder.dim, chunking=chunking, index_kind=args.index_kind)
 
-    def progress(total: int) -> Any:
-        from tqdm import tqdm
-
-        return tqdm(total=total, unit="chunk", desc="Embedding", file=sys.stderr,
-                    disable=args.quiet or total == 0, mininterval=1.0, dynamic_ncols=True)
-
-    report = index_paths(store, args.paths, embedder, progress=progress)
+    report = index_paths(store, args.paths, embedder, progress=_progress_bar(args.quiet))
     for skipped in report.skipped:
         print(f"Skipped {skipped}", file=sys.stderr)
     counts = report.counts()
@@ -157,14 +174,6 @@ def _index(args: argparse.Namespace, settings: Settings) -> int:
               f"remove them and run the same command again", file=sys.stderr)
         return 1
     return 0
-
-
-def hit_to_dict(hit: Hit) -> dict[str, Any]:
-    """The JSON shape of a search result (``dateline search --json``)."""
-    return {"chunk_id": hit.chunk.id, "article_id": hit.article.id, "title": hit.article.title,
-            "published": hit.article.published, "source": hit.article.source,
-            "url": hit.article.url, "start": hit.chunk.start, "end": hit.chunk.end,
-            "text": hit.chunk.text, "score": round(hit.score, 6)}
 
 
 def _search(args: argparse.Namespace, settings: Settings) -> int:
@@ -304,8 +313,53 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-_COMMANDS = {"index": _index, "search": _search, "ask": _ask, "eval": _eval, "stats": _stats,
-             "remove": _remove}
+def bundled_seeds() -> list[Path]:
+    """The sample article files shipped with Dateline."""
+    import dateline_seeds
+
+    return sorted(Path(dateline_seeds.__file__).parent.glob("*.txt"))
+
+
+def _chat(args: argparse.Namespace, settings: Settings) -> int:
+    from qa import Answerer
+
+    from .app import CSS, MAX_UPLOAD_MB, SEED_EXAMPLES, ChatService, build_app
+
+    if args.auth is not None and ":" not in args.auth:
+        raise ValueError("--auth must look like USER:PASS")
+    if args.mcp:
+        try:
+            import mcp  # noqa: F401
+        except ImportError as exc:
+            raise ValueError("--mcp needs the MCP extra; run `pip install 'dateline[mcp]'`") \
+                from exc
+    embedder = _embedder(args, settings)
+    if not Store.exists(args.index):
+        print(f"No index at {args.index} yet: indexing the bundled sample articles...",
+              file=sys.stderr)
+        store = Store.open_or_create(args.index, model=embedder.name, backend=embedder.backend,
+                                     dim=embedder.dim)
+        index_paths(store, bundled_seeds(), embedder, progress=_progress_bar(False))
+    llm = None
+    if args.llm:
+        from .llm import chat_model_from_spec
+
+        llm = chat_model_from_spec(args.llm, api_key=settings.llm_api_key)
+    answerer = Answerer(Searcher(Store.open(args.index), embedder))
+    print("Loading models...", file=sys.stderr)
+    answerer.ask(SEED_EXAMPLES[0])  # load the embedder, spaCy and the index once, up front
+    app = build_app(ChatService(answerer, args.index, llm=llm), examples=SEED_EXAMPLES)
+    user, _, password = (args.auth or "").partition(":")
+    app.queue(default_concurrency_limit=4).launch(
+        server_name=args.host, server_port=args.port, share=False,
+        auth=(user, password) if args.auth else None, mcp_server=args.mcp,
+        inbrowser=not args.no_browser, css=CSS, max_file_size=f"{MAX_UPLOAD_MB}mb",
+        footer_links=["api"], show_error=False)
+    return 0
+
+
+_COMMANDS = {"index": _index, "search": _search, "ask": _ask, "eval": _eval, "chat": _chat,
+             "stats": _stats, "remove": _remove}
 
 
 def main_entry() -> None:

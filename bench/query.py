@@ -1,0 +1,60 @@
+"""Query latency: p50/p95 of `search` and of `ask` on a built index (one process, warm models).
+
+    python bench/query.py --index DIR [--questions N]
+
+Questions come from ../shared/eval/realtimeqa/questions.jsonl. Build the index first, e.g.
+`dateline index ../shared/eval/realtimeqa/corpus.jsonl --index DIR`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from pathlib import Path
+
+from _common import REALTIMEQA, peak_rss_mb, read_jsonl
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--index", type=Path, required=True)
+    parser.add_argument("--questions", type=int, default=200)
+    parser.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "dateline")
+    args = parser.parse_args()
+
+    from index import MiniLMEmbedder, Searcher, Store
+    from qa import Answerer
+
+    store = Store.open(args.index)
+    searcher = Searcher(store, MiniLMEmbedder(store.manifest["backend"], cache_dir=args.cache))
+    answerer = Answerer(searcher)
+    questions = [q["question"] for q in read_jsonl(REALTIMEQA / "questions.jsonl")]
+    questions = questions[: args.questions]
+    answerer.ask(questions[0])  # warm up: model, spaCy, BM25 and FAISS in memory
+    timings: dict[str, list[float]] = {"search": [], "ask": []}
+    for question in questions:
+        start = time.perf_counter()
+        searcher.search(question, 5)
+        timings["search"].append(time.perf_counter() - start)
+        start = time.perf_counter()
+        answerer.ask(question)
+        timings["ask"].append(time.perf_counter() - start)
+    print(f"{len(questions)} RealTimeQA questions over {store.manifest['counts']['articles']} "
+          f"articles / {len(store)} chunks ({store.manifest['backend']}, "
+          f"{store.manifest['index_kind']} FAISS)")
+    print(f"{'':8}{'p50 ms':>9}{'p95 ms':>9}{'mean ms':>9}   target p50")
+    for name, target in (("search", 20), ("ask", 300)):
+        values = [t * 1000 for t in timings[name]]
+        print(f"{name:8}{percentile(values, 0.5):>9.1f}{percentile(values, 0.95):>9.1f}"
+              f"{statistics.mean(values):>9.1f}   <= {target}")
+    print(f"peak RSS {peak_rss_mb():.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

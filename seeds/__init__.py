@@ -1,0 +1,1 @@
+"""The sample news articles bundled with Dateline (data only)."""

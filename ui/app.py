@@ -1,0 +1,282 @@
+"""The browser chat: ``build_app(answerer, ...) -> gr.Blocks``. Thin over the Answerer; nothing
+is loaded at import time. Indexing uploads runs in its own store, then swaps it in, so the chat
+keeps answering meanwhile."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from index import (
+    Article,
+    DatelineError,
+    Embedder,
+    IngestReport,
+    Searcher,
+    Store,
+    index_paths,
+    parse_published,
+)
+from qa import Answer, Answerer, Turn
+
+from .render import answer_markdown, sources_html
+from .views import hit_to_dict, stats_markdown
+
+__all__ = ["CSS", "MAX_UPLOAD_MB", "SEED_EXAMPLES", "ChatService", "build_app",
+           "normalise_history"]
+
+SEED_EXAMPLES = ("How many troops were deployed?", "When was the treaty signed?",
+                 "How many sappers will be sent?", "When did Kim meet Shoigu?")
+
+MAX_UPLOAD_MB = 20
+UPLOAD_TYPES = [".txt", ".md", ".jsonl", ".ndjson", ".json", ".html", ".htm", ".xml", ".rss",
+                ".atom"]
+CSS = """
+.dl-source{border:1px solid var(--border-color-primary);border-radius:8px;padding:10px 12px;
+  margin:0 0 10px}
+.dl-title{font-weight:600}.dl-n{color:var(--color-accent)}
+.dl-meta,.dl-offsets{font-size:0.85em;opacity:0.75;margin:2px 0}
+.dl-quote{margin:6px 0;padding-left:10px;border-left:3px solid var(--border-color-accent);
+  white-space:pre-wrap}
+.dl-quote mark{background:#ffe58a;color:#111;padding:0 2px}
+.dl-heading{font-weight:600;margin-bottom:8px}.dl-related{opacity:0.85}
+.dl-empty{opacity:0.6;font-style:italic}
+"""
+
+
+def normalise_history(history: Sequence[Any] | None) -> list[Turn]:
+    """Earlier turns from Gradio's history (openai-style dicts, or old [user, bot] pairs)."""
+    turns: list[Turn] = []
+    for item in history or []:
+        if isinstance(item, dict):
+            role, content = item.get("role"), item.get("content")
+            if isinstance(content, list):  # Gradio 6 may send content parts
+                content = " ".join(str(p.get("text", "")) if isinstance(p, dict) else str(p)
+                                   for p in content)
+            if role == "user" and isinstance(content, str) and content.strip():
+                turns.append(Turn(content))
+        elif isinstance(item, list | tuple) and item and isinstance(item[0], str):
+            turns.append(Turn(item[0]))
+    return turns
+
+
+class ChatService:
+    """What the app calls: answers, searches, uploads and removals over one index folder."""
+
+    def __init__(self, answerer: Answerer, index_dir: Path, *, llm: Any = None) -> None:
+        self.answerer = answerer
+        self.index_dir = Path(index_dir)
+        self.llm = llm
+        self._write_lock = threading.Lock()
+
+    @property
+    def store(self) -> Store:
+        return self.answerer.searcher.store
+
+    @property
+    def embedder(self) -> Embedder:
+        return self.answerer.searcher.embedder
+
+    def ask(self, question: str, history: Sequence[Turn] = (), *, k: int | None = None,
+            since: str | None = None, until: str | None = None, mode: str = "extractive"
+            ) -> Answer:
+        answerer = self.answerer
+        if k is not None or mode == "llm":
+            if mode == "llm" and self.llm is None:
+                raise DatelineError("No LLM is configured; start with "
+                                    "`dateline chat --llm ollama:MODEL` or use extractive mode")
+            answerer = Answerer(answerer.searcher, threshold=answerer.threshold,
+                                k=k or answerer.k, nlp=answerer.nlp,
+                                llm=self.llm if mode == "llm" else None)
+        return answerer.ask(question, history, since=since, until=until)
+
+    def search(self, query: str, k: int = 5) -> list[dict[str, Any]]:
+        return [hit_to_dict(h) for h in self.answerer.searcher.search(query, k)]
+
+    def article(self, article_id: str) -> Article:
+        return self.store.article(article_id)
+
+    def index_files(self, paths: Sequence[str | Path], progress: Any = None) -> IngestReport:
+        """Index files into a separate store instance, then swap it in for the chat."""
+        for path in paths:
+            size = Path(path).stat().st_size
+            if size > MAX_UPLOAD_MB * 2**20:
+                raise DatelineError(f"{Path(path).name} is {size / 2**20:.1f} MB; files up to "
+                                    f"{MAX_UPLOAD_MB} MB can be uploaded")
+        with self._write_lock:
+            embedder = self.embedder
+            store = Store.open_or_create(self.index_dir, model=embedder.name,
+                                         backend=embedder.backend, dim=embedder.dim)
+            report = index_paths(store, paths, embedder, progress=progress)
+            self._swap()
+        return report
+
+    def remove(self, article_id: str) -> None:
+        with self._write_lock:
+            store = Store.open(self.index_dir)
+            if article_id not in store:
+                raise DatelineError(f"No article with id {article_id!r}; the sources panel and "
+                                    "`dateline search` show article ids")
+            store.remove(article_id)
+            store.save()
+            self._swap()
+
+    def _swap(self) -> None:
+        self.answerer.searcher = Searcher(Store.open(self.index_dir), self.embedder)
+
+    def stats(self) -> str:
+        return stats_markdown(self.store.stats())
+
+
+class _GradioBar:
+    """ingest's progress bar protocol on top of gr.Progress."""
+
+    def __init__(self, progress: Any, total: int) -> None:
+        self.progress, self.total, self.done = progress, max(total, 1), 0
+        progress(0, desc=f"Embedding {total} chunks")
+
+    def update(self, n: int = 1) -> None:
+        self.done += n
+        self.progress(self.done / self.total, desc=f"Embedding {self.done}/{self.total} chunks")
+
+    def close(self) -> None:
+        return None
+
+
+def _date(value: str | None, label: str) -> str | None:
+    if value is None or not value.strip():
+        return None
+    parsed = parse_published(value)
+    if parsed is None:
+        raise DatelineError(f"{label} {value!r} is not a date; write it like 2025-06-19")
+    return parsed
+
+
+def build_app(service: ChatService, *, examples: Sequence[str] = (), title: str = "Dateline"
+              ) -> Any:
+    """The Gradio Blocks app over ``service``."""
+    import gradio as gr
+
+    def respond(message: str, history: list[dict[str, Any]], k: int, since: str, until: str,
+                mode: str) -> Iterator[tuple[list[dict[str, Any]], str, str]]:
+        if not message or not message.strip():
+            raise gr.Error("Type a question first, e.g. “How many troops were deployed?”")
+        turns = normalise_history(history)
+        shown = [*history, {"role": "user", "content": message},
+                 {"role": "assistant", "content": "_Searching the articles…_"}]
+        yield shown, sources_html(None), ""
+        try:
+            answer = service.ask(message, turns, k=int(k), since=_date(since, "From"),
+                                 until=_date(until, "Until"),
+                                 mode="llm" if mode.startswith("LLM") else "extractive")
+        except (DatelineError, ValueError) as exc:
+            raise gr.Error(str(exc)) from exc
+        except Exception as exc:  # the UI shows a message, never a traceback
+            raise gr.Error(f"Something went wrong while answering ({type(exc).__name__}). "
+                           "Try again, or rephrase the question.") from exc
+        streamed = ""
+        for line in answer_markdown(answer).split("\n\n"):
+            streamed = f"{streamed}\n\n{line}" if streamed else line
+            shown[-1] = {"role": "assistant", "content": streamed}
+            yield shown, sources_html(None) if line else "", ""
+        yield shown, sources_html(answer, service.article), ""
+
+    def upload(files: list[Any] | None,
+               progress: Any = gr.Progress()) -> tuple[str, str]:  # noqa: B008 - Gradio's idiom
+        if not files:
+            raise gr.Error("Choose one or more files to index first.")
+        paths = [getattr(f, "name", f) for f in files]
+        try:
+            report = service.index_files(paths, progress=lambda n: _GradioBar(progress, n))
+        except DatelineError as exc:
+            raise gr.Error(str(exc)) from exc
+        counts = report.counts()
+        lines = [f"**Indexed:** {counts['added']} added, {counts['unchanged']} unchanged, "
+                 f"{counts['replaced']} replaced, {counts['skipped']} skipped."]
+        lines += [f"- skipped `{Path(s.where).name}`: {s.reason}" for s in report.skipped]
+        return "\n".join(lines), service.stats()
+
+    def remove(article_id: str) -> tuple[str, str]:
+        if not article_id or not article_id.strip():
+            raise gr.Error("Paste the id of the article to remove.")
+        try:
+            service.remove(article_id.strip())
+        except DatelineError as exc:
+            raise gr.Error(str(exc)) from exc
+        return f"Removed `{article_id.strip()}`.", service.stats()
+
+    def ask_api(question: str) -> dict[str, Any]:
+        """Answer a question from the indexed news articles, with exact citations.
+
+        Args:
+            question: the question, e.g. "How many troops were deployed?"
+        """
+        try:
+            return service.ask(question).to_dict()
+        except (DatelineError, ValueError) as exc:
+            raise gr.Error(str(exc)) from exc
+
+    def search_api(query: str, k: int = 5) -> list[dict[str, Any]]:
+        """Search the indexed news articles; passages with their article and offsets.
+
+        Args:
+            query: what to look for
+            k: how many passages to return
+        """
+        try:
+            return service.search(query, int(k))
+        except (DatelineError, ValueError) as exc:
+            raise gr.Error(str(exc)) from exc
+
+    with gr.Blocks(title=title) as app:
+        gr.Markdown(f"# {title}\nAnswers from your news articles. Every claim cites the exact "
+                    "sentence it comes from; when the articles don't say, Dateline says so.")
+        with gr.Tab("Chat"):
+            with gr.Row():
+                with gr.Column(scale=3):
+                    chatbot = gr.Chatbot(label="Conversation", height=460, elem_id="chat",
+                                         buttons=["copy"], sanitize_html=True)
+                    question = gr.Textbox(label="Your question", elem_id="question",
+                                          placeholder="How many troops were deployed?",
+                                          submit_btn="Ask", lines=1)
+                    if examples:
+                        gr.Examples(examples=[[e] for e in examples], inputs=[question],
+                                    label="Try")
+                    clear = gr.Button("New conversation", size="sm")
+                with gr.Column(scale=2):
+                    sources = gr.HTML(sources_html(None), elem_id="sources",
+                                      label="Sources")
+            with gr.Accordion("Settings", open=False), gr.Row():
+                k = gr.Slider(1, 20, value=service.answerer.k, step=1,
+                              label="Passages to read")
+                since = gr.Textbox(label="From (YYYY-MM-DD)", placeholder="any date")
+                until = gr.Textbox(label="Until (YYYY-MM-DD)", placeholder="any date")
+                modes = ["Extractive (no LLM)"] + (["LLM"] if service.llm else [])
+                mode = gr.Radio(modes, value=modes[0], label="Answer mode")
+        with gr.Tab("Your articles"):
+            gr.Markdown("Upload text, JSONL, HTML or RSS/Atom files (up to "
+                        f"{MAX_UPLOAD_MB} MB each). They are indexed in the background; the "
+                        "chat keeps working.")
+            files = gr.File(file_count="multiple", file_types=UPLOAD_TYPES,
+                            label="Articles", elem_id="upload")
+            index_button = gr.Button("Index these files", variant="primary",
+                                     elem_id="index-button")
+            status = gr.Markdown(elem_id="index-status")
+            stats = gr.Markdown(service.stats(), elem_id="stats")
+            with gr.Row():
+                remove_id = gr.Textbox(label="Remove an article (id)", scale=3)
+                remove_button = gr.Button("Remove", scale=1)
+        inputs = [question, chatbot, k, since, until, mode]
+        question.submit(respond, inputs, [chatbot, sources, question], api_visibility="private")
+        clear.click(lambda: ([], sources_html(None)), None, [chatbot, sources],
+                    api_visibility="private")
+        index_button.click(upload, [files], [status, stats], concurrency_limit=1,
+                           api_visibility="private")
+        remove_button.click(remove, [remove_id], [status, stats], api_visibility="private")
+        gr.api(ask_api, api_name="ask")
+        gr.api(search_api, api_name="search")
+        gr.api(ask_api, api_name="ask_news")
+        gr.api(search_api, api_name="search_news")
+    return app

@@ -1,0 +1,103 @@
+"""Pure rendering: Answer -> chat markdown and an HTML sources panel. Every piece of article
+text, title and URL is escaped here before it becomes HTML."""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+from index import Article, Hit
+from qa import Answer, Citation
+
+__all__ = ["answer_markdown", "highlighted_paragraph", "safe_url", "sources_html"]
+
+_MARKER = re.compile(r"\[(\d{1,3})\]")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|>~<])")
+
+
+def _escape_markdown(text: str) -> str:
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+
+
+def answer_markdown(answer: Answer) -> str:
+    """The answer as chat markdown: text escaped, each ``[n]`` a link to source n."""
+    lines = []
+    for line in answer.text.split("\n"):
+        parts = _MARKER.split(line)
+        out = []
+        for i, part in enumerate(parts):
+            if i % 2:
+                out.append(f"[\\[{part}\\]](#source-{part})")
+            else:
+                out.append(_escape_markdown(part))
+        lines.append("".join(out))
+    return "\n\n".join(lines)
+
+
+def safe_url(url: str | None) -> str | None:
+    """``url`` when it is http(s), else None (no javascript: links)."""
+    if url and re.match(r"https?://", url.strip(), re.I):
+        return url.strip()
+    return None
+
+
+def highlighted_paragraph(article: Article, start: int, end: int, context: int = 400) -> str:
+    """The paragraph around ``[start, end)`` as HTML, the quote inside ``<mark>``."""
+    text = article.text
+    left = text.rfind("\n", 0, start) + 1
+    right = text.find("\n", end)
+    right = len(text) if right < 0 else right
+    left, right = max(left, start - context), min(right, end + context)
+    before = ("…" if left > 0 and text[left - 1] != "\n" else "") + text[left:start]
+    after = text[end:right] + ("…" if right < len(text) and text[right] != "\n" else "")
+    return (f"{html.escape(before)}<mark>{html.escape(text[start:end])}</mark>"
+            f"{html.escape(after)}")
+
+
+def _meta(published: str | None, source: str | None, url: str | None) -> str:
+    bits = [html.escape(b) for b in (published or "undated", source) if b]
+    link = safe_url(url)
+    if link:
+        bits.append(f'<a href="{html.escape(link)}" target="_blank" rel="noopener noreferrer">'
+                    "open article</a>")
+    return " · ".join(bits)
+
+
+def _citation_card(citation: Citation, article: Article) -> str:
+    return (f'<div class="dl-source" id="source-{citation.n}">'
+            f'<div class="dl-title"><span class="dl-n">[{citation.n}]</span> '
+            f"{html.escape(citation.title)}</div>"
+            f'<div class="dl-meta">{_meta(article.published, article.source, article.url)}</div>'
+            f'<blockquote class="dl-quote">'
+            f"{highlighted_paragraph(article, citation.start, citation.end)}</blockquote>"
+            f'<div class="dl-offsets">{html.escape(citation.article_id)} · characters '
+            f"{citation.start}–{citation.end}</div></div>")
+
+
+def _related_card(hit: Hit) -> str:
+    snippet = hit.chunk.text if len(hit.chunk.text) <= 500 else hit.chunk.text[:499] + "…"
+    article = hit.article
+    return (f'<div class="dl-source dl-related"><div class="dl-title">'
+            f"{html.escape(article.title)}</div>"
+            f'<div class="dl-meta">{_meta(article.published, article.source, article.url)}</div>'
+            f'<blockquote class="dl-quote">{html.escape(snippet)}</blockquote></div>')
+
+
+def sources_html(answer: Answer | None, article_for: Any = None) -> str:
+    """The sources panel: cited articles with the quoted span highlighted in its paragraph,
+    or, when Dateline abstained, the related passages labelled as such."""
+    if answer is None:
+        return '<div class="dl-empty">Sources for the answer appear here.</div>'
+    if answer.abstained:
+        if not answer.related:
+            return '<div class="dl-empty">No related passages.</div>'
+        cards = "".join(_related_card(h) for h in answer.related)
+        return ('<div class="dl-heading">Related passages — not citations: the articles '
+                f"don't answer the question</div>{cards}")
+    articles = {h.article.id: h.article for h in answer.hits}
+    cited = []
+    for citation in answer.citations:
+        article = articles.get(citation.article_id) or article_for(citation.article_id)
+        cited.append(_citation_card(citation, article))
+    return f'<div class="dl-heading">Sources</div>{"".join(cited)}'
