@@ -315,9 +315,11 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
 
 def bundled_seeds() -> list[Path]:
     """The sample article files shipped with Dateline."""
-    import dateline_seeds
+    from importlib.util import find_spec
 
-    return sorted(Path(dateline_seeds.__file__).parent.glob("*.txt"))
+    spec = find_spec("dateline_seeds")  # a data-only (namespace) package: seeds/ in the repo
+    folders = list(spec.submodule_search_locations or []) if spec else []
+    return sorted(p for folder in folders for p in Path(folder).glob("*.txt"))
 
 
 def _chat(args: argparse.Namespace, settings: Settings) -> int:

@@ -163,3 +163,17 @@ def test_llm_spec_errors_say_what_to_install(capsys: pytest.CaptureFixture[str],
     except ImportError:
         with pytest.raises(DatelineError, match=r"pip install 'dateline\[llm\]'"):
             chat_model_from_spec("ollama:llama3")
+
+
+def test_chat_checks_its_options_before_starting(capsys: pytest.CaptureFixture[str],
+                                                 settings: Settings) -> None:
+    code, _, err = run(capsys, settings, "chat", "--auth", "nopassword", "--no-browser")
+    assert code == 1 and "USER:PASS" in err
+
+
+def test_bundled_seeds_are_found_from_the_installed_package() -> None:
+    from ui.cli import bundled_seeds
+
+    seeds = bundled_seeds()
+    assert seeds and all(p.suffix == ".txt" for p in seeds)
+    assert "14,000 troops" in seeds[0].read_text()

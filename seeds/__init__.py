@@ -1,1 +1,0 @@
-"""The sample news articles bundled with Dateline (data only)."""

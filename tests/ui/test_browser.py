@@ -1,0 +1,139 @@
+"""The real app in headless Chromium (Debian's /usr/bin/chromium) and through gradio_client."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from index import Searcher, Store
+from qa import Answerer
+from ui.app import CSS, SEED_EXAMPLES, ChatService, build_app
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
+                                reason="needs Debian's chromium: apt-get install chromium")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(seed_index: Path, seed_answerer: Answerer, real_embedder,  # type: ignore[no-untyped-def]
+           tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    folder = tmp_path_factory.mktemp("app") / "index"
+    shutil.copytree(seed_index, folder)
+    answerer = Answerer(Searcher(Store.open(folder), real_embedder), nlp=seed_answerer.nlp)
+    app = build_app(ChatService(answerer, folder), examples=SEED_EXAMPLES)
+    port = free_port()
+    app.queue().launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True,
+                       css=CSS, quiet=True, max_file_size="20mb")
+    yield f"http://127.0.0.1:{port}/"
+    app.close()
+
+
+@pytest.fixture(scope="module")
+def page(server: str) -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"])
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.dialogs = []  # type: ignore[attr-defined]
+        page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))  # type: ignore[attr-defined]
+        page.goto(server)
+        yield page
+        browser.close()
+
+
+def ask(page, question: str) -> None:  # type: ignore[no-untyped-def]
+    page.get_by_role("tab", name="Chat").click()
+    box = page.locator("#question textarea")
+    box.fill(question)
+    box.press("Enter")
+    # the user's message and the emptied sources panel arrive in the same update
+    page.wait_for_function("q => document.querySelector('#chat').innerText.includes(q)",
+                           arg=question, timeout=60_000)
+    page.locator("#sources .dl-heading").wait_for(timeout=60_000)
+    page.wait_for_function(
+        "() => !document.querySelector('#chat').innerText.includes('Searching the articles')",
+        timeout=60_000)
+
+
+def upload(page, path: Path) -> str:  # type: ignore[no-untyped-def]
+    page.get_by_role("tab", name="Your articles").click()
+    page.locator("#upload input[type=file]").set_input_files(str(path))
+    page.locator("#upload").get_by_text(path.name).first.wait_for(timeout=30_000)
+    page.locator("#index-button").click()
+    page.locator("#index-status").get_by_text("Indexed:").wait_for(timeout=120_000)
+    return str(page.locator("#index-status").inner_text())
+
+
+def test_ask_shows_the_answer_with_a_cited_highlighted_source(page) -> None:  # type: ignore[no-untyped-def]
+    ask(page, "How many troops were deployed?")
+    chat = page.locator("#chat").inner_text()
+    assert "14,000" in chat
+    link = page.locator("#chat a[href='#source-1']").first
+    assert link.inner_text() == "[1]"
+    mark = page.locator("#source-1 mark")
+    assert "14,000 troops" in mark.inner_text()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "chat-answer.png"), full_page=True)
+
+
+def test_abstention_shows_related_passages(page) -> None:  # type: ignore[no-untyped-def]
+    ask(page, "How old is Kim Jong-un?")
+    assert "don't answer" in page.locator("#chat").inner_text()
+    assert "Related passages" in page.locator("#sources").inner_text()
+
+
+def test_upload_then_ask_about_it(page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    article = tmp_path / "volcano.txt"
+    article.write_text("date 2025-07-01\ntitle: Volcanoes erupt in Iceland\n\nThree volcanoes "
+                       "erupted in southern Iceland on Monday, forcing 4,000 residents to leave "
+                       "their homes. (Example Wire)")
+    assert "1 added" in upload(page, article)
+    assert "2 articles" in page.locator("#stats").inner_text()
+    ask(page, "How many residents had to leave their homes?")
+    assert "4,000 residents" in page.locator("#chat").inner_text()
+    assert "Volcanoes erupt in Iceland" in page.locator("#sources").inner_text()
+
+
+def test_script_laden_article_renders_as_text(page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    article = tmp_path / "evil.txt"
+    article.write_text("title: <script>alert(1)</script> Parade <img src=x onerror=alert(1)>\n\n"
+                       "The parade drew 25,000 spectators <img src=x onerror=alert(1)> to the "
+                       "harbour <script>alert(1)</script> on Sunday.")
+    assert "1 added" in upload(page, article)
+    ask(page, "How many spectators did the parade draw?")
+    sources = page.locator("#sources").inner_text()
+    assert "<script>alert(1)</script>" in sources
+    assert "<img src=x onerror=alert(1)>" in sources
+    assert page.locator("#sources script, #sources img, #chat img[src=x]").count() == 0
+    page.wait_for_timeout(500)
+    assert page.dialogs == []  # type: ignore[attr-defined]
+    page.screenshot(path=str(ARTIFACTS / "chat-escaped.png"), full_page=True)
+
+
+def test_api_endpoints_with_gradio_client(server: str) -> None:
+    from gradio_client import Client
+
+    client = Client(server, verbose=False)
+    answer = client.predict("How many troops were deployed?", api_name="/ask")
+    assert "14,000" in answer["answer"] and not answer["abstained"]
+    hits = client.predict("sappers", 2, api_name="/search")
+    assert len(hits) == 2 and set(hits[0]) >= {"chunk_id", "article_id", "start", "end", "text"}
+    for citation in answer["citations"]:
+        assert citation["quote"] and citation["end"] > citation["start"]
+    store_texts = {h["article_id"]: h for h in hits}
+    assert store_texts

@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+from index import Article, Chunk, Hit
+from qa import Answer, make_citation
+from ui.app import normalise_history
+from ui.render import answer_markdown, highlighted_paragraph, safe_url, sources_html
+
+EVIL = Article(id="evil", title="<script>alert(1)</script> Big <b>news</b>",
+               published="2025-06-19", source="<img src=x onerror=alert(1)>",
+               url="javascript:alert(1)",
+               text="Intro paragraph.\n\nOfficials said 300 <img src=x onerror=alert(1)> "
+                    "troops left. More text follows here.\n\nLast paragraph.")
+
+
+def evil_answer() -> Answer:
+    start = EVIL.text.index("Officials")
+    end = EVIL.text.index("left.") + len("left.")
+    citation = make_citation(1, EVIL, start, end)
+    chunk = Chunk("evil:0-10", "evil", 0, 10, EVIL.text[:10])
+    return Answer("q", f"300 troops [1]\n“{citation.quote}” [1]", (citation,),
+                  (Hit(chunk, 1.0, 1, EVIL),), False)
+
+
+def test_markdown_escapes_text_and_links_markers() -> None:
+    markdown = answer_markdown(evil_answer())
+    assert "<img" not in markdown and "&lt;img src=x onerror=alert\\(1\\)&gt;" in markdown
+    assert markdown.count("(#source-1)") == 2
+
+
+def test_sources_panel_escapes_everything_and_highlights_the_quote() -> None:
+    panel = sources_html(evil_answer())
+    assert "<script>" not in panel and "<img" not in panel and "<b>" not in panel
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in panel
+    assert "javascript:" not in panel  # unsafe URL dropped
+    assert '<mark>Officials said 300 &lt;img src=x onerror=alert(1)&gt; troops left.</mark>' \
+        in panel
+    assert 'id="source-1"' in panel and "characters" in panel
+
+
+def test_highlight_stays_inside_its_paragraph() -> None:
+    start = EVIL.text.index("300")
+    html = highlighted_paragraph(EVIL, start, start + 3)
+    assert html.startswith("Officials said <mark>300</mark>")
+    assert "Intro" not in html and "Last paragraph" not in html
+
+
+def test_abstention_lists_related_passages_labelled_as_such() -> None:
+    chunk = Chunk("evil:0-16", "evil", 0, 16, EVIL.text[:16])
+    hit = Hit(chunk, 0.1, 1, EVIL)
+    answer = Answer("q", "The indexed articles don't answer this.", (), (hit,), True, (hit,))
+    panel = sources_html(answer)
+    assert "Related passages — not citations" in panel and "Intro paragraph." in panel
+    assert "Sources appear" in sources_html(None) or "appear here" in sources_html(None)
+
+
+def test_safe_url() -> None:
+    assert safe_url("https://example.org/a") == "https://example.org/a"
+    assert safe_url("javascript:alert(1)") is None and safe_url(None) is None
+
+
+def test_history_normalisation_handles_gradio_shapes() -> None:
+    history = [{"role": "user", "content": "How many troops?"},
+               {"role": "assistant", "content": "Around 14,000 troops [1]"},
+               {"role": "user", "content": [{"type": "text", "text": "And sappers?"}]}]
+    assert [t.question for t in normalise_history(history)] == ["How many troops?",
+                                                                "And sappers?"]
+    assert [t.question for t in normalise_history([["Hi", "Hello"]])] == ["Hi"]
+    assert normalise_history(None) == []
