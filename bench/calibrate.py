@@ -1,11 +1,16 @@
-"""Calibrate the abstention threshold on RealTimeQA's answerable and unanswerable questions.
+"""Calibrate on RealTimeQA: the abstention threshold, and the recency prior.
 
-    python bench/calibrate.py --index DIR
+    python bench/calibrate.py --index DIR [--recency [--write]]
 
+Abstention (default):
 Runs the extractive answerer with abstention off, records each question's confidence (the
 score of its best supported sentence; none when no span of the asked type was found), then
 sweeps thresholds and prints abstention recall on unanswerable questions against false
 abstention on answerable ones.
+
+--recency: grid-searches the prior's weight and time scale on the 206 gold-article questions,
+each asked as of its question_date, and prints gold-article MRR@10 / hit@10 for each setting;
+--write stores the best one in the index manifest (``ranking``), where searches read it.
 """
 
 from __future__ import annotations
@@ -22,7 +27,12 @@ def main() -> None:
     parser.add_argument("--index", type=Path, required=True)
     parser.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "dateline")
     parser.add_argument("--dump", type=Path, help="write per-question confidences (JSONL)")
+    parser.add_argument("--recency", action="store_true", help="calibrate the recency prior")
+    parser.add_argument("--write", action="store_true", help="store the best prior (--recency)")
     args = parser.parse_args()
+    if args.recency:
+        calibrate_recency(args)
+        return
 
     from index import MiniLMEmbedder, Searcher, Store
     from qa import Answerer
@@ -55,6 +65,53 @@ def main() -> None:
         precision = caught / (caught + wrong) if caught + wrong else 0.0
         print(f"{threshold:>10.2f}{caught / len(unanswerable):>16.1%}"
               f"{wrong / len(answerable):>18.1%}{precision:>11.1%}")
+
+
+def calibrate_recency(args: argparse.Namespace) -> None:
+    import json as _json
+
+    from index import MiniLMEmbedder, Recency, Searcher, Store
+
+    store = Store.open(args.index)
+    embedder = MiniLMEmbedder(store.manifest["backend"], cache_dir=args.cache)
+    questions = [q for q in read_jsonl(REALTIMEQA / "questions.jsonl")
+                 if q["type"] == "answerable_gold_article"]
+
+    def score(recency: Recency | None) -> tuple[float, float]:
+        searcher = Searcher(store, embedder, recency=recency or Recency(weight=0.0))
+        reciprocal = hits = 0.0
+        for q in questions:
+            ranked: list[str] = []
+            for hit in searcher.search(q["question"], 50, as_of=q.get("question_date")):
+                if hit.article.id not in ranked:
+                    ranked.append(hit.article.id)
+            rank = next((i for i, a in enumerate(ranked[:10], 1)
+                         if a in q["gold_article_ids"]), None)
+            if rank:
+                reciprocal, hits = reciprocal + 1 / rank, hits + 1
+        return reciprocal / len(questions), hits / len(questions)
+
+    base = score(None)
+    print(f"{len(questions)} gold-article questions, as of their question_date")
+    print(f"{'weight':>8}{'days':>6}{'MRR@10':>9}{'hit@10':>9}")
+    print(f"{'0':>8}{'-':>6}{base[0]:>9.3f}{base[1]:>9.1%}   (as-of filter only)")
+    best = (base, Recency(weight=0.0))
+    for weight in (0.005, 0.01, 0.02, 0.04, 0.08):
+        for days in (3.0, 7.0, 14.0, 30.0, 90.0):
+            recency = Recency(weight=weight, days=days)
+            result = score(recency)
+            print(f"{weight:>8}{days:>6.0f}{result[0]:>9.3f}{result[1]:>9.1%}")
+            if result[0] > best[0][0]:
+                best = (result, recency)
+    print(f"best: weight {best[1].weight}, days {best[1].days}: MRR@10 {best[0][0]:.3f}")
+    if args.write:
+        manifest_path = args.index / "manifest.json"
+        manifest = _json.loads(manifest_path.read_text())
+        manifest["ranking"] = best[1].to_dict()
+        tmp = manifest_path.with_suffix(".tmp")
+        tmp.write_text(_json.dumps(manifest, indent=2))
+        tmp.replace(manifest_path)
+        print(f"stored in {manifest_path}")
 
 
 if __name__ == "__main__":

@@ -266,18 +266,24 @@ class Store:
                 found[meta.text_hash] = np.asarray(self._vectors[row])
         return found
 
-    def row_mask(self, since: str | None = None, until: str | None = None) -> np.ndarray | None:
+    def row_mask(self, since: str | None = None, until: str | None = None, *,
+                 keep_undated: bool = False) -> np.ndarray | None:
         """Rows whose article was published in ``[since, until]`` (ISO dates), or None for all.
 
-        Articles without a date are left out once a bound is set.
+        Articles without a date are left out once a bound is set, unless ``keep_undated``.
         """
         if since is None and until is None:
             return None
         allowed = {a for a, d in self._published.items()
-                   if d is not None and (since is None or d >= since)
-                   and (until is None or d <= until)}
+                   if (d is None and keep_undated) or (
+                       d is not None and (since is None or d >= since)
+                       and (until is None or d <= until))}
         return np.fromiter((r.article_id in allowed for r in self._rows), dtype=bool,
                            count=len(self._rows))
+
+    def published_of(self, row: int) -> str | None:
+        """The publication date of the article chunk ``row`` belongs to."""
+        return self._published.get(self._rows[row].article_id)
 
     def hit(self, row: int, score: float, rank: int) -> Hit:
         chunk = self.chunk(row)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -26,10 +27,12 @@ from index.dates import resolve_date
 from .citations import Citation, claim_is_supported, make_citation
 from .extractive import Candidate, Span, candidates_from_hits, find_spans, rank_sentences
 from .questions import Question, analyse, rewrite_follow_up, stem
+from .timewords import time_scope
 
 __all__ = ["DEFAULT_THRESHOLD", "Answer", "Answerer", "Turn"]
 
 DEFAULT_THRESHOLD = 0.35
+STALE_DAYS = 30  # older than this before the as-of date: say when it was reported
 TYPED = ("quantity", "age", "date", "person", "place", "org")
 
 
@@ -113,8 +116,14 @@ class Answerer:
         return self._nlp
 
     def ask(self, question: str, history: Sequence[Turn | str] = (), *,
-            since: str | None = None, until: str | None = None) -> Answer:
-        """Answer ``question``; ``history`` holds earlier turns for follow-ups."""
+            since: str | None = None, until: str | None = None,
+            as_of: str | date | None = None) -> Answer:
+        """Answer ``question``; ``history`` holds earlier turns for follow-ups.
+
+        ``as_of`` is the reader's day (ISO date): articles published after it are left out,
+        recent ones are preferred, and time words in the question ("last week", "in March",
+        "latest") become date windows relative to it.
+        """
         if not question.strip():
             raise ValueError("question is empty; ask something, e.g. \"How many troops were "
                              "deployed?\"")
@@ -122,7 +131,15 @@ class Answerer:
         previous_q = previous.question if isinstance(previous, Turn) else previous
         query = rewrite_follow_up(question, previous_q)
         parsed = analyse(query)
-        hits = self.searcher.search(query, self.k, since=since, until=until)
+        day = date.fromisoformat(as_of) if isinstance(as_of, str) else as_of
+        recency = 1.0
+        if day is not None:
+            scope = time_scope(query, day)
+            since = max(filter(None, (since, scope.since)), default=None)
+            until = min(filter(None, (until, scope.until)), default=None)
+            recency = scope.recency
+        hits = self.searcher.search(query, self.k, since=since, until=until,
+                                    as_of=day.isoformat() if day else None, recency=recency)
         embedder = self.searcher.embedder
         ranked = rank_sentences(parsed, candidates_from_hits(hits), embedder)
         if self.llm is not None:
@@ -132,7 +149,7 @@ class Answerer:
             confidence = options[0].candidate.score if options else (
                 ranked[0].score if ranked else 0.0)
             return self._abstain(question, query, hits, confidence)
-        return self._compose(question, query, parsed, options, hits)
+        return self._compose(question, query, parsed, options, hits, day)
 
     def _generate(self, question: str, query: str, ranked: Sequence[Candidate],
                   hits: Sequence[Hit]) -> Answer:
@@ -172,8 +189,10 @@ class Answerer:
                       confidence)
 
     def _compose(self, question: str, query: str, parsed: Question, options: list[_Option],
-                 hits: Sequence[Hit]) -> Answer:
-        best = options[0]
+                 hits: Sequence[Hit], as_of: date | None) -> Answer:
+        best, rival = options[0], _conflicting(parsed, options, self.threshold)
+        if rival is not None and _newer(rival, best):
+            best, rival = rival, best  # the newest figure wins; the earlier one is mentioned
         article = best.candidate.article
         citation = make_citation(1, article, best.candidate.start, best.candidate.end)
         short, derived = _short_answer(parsed, article.text, best.span, article.published)
@@ -182,19 +201,27 @@ class Answerer:
         if not claim_is_supported(lines[0], citation.quote, derived=derived):
             lines = [f"“{citation.quote}” [1]"]  # never emit a claim its quote doesn't carry
             short = ""
+        if short and as_of is not None and article.published and \
+                (as_of - date.fromisoformat(article.published)).days > STALE_DAYS:
+            lines[0] = f"{short} (as reported on {_long_date(article.published)}) [1]"
         citations = [citation]
         notes: list[str] = []
-        rival = _conflicting(parsed, options, self.threshold) if short else None
-        if rival is not None:
+        if rival is not None and short:
             other = rival.candidate.article
             second = make_citation(2, other, rival.candidate.start, rival.candidate.end)
             figure, _ = _short_answer(parsed, other.text, rival.span, other.published)
-            claim = (f"Another article ({other.published or 'undated'}) gives a different "
-                     f"figure: {figure[:1].lower() + figure[1:]} [2]")
+            figure = figure[:1].lower() + figure[1:]
+            newer = _newer(best, rival)
+            if newer:
+                claim = (f"Earlier, on {_long_date(other.published)}, another article "
+                         f"reported {figure} [2]")
+            else:
+                claim = (f"Another article ({other.published or 'undated'}) gives a "
+                         f"different figure: {figure} [2]")
             if claim_is_supported(figure, second.quote):
                 lines.append(claim)
                 citations.append(second)
-                notes.append("conflict")
+                notes.append("newer figure wins" if newer else "conflict")
         return Answer(question, "\n".join(lines), tuple(citations), tuple(hits), False, (),
                       short, query, best.candidate.score, tuple(notes))
 
@@ -216,6 +243,19 @@ class _Option:
         words = re.findall(r"[A-Za-z]+", text[number.end() :])
         unit = stem(words[-1].lower()) if words else ""
         return number[0].replace(",", "").rstrip("."), unit
+
+
+def _newer(a: _Option, b: _Option) -> bool:
+    """True when ``a``'s article is dated and published after ``b``'s."""
+    first, second = a.candidate.article.published, b.candidate.article.published
+    return bool(first and second and first > second)
+
+
+def _long_date(iso: str | None) -> str:
+    if not iso:
+        return "an unknown date"
+    day = date.fromisoformat(iso)
+    return f"{day:%B} {day.day}, {day.year}"
 
 
 def _conflicting(question: Question, options: Sequence[_Option], threshold: float

@@ -87,19 +87,22 @@ def _prediction(answer: Answer) -> str:
 
 
 def evaluate(answerer: Answerer, questions: Iterable[dict[str, Any]], *,
+             use_question_date: bool = True,
              on_question: Callable[[], object] | None = None) -> EvalReport:
     """Run ``answerer`` over question records (``id, question, answers, gold_article_ids,
-    answerable``) and score it."""
+    answerable``, optionally ``question_date``) and score it. With ``use_question_date``,
+    each question is asked as of its ``question_date`` when it has one."""
     report = EvalReport()
     store = answerer.searcher.store
     for record in questions:
         report.questions += 1
         question = record["question"]
+        as_of = record.get("question_date") if use_question_date else None
         gold = set(record.get("gold_article_ids") or [])
         if gold:
             report.retrieval_questions += 1
             ranked: list[str] = []
-            for hit in answerer.searcher.search(question, 50):
+            for hit in answerer.searcher.search(question, 50, as_of=as_of):
                 if hit.article.id not in ranked:
                     ranked.append(hit.article.id)
             ranked = ranked[:10]
@@ -108,7 +111,7 @@ def evaluate(answerer: Answerer, questions: Iterable[dict[str, Any]], *,
                 report.reciprocal_rank += 1 / rank
                 report.hit10 += 1
                 report.hit1 += rank == 1
-        answer = answerer.ask(question)
+        answer = answerer.ask(question, as_of=as_of)
         answerable = record.get("answerable", bool(record.get("answers")))
         if answerable and record.get("answers"):
             report.answerable += 1

@@ -80,8 +80,8 @@ class ChatService:
         return self.answerer.searcher.embedder
 
     def ask(self, question: str, history: Sequence[Turn] = (), *, k: int | None = None,
-            since: str | None = None, until: str | None = None, mode: str = "extractive"
-            ) -> Answer:
+            since: str | None = None, until: str | None = None, as_of: str | None = None,
+            mode: str = "extractive") -> Answer:
         answerer = self.answerer
         if k is not None or mode == "llm":
             if mode == "llm" and self.llm is None:
@@ -90,7 +90,7 @@ class ChatService:
             answerer = Answerer(answerer.searcher, threshold=answerer.threshold,
                                 k=k or answerer.k, nlp=answerer.nlp,
                                 llm=self.llm if mode == "llm" else None)
-        return answerer.ask(question, history, since=since, until=until)
+        return answerer.ask(question, history, since=since, until=until, as_of=as_of)
 
     def search(self, query: str, k: int = 5) -> list[dict[str, Any]]:
         return [hit_to_dict(h) for h in self.answerer.searcher.search(query, k)]
@@ -154,13 +154,14 @@ def _date(value: str | None, label: str) -> str | None:
     return parsed
 
 
-def build_app(service: ChatService, *, examples: Sequence[str] = (), title: str = "Dateline"
-              ) -> Any:
-    """The Gradio Blocks app over ``service``."""
+def build_app(service: ChatService, *, examples: Sequence[str] = (), title: str = "Dateline",
+              today: str | None = None) -> Any:
+    """The Gradio Blocks app over ``service``; ``today`` is the default as-of date shown in
+    the settings (the CLI passes the real date; tests pass a fixed one)."""
     import gradio as gr
 
     def respond(message: str, history: list[dict[str, Any]], k: int, since: str, until: str,
-                mode: str) -> Iterator[tuple[list[dict[str, Any]], str, str]]:
+                as_of: str, mode: str) -> Iterator[tuple[list[dict[str, Any]], str, str]]:
         if not message or not message.strip():
             raise gr.Error("Type a question first, e.g. “How many troops were deployed?”")
         turns = normalise_history(history)
@@ -169,7 +170,7 @@ def build_app(service: ChatService, *, examples: Sequence[str] = (), title: str 
         yield shown, sources_html(None), ""
         try:
             answer = service.ask(message, turns, k=int(k), since=_date(since, "From"),
-                                 until=_date(until, "Until"),
+                                 until=_date(until, "Until"), as_of=_date(as_of, "As of"),
                                  mode="llm" if mode.startswith("LLM") else "extractive")
         except (DatelineError, ValueError) as exc:
             raise gr.Error(str(exc)) from exc
@@ -207,14 +208,15 @@ def build_app(service: ChatService, *, examples: Sequence[str] = (), title: str 
             raise gr.Error(str(exc)) from exc
         return f"Removed `{article_id.strip()}`.", service.stats()
 
-    def ask_api(question: str) -> dict[str, Any]:
+    def ask_api(question: str, as_of: str = "") -> dict[str, Any]:
         """Answer a question from the indexed news articles, with exact citations.
 
         Args:
             question: the question, e.g. "How many troops were deployed?"
+            as_of: the reader's day as YYYY-MM-DD (empty: today)
         """
         try:
-            return service.ask(question).to_dict()
+            return service.ask(question, as_of=_date(as_of, "as_of") or today).to_dict()
         except (DatelineError, ValueError) as exc:
             raise gr.Error(str(exc)) from exc
 
@@ -231,8 +233,11 @@ def build_app(service: ChatService, *, examples: Sequence[str] = (), title: str 
             raise gr.Error(str(exc)) from exc
 
     with gr.Blocks(title=title) as app:
+        as_of_note = (f" Answers are as of **{today}** (change it in Settings)." if today
+                      else "")
         gr.Markdown(f"# {title}\nAnswers from your news articles. Every claim cites the exact "
-                    "sentence it comes from; when the articles don't say, Dateline says so.")
+                    "sentence it comes from; when the articles don't say, Dateline says so."
+                    + as_of_note)
         with gr.Tab("Chat"):
             with gr.Row():
                 with gr.Column(scale=3):
@@ -253,6 +258,9 @@ def build_app(service: ChatService, *, examples: Sequence[str] = (), title: str 
                               label="Passages to read")
                 since = gr.Textbox(label="From (YYYY-MM-DD)", placeholder="any date")
                 until = gr.Textbox(label="Until (YYYY-MM-DD)", placeholder="any date")
+                as_of = gr.Textbox(label="As of (YYYY-MM-DD)", value=today or "",
+                                   placeholder="no as-of date", elem_id="as-of",
+                                   info="Later articles are left out; recent ones count more")
                 modes = ["Extractive (no LLM)"] + (["LLM"] if service.llm else [])
                 mode = gr.Radio(modes, value=modes[0], label="Answer mode")
         with gr.Tab("Your articles"):
@@ -268,7 +276,7 @@ def build_app(service: ChatService, *, examples: Sequence[str] = (), title: str 
             with gr.Row():
                 remove_id = gr.Textbox(label="Remove an article (id)", scale=3)
                 remove_button = gr.Button("Remove", scale=1)
-        inputs = [question, chatbot, k, since, until, mode]
+        inputs = [question, chatbot, k, since, until, as_of, mode]
         question.submit(respond, inputs, [chatbot, sources, question], api_visibility="private")
         clear.click(lambda: ([], sources_html(None)), None, [chatbot, sources],
                     api_visibility="private")

@@ -11,11 +11,13 @@ import json
 import sys
 import textwrap
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from index import (
     BACKENDS,
+    DEFAULT_BACKEND,
     INDEX_KINDS,
     MODES,
     ChunkSettings,
@@ -46,7 +48,8 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
                             description="Index text, JSONL, HTML and RSS/Atom files or folders.")
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     p.add_argument("--backend", choices=BACKENDS, default=settings.backend,
-                   help=f"embedding backend (default: {settings.backend})")
+                   help=f"embedding backend (default: $DATELINE_BACKEND, else the index's, "
+                        f"else {DEFAULT_BACKEND})")
     p.add_argument("--index-kind", choices=INDEX_KINDS, default=None,
                    help="FAISS index: exact 'flat' (default), or 'hnsw'/'ivf' for large corpora")
     p.add_argument("--chunk-tokens", type=int, default=None,
@@ -66,7 +69,8 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
                                                    "YYYY-MM-DD")
     p.add_argument("--mode", choices=MODES, default="hybrid",
                    help="hybrid (dense + BM25, default), dense or lexical")
-    p.add_argument("--backend", choices=BACKENDS, default=settings.backend)
+    p.add_argument("--backend", choices=BACKENDS, default=settings.backend,
+                   help="embedding backend for queries (default: the index's)")
 
     p = commands.add_parser("ask", parents=[common], help="answer a question, with citations",
                             description="Answer from the indexed articles, citing exact quotes; "
@@ -77,7 +81,11 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument("--since", type=_iso_date)
     p.add_argument("--until", type=_iso_date)
-    p.add_argument("--backend", choices=BACKENDS, default=settings.backend)
+    p.add_argument("--as-of", type=_iso_date, metavar="YYYY-MM-DD",
+                   help="the reader's day (default: today): later articles are left out, "
+                        "recent ones preferred")
+    p.add_argument("--backend", choices=BACKENDS, default=settings.backend,
+                   help="embedding backend for queries (default: the index's)")
     p.add_argument("--llm", default=settings.llm, metavar="SPEC",
                    help="write answers with a chat model: ollama:MODEL[@URL] or "
                         "openai:MODEL[@BASE_URL] (default: $DATELINE_LLM, else extractive)")
@@ -86,7 +94,8 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
     p.add_argument("questions", type=Path, metavar="QUESTIONS.jsonl")
     p.add_argument("--json", action="store_true")
     p.add_argument("--limit", type=int, help="only the first N questions")
-    p.add_argument("--backend", choices=BACKENDS, default=settings.backend)
+    p.add_argument("--backend", choices=BACKENDS, default=settings.backend,
+                   help="embedding backend for queries (default: the index's)")
     p.add_argument("--llm", default=settings.llm, metavar="SPEC")
 
     p = commands.add_parser("chat", parents=[common], help="open the browser chat",
@@ -100,7 +109,8 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
     p.add_argument("--llm", default=settings.llm, metavar="SPEC",
                    help="offer LLM answers: ollama:MODEL[@URL] or openai:MODEL[@BASE_URL]")
     p.add_argument("--no-browser", action="store_true", help="don't open a browser tab")
-    p.add_argument("--backend", choices=BACKENDS, default=settings.backend)
+    p.add_argument("--backend", choices=BACKENDS, default=settings.backend,
+                   help="embedding backend for queries (default: the index's)")
 
     p = commands.add_parser("stats", parents=[common], help="what the index holds")
     p.add_argument("--json", action="store_true")
@@ -130,10 +140,14 @@ def main(argv: Sequence[str] | None = None, settings: Settings | None = None) ->
         return 130
 
 
-def _embedder(args: argparse.Namespace, settings: Settings) -> MiniLMEmbedder:
-    embedder = MiniLMEmbedder(args.backend, cache_dir=settings.cache_dir)
+def _embedder(args: argparse.Namespace, settings: Settings,
+              store: Store | None = None) -> MiniLMEmbedder:
+    """The embedder for this run: --backend, else the index's own, else the default."""
+    backend = args.backend or (store.manifest["backend"] if store is not None
+                               else DEFAULT_BACKEND)
+    embedder = MiniLMEmbedder(backend, cache_dir=settings.cache_dir)
     if embedder.needs_export:
-        print(f"Preparing the {args.backend} model (once, ~20 s)...", file=sys.stderr)
+        print(f"Preparing the {backend} model (once, ~20 s)...", file=sys.stderr)
     return embedder
 
 
@@ -148,7 +162,8 @@ def _progress_bar(quiet: bool) -> Any:
 
 
 def _index(args: argparse.Namespace, settings: Settings) -> int:
-    embedder = _embedder(args, settings)
+    existing = Store.open(args.index) if Store.exists(args.index) else None
+    embedder = _embedder(args, settings, existing)
     chunking = None
     if args.chunk_tokens is not None or args.overlap_tokens is not None:
         default = ChunkSettings()
@@ -180,7 +195,7 @@ def _search(args: argparse.Namespace, settings: Settings) -> int:
     if args.k < 1:
         raise ValueError(f"-k must be at least 1, got {args.k}")
     store = Store.open(args.index)
-    embedder = _embedder(args, settings)
+    embedder = _embedder(args, settings, store)
     hits = Searcher(store, embedder).search(args.query, args.k, since=args.since,
                                             until=args.until, mode=args.mode)
     if args.json:
@@ -237,7 +252,7 @@ def _answerer(args: argparse.Namespace, settings: Settings) -> Any:
 
         llm = chat_model_from_spec(args.llm, api_key=settings.llm_api_key)
     store = Store.open(args.index)
-    return Answerer(Searcher(store, _embedder(args, settings)), llm=llm)
+    return Answerer(Searcher(store, _embedder(args, settings, store)), llm=llm)
 
 
 def _read_questions(path: Path) -> list[dict[str, Any]]:
@@ -265,7 +280,9 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
                else [{"id": None, "question": args.question}])
     answerer = _answerer(args, settings)
     for record in records:
-        answer = answerer.ask(record["question"], since=args.since, until=args.until)
+        as_of = args.as_of or record.get("question_date") or date.today().isoformat()
+        answer = answerer.ask(record["question"], since=args.since, until=args.until,
+                              as_of=as_of)
         if args.json:
             out = answer.to_dict()
             if args.questions:
@@ -294,22 +311,36 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     answerer = _answerer(args, settings)
     from tqdm import tqdm
 
-    bar = tqdm(total=len(records), unit="question", file=sys.stderr, mininterval=2,
-               disable=args.json and not sys.stderr.isatty())
-    try:
-        metrics = evaluate(answerer, records, on_question=bar.update).metrics()
-    finally:
-        bar.close()
+    dated = any(r.get("question_date") for r in records)
+    runs = [True, False] if dated else [False]
+    results = {}
+    for use_dates in runs:
+        bar = tqdm(total=len(records), unit="question", file=sys.stderr, mininterval=2,
+                   desc="as of question dates" if use_dates else "no as-of date",
+                   disable=args.json and not sys.stderr.isatty())
+        try:
+            results[use_dates] = evaluate(answerer, records, use_question_date=use_dates,
+                                          on_question=bar.update).metrics()
+        finally:
+            bar.close()
+    metrics: dict[str, Any] = dict(results[runs[0]])
+    if dated:
+        metrics["as_of"] = "question_date"
+        metrics["without_as_of"] = results[False]
     if args.json:
         print(json.dumps(metrics))
         return 0
+    if dated:
+        print("Questions carry question_date: each is asked as of that day (first column); "
+              "the second column ignores it.")
     labels = {"questions": "questions", "mrr@10": "gold article MRR@10", "hit@1": "hit@1",
               "hit@10": "hit@10", "em": "exact match", "f1": "token F1",
               "abstain_precision": "abstention precision", "abstain_recall": "abstention recall",
               "false_abstention": "false abstention", "citations_exact": "citations exact"}
     for key, label in labels.items():
-        value = metrics[key]
-        print(f"{label:24}{value:>10}" if isinstance(value, int) else f"{label:24}{value:>10.3f}")
+        row = [results[use][key] for use in runs]
+        print(f"{label:24}" + "".join(f"{v:>10}" if isinstance(v, int) else f"{v:>10.3f}"
+                                      for v in row))
     return 0
 
 
@@ -335,8 +366,9 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
         except ImportError as exc:
             raise ValueError("--mcp needs the MCP extra; run `pip install 'dateline[mcp]'`") \
                 from exc
-    embedder = _embedder(args, settings)
-    if not Store.exists(args.index):
+    existing = Store.open(args.index) if Store.exists(args.index) else None
+    embedder = _embedder(args, settings, existing)
+    if existing is None:
         print(f"No index at {args.index} yet: indexing the bundled sample articles...",
               file=sys.stderr)
         store = Store.open_or_create(args.index, model=embedder.name, backend=embedder.backend,
@@ -350,7 +382,8 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
     answerer = Answerer(Searcher(Store.open(args.index), embedder))
     print("Loading models...", file=sys.stderr)
     answerer.ask(SEED_EXAMPLES[0])  # load the embedder, spaCy and the index once, up front
-    app = build_app(ChatService(answerer, args.index, llm=llm), examples=SEED_EXAMPLES)
+    app = build_app(ChatService(answerer, args.index, llm=llm), examples=SEED_EXAMPLES,
+                    today=date.today().isoformat())
     user, _, password = (args.auth or "").partition(":")
     app.queue(default_concurrency_limit=4).launch(
         server_name=args.host, server_port=args.port, share=False,

@@ -7,8 +7,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from index import DEFAULT_BACKEND
-
 __all__ = ["Settings"]
 
 DEFAULT_CACHE = Path.home() / ".cache" / "dateline"
@@ -19,7 +17,7 @@ class Settings:
     """Run-time settings; CLI flags override what the environment gives."""
 
     index_dir: Path = Path(".dateline")
-    backend: str = DEFAULT_BACKEND
+    backend: str | None = None  # None: the index's own backend, else DEFAULT_BACKEND
     cache_dir: Path = DEFAULT_CACHE
     llm: str | None = None
     llm_api_key: str | None = None
@@ -34,7 +32,7 @@ class Settings:
             str(Path(env["XDG_CACHE_HOME"]) / "dateline") if env.get("XDG_CACHE_HOME") else None)
         return cls(
             index_dir=Path(env.get("DATELINE_INDEX") or ".dateline"),
-            backend=env.get("DATELINE_BACKEND") or DEFAULT_BACKEND,
+            backend=env.get("DATELINE_BACKEND") or None,
             cache_dir=Path(cache) if cache else DEFAULT_CACHE,
             llm=env.get("DATELINE_LLM") or None,
             llm_api_key=env.get("DATELINE_LLM_API_KEY") or env.get("OPENAI_API_KEY") or None,

@@ -31,7 +31,7 @@ def server(seed_index: Path, seed_answerer: Answerer, real_embedder,  # type: ig
     folder = tmp_path_factory.mktemp("app") / "index"
     shutil.copytree(seed_index, folder)
     answerer = Answerer(Searcher(Store.open(folder), real_embedder), nlp=seed_answerer.nlp)
-    app = build_app(ChatService(answerer, folder), examples=SEED_EXAMPLES)
+    app = build_app(ChatService(answerer, folder), examples=SEED_EXAMPLES, today="2025-06-20")
     port = free_port()
     app.queue().launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True,
                        css=CSS, quiet=True, max_file_size="20mb")
@@ -99,7 +99,7 @@ def test_abstention_shows_related_passages(page) -> None:  # type: ignore[no-unt
 
 def test_upload_then_ask_about_it(page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     article = tmp_path / "volcano.txt"
-    article.write_text("date 2025-07-01\ntitle: Volcanoes erupt in Iceland\n\nThree volcanoes "
+    article.write_text("date 2025-06-18\ntitle: Volcanoes erupt in Iceland\n\nThree volcanoes "
                        "erupted in southern Iceland on Monday, forcing 4,000 residents to leave "
                        "their homes. (Example Wire)")
     assert "1 added" in upload(page, article)
@@ -131,6 +131,8 @@ def test_api_endpoints_with_gradio_client(server: str) -> None:
     client = Client(server, verbose=False)
     answer = client.predict("How many troops were deployed?", api_name="/ask")
     assert "14,000" in answer["answer"] and not answer["abstained"]
+    early = client.predict("How many troops were deployed?", "2025-01-01", api_name="/ask")
+    assert early["abstained"] and early["citations"] == []
     hits = client.predict("sappers", 2, api_name="/search")
     assert len(hits) == 2 and set(hits[0]) >= {"chunk_id", "article_id", "start", "end", "text"}
     for citation in answer["citations"]:

@@ -116,9 +116,16 @@ def test_settings_from_env() -> None:
 def test_ask_and_eval_on_the_seed(capsys: pytest.CaptureFixture[str], tmp_path: Path,
                                   seed_index: Path, model_cache: Path) -> None:
     settings = Settings(index_dir=seed_index, cache_dir=model_cache)
-    code, out, err = run(capsys, settings, "ask", "How many troops were deployed?")
+    code, out, err = run(capsys, settings, "ask", "How many troops were deployed?",
+                         "--as-of", "2025-06-20")
     assert code == 0, err
     assert out.startswith("Around 14,000 troops [1]") and "\nSources:\n[1] " in out
+    code, out, err = run(capsys, settings, "ask", "How many troops were deployed?",
+                         "--as-of", "2025-01-01")
+    assert code == 0 and out.startswith("The indexed articles don't answer this.")
+    code, out, err = run(capsys, settings, "ask", "When did Kim meet Shoigu?",
+                         "--as-of", "2025-06-20")
+    assert out.startswith("June 17, 2025") and "On Tuesday" in out
 
     questions = tmp_path / "q.jsonl"
     questions.write_text(

@@ -1,0 +1,84 @@
+"""Time words in questions ("this week", "in March", "in 2022", "latest") as date windows
+relative to the reader's as-of date. Pure: the as-of date is always passed in."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from index.dates import resolve_date
+
+__all__ = ["TimeScope", "time_scope"]
+
+_MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
+_MONTH = "|".join(_MONTHS)
+_LATEST = re.compile(r"\b(?:latest|most recent|newest|now|currently|current|so far|to date|"
+                     r"as of today)\b", re.I)
+_ARCHIVE = re.compile(r"\b(?:historically|in history|of all time|ever recorded|"
+                      r"first ever)\b", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class TimeScope:
+    """A question's time window (ISO dates, inclusive) and how to weigh recency."""
+
+    since: str | None = None
+    until: str | None = None
+    recency: float = 1.0  # 0 for archive questions, more for "latest"
+    phrase: str | None = None
+
+
+def _month_range(year: int, month: int) -> tuple[date, date]:
+    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+
+
+def time_scope(question: str, as_of: date) -> TimeScope:
+    """Read the time words of ``question`` against ``as_of``."""
+    text = question.lower()
+    recency = 0.0 if _ARCHIVE.search(text) else 3.0 if _LATEST.search(text) else 1.0
+    window: tuple[date, date] | None = None
+    phrase = None
+    if match := re.search(r"\b(today|tonight)\b", text):
+        window = (as_of, as_of)
+    elif match := re.search(r"\byesterday\b", text):
+        window = (as_of - timedelta(days=1), as_of - timedelta(days=1))
+    elif match := re.search(r"\bthis week\b", text):
+        window = (as_of - timedelta(days=as_of.weekday()), as_of)
+    elif match := re.search(r"\blast week\b", text):
+        monday = as_of - timedelta(days=as_of.weekday() + 7)
+        window = (monday, monday + timedelta(days=6))
+    elif match := re.search(r"\b(?:in the )?(?:past|last) (\d{1,3}) (day|week|month)s?\b", text):
+        days = int(match[1]) * {"day": 1, "week": 7, "month": 30}[match[2]]
+        window = (as_of - timedelta(days=days), as_of)
+    elif match := re.search(r"\bthis month\b", text):
+        window = (as_of.replace(day=1), as_of)
+    elif match := re.search(r"\blast month\b", text):
+        last = as_of.replace(day=1) - timedelta(days=1)
+        window = _month_range(last.year, last.month)
+    elif match := re.search(r"\bthis year\b", text):
+        window = (date(as_of.year, 1, 1), as_of)
+    elif match := re.search(r"\blast year\b", text):
+        window = (date(as_of.year - 1, 1, 1), date(as_of.year - 1, 12, 31))
+    elif match := re.search(rf"\bin ({_MONTH})(?:,? (\d{{4}}))?\b", text):
+        month = _MONTHS[match[1]]
+        year = int(match[2]) if match[2] else (as_of.year if month <= as_of.month
+                                               else as_of.year - 1)
+        window = _month_range(year, month)
+    elif match := re.search(r"\bin ((?:19|20)\d{2})\b", text):
+        year = int(match[1])
+        window = (date(year, 1, 1), date(year, 12, 31))
+        if year < as_of.year:
+            recency = 0.0  # an archive question: old news is the point
+    elif match := re.search(r"\bsince ([^?,.;]+)", text):
+        resolved = resolve_date(match[1], as_of)
+        if resolved is not None:
+            window = (resolved.start, as_of)
+    if match is not None and window is not None:
+        phrase = match[0]
+    if window is None:
+        return TimeScope(recency=recency)
+    # reports trail events: keep articles up to a week after the window closes
+    end = min(window[1] + timedelta(days=7), as_of + timedelta(days=1))
+    return TimeScope(window[0].isoformat(), end.isoformat(), recency, phrase)

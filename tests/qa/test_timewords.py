@@ -1,0 +1,36 @@
+"""Time words against fixed as-of dates (no wall clock)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from qa.timewords import time_scope
+
+AS_OF = date(2025, 6, 19)  # a Thursday
+
+
+@pytest.mark.parametrize("question, since, until", [
+    ("What happened today?", "2025-06-19", "2025-06-20"),
+    ("Who resigned yesterday?", "2025-06-18", "2025-06-20"),
+    ("What did Kim do this week?", "2025-06-16", "2025-06-20"),
+    ("What did Kim do last week?", "2025-06-09", "2025-06-20"),
+    ("What happened last month?", "2025-05-01", "2025-06-07"),
+    ("What happened in March?", "2025-03-01", "2025-04-07"),
+    ("What happened in September?", "2024-09-01", "2024-10-07"),
+    ("Who won in 2022?", "2022-01-01", "2023-01-07"),
+    ("How many troops in the past 10 days?", "2025-06-09", "2025-06-20"),
+    ("What changed since March 3?", "2025-03-03", "2025-06-20"),
+    ("How many troops were deployed?", None, None),
+])
+def test_windows(question: str, since: str | None, until: str | None) -> None:
+    scope = time_scope(question, AS_OF)
+    assert (scope.since, scope.until) == (since, until)
+
+
+def test_recency_weight_follows_the_question() -> None:
+    assert time_scope("What is the latest death toll?", AS_OF).recency > 1
+    assert time_scope("How many troops were deployed?", AS_OF).recency == 1
+    assert time_scope("Who won in 2019?", AS_OF).recency == 0
+    assert time_scope("What was the biggest quake historically?", AS_OF).recency == 0
