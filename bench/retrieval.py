@@ -95,7 +95,7 @@ def main() -> None:
             searcher = build(backend, articles, name, args.cache)
             results[backend] = evaluate(searcher, questions)
     print(f"RealTimeQA: {len(questions)} gold-article questions over {size} articles "
-          f"(dense search, articles ranked by their best chunk)")
+          f"(hybrid search, articles ranked by their best chunk)")
     print(f"{'backend':40}{'MRR@10':>8}{'hit@10':>8}")
     for name, r in results.items():
         print(f"{name:40}{r['mrr@10']:>8.3f}{r['hit@10']:>8.1%}")

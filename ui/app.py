@@ -208,7 +208,7 @@ def build_app(service: ChatService, *, examples: Sequence[str] = (), title: str 
             raise gr.Error(str(exc)) from exc
         return f"Removed `{article_id.strip()}`.", service.stats()
 
-    def ask_api(question: str, as_of: str = "") -> dict[str, Any]:
+    def ask_news(question: str, as_of: str = "") -> dict[str, Any]:
         """Answer a question from the indexed news articles, with exact citations.
 
         Args:
@@ -220,7 +220,7 @@ def build_app(service: ChatService, *, examples: Sequence[str] = (), title: str 
         except (DatelineError, ValueError) as exc:
             raise gr.Error(str(exc)) from exc
 
-    def search_api(query: str, k: int = 5) -> list[dict[str, Any]]:
+    def search_news(query: str, k: int = 5) -> list[dict[str, Any]]:
         """Search the indexed news articles; passages with their article and offsets.
 
         Args:
@@ -283,8 +283,8 @@ def build_app(service: ChatService, *, examples: Sequence[str] = (), title: str 
         index_button.click(upload, [files], [status, stats], concurrency_limit=1,
                            api_visibility="private")
         remove_button.click(remove, [remove_id], [status, stats], api_visibility="private")
-        gr.api(ask_api, api_name="ask")
-        gr.api(search_api, api_name="search")
-        gr.api(ask_api, api_name="ask_news")
-        gr.api(search_api, api_name="search_news")
+        # HTTP endpoints /ask and /search; with --mcp the same functions are the MCP tools
+        # ask_news and search_news (Gradio names tools after the function)
+        gr.api(ask_news, api_name="ask")
+        gr.api(search_news, api_name="search")
     return app

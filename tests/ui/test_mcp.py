@@ -1,0 +1,29 @@
+"""`dateline chat --mcp`: Gradio's MCP server lists the tools ask_news and search_news."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+
+import pytest
+
+from qa import Answerer
+from tests.ui.test_browser import free_port
+from ui.app import ChatService, build_app
+
+pytest.importorskip("mcp", reason="needs the MCP extra: pip install 'dateline[mcp]'")
+
+
+def test_mcp_tools(seed_index, seed_answerer: Answerer) -> None:  # type: ignore[no-untyped-def]
+    app = build_app(ChatService(seed_answerer, seed_index), today="2025-06-20")
+    port = free_port()
+    app.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True,
+               mcp_server=True)
+    try:
+        url = f"http://127.0.0.1:{port}/gradio_api/mcp/schema"
+        with urllib.request.urlopen(url, timeout=30) as response:
+            schema = json.load(response)
+    finally:
+        app.close()
+    tools = schema if isinstance(schema, list) else schema.get("tools", [])
+    assert sorted(t["name"] for t in tools) == ["ask_news", "search_news"]
