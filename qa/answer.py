@@ -132,14 +132,18 @@ class Answerer:
         query = rewrite_follow_up(question, previous_q)
         parsed = analyse(query)
         day = date.fromisoformat(as_of) if isinstance(as_of, str) else as_of
-        recency = 1.0
+        recency, future = 1.0, None
         if day is not None:
             scope = time_scope(query, day)
             since = max(filter(None, (since, scope.since)), default=None)
             until = min(filter(None, (until, scope.until)), default=None)
             recency = scope.recency
+            future = scope.phrase if scope.future else None
         hits = self.searcher.search(query, self.k, since=since, until=until,
                                     as_of=day.isoformat() if day else None, recency=recency)
+        if future is not None:
+            return self._abstain(question, query, hits, 0.0,
+                                 why=f"it asks about {future}, after {day}")
         embedder = self.searcher.embedder
         ranked = rank_sentences(parsed, candidates_from_hits(hits), embedder)
         if self.llm is not None:
@@ -181,9 +185,9 @@ class Answerer:
         options.sort(key=lambda o: -o.score)
         return options
 
-    def _abstain(self, question: str, query: str, hits: Sequence[Hit],
-                 confidence: float) -> Answer:
-        text = ("The indexed articles don't answer this."
+    def _abstain(self, question: str, query: str, hits: Sequence[Hit], confidence: float,
+                 why: str = "") -> Answer:
+        text = (f"The indexed articles don't answer this{': ' + why if why else ''}."
                 + (" The closest passages are listed as related." if hits else ""))
         return Answer(question, text, (), tuple(hits), True, tuple(hits[:3]), "", query,
                       confidence)

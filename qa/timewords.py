@@ -28,6 +28,7 @@ class TimeScope:
     until: str | None = None
     recency: float = 1.0  # 0 for archive questions, more for "latest"
     phrase: str | None = None
+    future: bool = False  # the window starts after the as-of date: nothing can report it
 
 
 def _month_range(year: int, month: int) -> tuple[date, date]:
@@ -79,6 +80,8 @@ def time_scope(question: str, as_of: date) -> TimeScope:
         phrase = match[0]
     if window is None:
         return TimeScope(recency=recency)
+    if window[0] > as_of:
+        return TimeScope(recency=recency, phrase=phrase, future=True)
     # reports trail events: keep articles up to a week after the window closes
     end = min(window[1] + timedelta(days=7), as_of + timedelta(days=1))
     return TimeScope(window[0].isoformat(), end.isoformat(), recency, phrase)

@@ -281,8 +281,16 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
     answerer = _answerer(args, settings)
     for record in records:
         as_of = args.as_of or record.get("question_date") or date.today().isoformat()
-        answer = answerer.ask(record["question"], since=args.since, until=args.until,
-                              as_of=as_of)
+        try:
+            answer = answerer.ask(record["question"], since=args.since, until=args.until,
+                                  as_of=as_of)
+        except (DatelineError, ValueError) as exc:
+            if not args.questions:
+                raise
+            # one bad question must not sink a batch: report it in its line and go on
+            print(json.dumps({"id": record.get("id"), "question": record["question"],
+                              "error": str(exc)}, ensure_ascii=False), flush=True)
+            continue
         if args.json:
             out = answer.to_dict()
             if args.questions:

@@ -119,3 +119,8 @@ def test_old_answers_say_when_they_were_reported(seed_answerer: Answerer) -> Non
 def test_as_of_before_publication_abstains(seed_answerer: Answerer) -> None:
     answer = seed_answerer.ask("How many troops were deployed?", as_of="2025-01-01")
     assert answer.abstained
+
+
+def test_question_about_a_time_after_the_as_of_date_abstains(seed_answerer: Answerer) -> None:
+    answer = seed_answerer.ask("How many troops were deployed in 2026?", as_of="2025-06-20")
+    assert answer.abstained and "in 2026, after 2025-06-20" in answer.text

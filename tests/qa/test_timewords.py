@@ -34,3 +34,8 @@ def test_recency_weight_follows_the_question() -> None:
     assert time_scope("How many troops were deployed?", AS_OF).recency == 1
     assert time_scope("Who won in 2019?", AS_OF).recency == 0
     assert time_scope("What was the biggest quake historically?", AS_OF).recency == 0
+
+
+def test_a_window_after_the_as_of_date_is_flagged_as_future() -> None:
+    scope = time_scope("Who won the election in 2026?", AS_OF)
+    assert scope.future and scope.phrase == "in 2026" and scope.since is None
