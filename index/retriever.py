@@ -32,7 +32,8 @@ def hit_to_document(hit: Hit) -> Document:
 
 class DatelineRetriever(BaseRetriever):
     """Hybrid news search as a LangChain retriever: ``invoke``, ``batch`` and ``ainvoke`` come
-    from the base class. ``k``, ``since`` and ``until`` can be set here or per call."""
+    from the base class. ``k``, ``since``, ``until`` and ``as_of`` (the reader's day: later
+    articles left out, recent ones preferred) can be set here or per call."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
@@ -40,6 +41,7 @@ class DatelineRetriever(BaseRetriever):
     k: int = 4
     since: str | None = None
     until: str | None = None
+    as_of: str | None = None
 
     @classmethod
     def from_index(cls, path: str | Path, *, backend: str = DEFAULT_BACKEND,
@@ -51,7 +53,8 @@ class DatelineRetriever(BaseRetriever):
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun,
                                 k: int | None = None, since: str | None = None,
-                                until: str | None = None, **_: Any) -> list[Document]:
+                                until: str | None = None, as_of: str | None = None,
+                                **_: Any) -> list[Document]:
         hits = self.searcher.search(query, k or self.k, since=since or self.since,
-                                    until=until or self.until)
+                                    until=until or self.until, as_of=as_of or self.as_of)
         return [hit_to_document(h) for h in hits]

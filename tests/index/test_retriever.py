@@ -51,4 +51,7 @@ def test_documents_carry_exact_offsets_and_metadata() -> None:
         assert doc.metadata["published"] == "2025-06-19"
         assert doc.id == f"{article.id}:{doc.metadata['start']}-{doc.metadata['end']}"
     assert retriever.invoke("troops", since="2026-01-01") == []
+    assert retriever.invoke("troops", as_of="2025-01-01") == []
+    dated = DatelineRetriever(searcher=searcher, as_of="2025-06-20", k=10).invoke("troops")
+    assert len(dated) == len(searcher.store)  # every chunk was published by then
     assert [len(r) for r in retriever.batch(["troops", "treaty"], k=1)] == [1, 1]
