@@ -3,8 +3,9 @@
     python bench/calibrate.py --index DIR [--recency [--write]]
 
 Abstention (default):
-Runs the extractive answerer with abstention off, records each question's confidence (the
-score of its best supported sentence; none when no span of the asked type was found), then
+Runs the extractive answerer with abstention off (each question as of its question_date),
+records each question's confidence (the score of its best supported sentence; none when no
+span of the asked type was found), then
 sweeps thresholds and prints abstention recall on unanswerable questions against false
 abstention on answerable ones.
 
@@ -42,7 +43,7 @@ def main() -> None:
     answerer = Answerer(searcher, threshold=-1.0)
     rows = []
     for q in read_jsonl(REALTIMEQA / "questions.jsonl"):
-        answer = answerer.ask(q["question"])
+        answer = answerer.ask(q["question"], as_of=q.get("question_date"))
         rows.append({"id": q["id"], "answerable": q["answerable"],
                      "confidence": None if answer.abstained else answer.confidence})
     if args.dump:

@@ -70,12 +70,23 @@ def candidates_from_hits(hits: Sequence[Hit]) -> list[Candidate]:
 
 
 def rank_sentences(question: Question, candidates: Sequence[Candidate], embedder: Embedder,
-                   query_vector: np.ndarray | None = None) -> list[Candidate]:
-    """Candidates rescored by cosine to the question and term overlap, best first."""
+                   query_vector: np.ndarray | None = None, cross_encoder: Any = None
+                   ) -> list[Candidate]:
+    """Candidates rescored by cosine to the question and term overlap, best first.
+
+    With a sentence-transformers ``CrossEncoder`` (anything with ``predict(pairs)``), its
+    relevance (squashed to 0..1) replaces the cosine.
+    """
     if not candidates:
         return []
-    query = query_vector if query_vector is not None else embedder.embed_query(question.text)
-    cosine = embedder.embed([c.text for c in candidates]) @ query
+    if cross_encoder is not None:
+        logits = np.asarray(cross_encoder.predict([(question.text, c.text) for c in candidates]),
+                            dtype=np.float64).reshape(-1)
+        cosine = 1.0 / (1.0 + np.exp(-logits))
+    else:
+        query = query_vector if query_vector is not None else embedder.embed_query(
+            question.text)
+        cosine = embedder.embed([c.text for c in candidates]) @ query
     terms = set(question.terms)
     scored = []
     for candidate, cos in zip(candidates, cosine.tolist(), strict=True):

@@ -86,6 +86,8 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
                         "recent ones preferred")
     p.add_argument("--backend", choices=BACKENDS, default=settings.backend,
                    help="embedding backend for queries (default: the index's)")
+    p.add_argument("--cross-encoder", type=Path, metavar="DIR",
+                   help="rerank sentences with a local sentence-transformers CrossEncoder")
     p.add_argument("--llm", default=settings.llm, metavar="SPEC",
                    help="write answers with a chat model: ollama:MODEL[@URL] or "
                         "openai:MODEL[@BASE_URL] (default: $DATELINE_LLM, else extractive)")
@@ -251,8 +253,16 @@ def _answerer(args: argparse.Namespace, settings: Settings) -> Any:
         from .llm import chat_model_from_spec
 
         llm = chat_model_from_spec(args.llm, api_key=settings.llm_api_key)
+    cross_encoder = None
+    if getattr(args, "cross_encoder", None) is not None:
+        if not args.cross_encoder.is_dir():
+            raise ValueError(f"no CrossEncoder model folder at {args.cross_encoder}")
+        from sentence_transformers import CrossEncoder
+
+        cross_encoder = CrossEncoder(str(args.cross_encoder), device="cpu")
     store = Store.open(args.index)
-    return Answerer(Searcher(store, _embedder(args, settings, store)), llm=llm)
+    return Answerer(Searcher(store, _embedder(args, settings, store)), llm=llm,
+                    cross_encoder=cross_encoder)
 
 
 def _read_questions(path: Path) -> list[dict[str, Any]]:

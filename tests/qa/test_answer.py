@@ -124,3 +124,19 @@ def test_as_of_before_publication_abstains(seed_answerer: Answerer) -> None:
 def test_question_about_a_time_after_the_as_of_date_abstains(seed_answerer: Answerer) -> None:
     answer = seed_answerer.ask("How many troops were deployed in 2026?", as_of="2025-06-20")
     assert answer.abstained and "in 2026, after 2025-06-20" in answer.text
+
+
+def test_an_optional_cross_encoder_reranks_sentences(seed_answerer: Answerer) -> None:
+    class KeywordCrossEncoder:  # anything with CrossEncoder's predict(pairs)
+        def __init__(self) -> None:
+            self.pairs: list[tuple[str, str]] = []
+
+        def predict(self, pairs: list[tuple[str, str]]) -> list[float]:
+            self.pairs.extend(pairs)
+            return [4.0 if "sappers" in sentence else -4.0 for _, sentence in pairs]
+
+    encoder = KeywordCrossEncoder()
+    answerer = Answerer(seed_answerer.searcher, nlp=seed_answerer.nlp, cross_encoder=encoder)
+    answer = answerer.ask("How many sappers will be sent?")
+    assert encoder.pairs and answer.short == "1,000 sappers"
+    assert answer.confidence > 0.5
