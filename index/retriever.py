@@ -14,6 +14,7 @@ from pydantic import ConfigDict
 from .embedding import DEFAULT_BACKEND, MiniLMEmbedder
 from .records import Hit
 from .search import Searcher
+from .store import Store
 
 __all__ = ["DatelineRetriever", "hit_to_document"]
 
@@ -44,12 +45,14 @@ class DatelineRetriever(BaseRetriever):
     as_of: str | None = None
 
     @classmethod
-    def from_index(cls, path: str | Path, *, backend: str = DEFAULT_BACKEND,
+    def from_index(cls, path: str | Path, *, backend: str | None = None,
                    cache_dir: Path | None = None, **fields: Any) -> DatelineRetriever:
-        """A retriever over the index folder at ``path`` with the packaged model."""
-        return cls(searcher=Searcher.from_index(path, MiniLMEmbedder(backend,
-                                                                     cache_dir=cache_dir)),
-                   **fields)
+        """A retriever over the index folder at ``path`` with the packaged model, embedding
+        queries with the index's own backend unless ``backend`` says otherwise."""
+        store = Store.open(path)
+        embedder = MiniLMEmbedder(backend or store.manifest.get("backend", DEFAULT_BACKEND),
+                                  cache_dir=cache_dir)
+        return cls(searcher=Searcher(store, embedder), **fields)
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun,
                                 k: int | None = None, since: str | None = None,

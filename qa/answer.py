@@ -100,11 +100,13 @@ class Answerer:
         self._nlp = nlp
 
     @classmethod
-    def from_index(cls, path: str | Path, *, backend: str = DEFAULT_BACKEND,
+    def from_index(cls, path: str | Path, *, backend: str | None = None,
                    cache_dir: Path | None = None, **options: Any) -> Answerer:
-        """An extractive answerer over the index folder at ``path``."""
+        """An extractive answerer over the index folder at ``path`` (queries are embedded
+        with the backend the index was built with, unless ``backend`` says otherwise)."""
         store = Store.open(path)
-        embedder = MiniLMEmbedder(backend, cache_dir=cache_dir)
+        embedder = MiniLMEmbedder(backend or store.manifest.get("backend", DEFAULT_BACKEND),
+                                  cache_dir=cache_dir)
         return cls(Searcher(store, embedder), **options)
 
     @property

@@ -140,3 +140,13 @@ def test_an_optional_cross_encoder_reranks_sentences(seed_answerer: Answerer) ->
     answer = answerer.ask("How many sappers will be sent?")
     assert encoder.pairs and answer.short == "1,000 sappers"
     assert answer.confidence > 0.5
+
+
+def test_from_index_embeds_queries_with_the_index_backend(seed_index, model_cache) -> None:  # type: ignore[no-untyped-def]
+    from index.retriever import DatelineRetriever
+
+    answerer = Answerer.from_index(seed_index, cache_dir=model_cache)
+    assert answerer.searcher.embedder.backend == answerer.searcher.store.manifest["backend"]
+    assert "14,000" in answerer.ask("How many troops were deployed?").short
+    retriever = DatelineRetriever.from_index(seed_index, cache_dir=model_cache, k=2)
+    assert len(retriever.invoke("sappers")) == 2
