@@ -58,6 +58,10 @@ class _ChunkRow:
     end: int
     text_hash: str
 
+    def chunk_of(self, article: Article) -> Chunk:
+        return Chunk(self.id, self.article_id, self.start, self.end,
+                     article.text[self.start : self.end])
+
 
 def _fsync_path(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
@@ -65,6 +69,11 @@ def _fsync_path(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _read_only(generation: Path) -> sqlite3.Connection:
+    return sqlite3.connect(f"file:{generation / 'records.sqlite'}?mode=ro", uri=True,
+                           check_same_thread=False)
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
@@ -186,8 +195,7 @@ class Store:
         if gen is None:
             return
         try:
-            self._db = sqlite3.connect(f"file:{gen / 'records.sqlite'}?mode=ro", uri=True,
-                                       check_same_thread=False)
+            self._db = _read_only(gen)
             for article_id, fingerprint, published in self._db.execute(
                     "SELECT id, fingerprint, published FROM articles"):
                 self._fingerprints[article_id] = fingerprint
@@ -245,8 +253,7 @@ class Store:
 
     def chunk(self, row: int) -> Chunk:
         meta = self._rows[row]
-        text = self.article(meta.article_id).text
-        return Chunk(meta.id, meta.article_id, meta.start, meta.end, text[meta.start : meta.end])
+        return meta.chunk_of(self.article(meta.article_id))
 
     def chunks(self) -> Iterator[Chunk]:
         """Every chunk, in row order (loads each article once)."""
@@ -254,8 +261,7 @@ class Store:
         for meta in self._rows:
             if current is None or current.id != meta.article_id:
                 current = self.article(meta.article_id)
-            yield Chunk(meta.id, meta.article_id, meta.start, meta.end,
-                        current.text[meta.start : meta.end])
+            yield meta.chunk_of(current)
 
     def cached_vectors(self, hashes: Iterable[str]) -> dict[str, np.ndarray]:
         """Stored vectors for the chunk texts with these hashes (the embedding cache)."""
@@ -286,8 +292,9 @@ class Store:
         return self._published.get(self._rows[row].article_id)
 
     def hit(self, row: int, score: float, rank: int) -> Hit:
-        chunk = self.chunk(row)
-        return Hit(chunk, score, rank, self.article(chunk.article_id))
+        meta = self._rows[row]
+        article = self.article(meta.article_id)  # one SQLite read per hit, not two
+        return Hit(meta.chunk_of(article), score, rank, article)
 
     def dense_search(self, vector: np.ndarray, k: int, mask: np.ndarray | None = None
                      ) -> tuple[np.ndarray, np.ndarray]:
@@ -424,8 +431,7 @@ class Store:
         self._dirty = False
         if self._db is not None:
             self._db.close()
-        self._db = sqlite3.connect(f"file:{gen / 'records.sqlite'}?mode=ro", uri=True,
-                                   check_same_thread=False)
+        self._db = _read_only(gen)
         self._vectors = np.load(gen / "vectors.npy", mmap_mode="r")
         return True
 
