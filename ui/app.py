@@ -181,7 +181,7 @@ def build_app(service: ChatService, *, examples: Sequence[str] = (), title: str 
         for line in answer_markdown(answer).split("\n\n"):
             streamed = f"{streamed}\n\n{line}" if streamed else line
             shown[-1] = {"role": "assistant", "content": streamed}
-            yield shown, sources_html(None) if line else "", ""
+            yield shown, sources_html(None), ""
         yield shown, sources_html(answer, service.article), ""
 
     def upload(files: list[Any] | None,
