@@ -1,6 +1,6 @@
 """Calibrate on RealTimeQA: the abstention threshold, and the recency prior.
 
-    python bench/calibrate.py --index DIR [--recency [--write]]
+    python bench/calibrate.py --index DIR [--ranking [--write]]
 
 Abstention (default):
 Runs the extractive answerer with abstention off (each question as of its question_date),
@@ -9,8 +9,9 @@ span of the asked type was found), then
 sweeps thresholds and prints abstention recall on unanswerable questions against false
 abstention on answerable ones.
 
---recency: grid-searches the prior's weight and time scale on the 206 gold-article questions,
-each asked as of its question_date, and prints gold-article MRR@10 / hit@10 for each setting;
+--ranking: grid-searches how many of an article's chunks add up, the weight of whole-article
+BM25, and the recency prior's weight and time scale on the 206 gold-article questions, each
+asked as of its question_date, and prints gold-article MRR@10 / hit@10 for each setting;
 --write stores the best one in the index manifest (``ranking``), where searches read it.
 """
 
@@ -28,11 +29,13 @@ def main() -> None:
     parser.add_argument("--index", type=Path, required=True)
     parser.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "dateline")
     parser.add_argument("--dump", type=Path, help="write per-question confidences (JSONL)")
-    parser.add_argument("--recency", action="store_true", help="calibrate the recency prior")
-    parser.add_argument("--write", action="store_true", help="store the best prior (--recency)")
+    parser.add_argument("--ranking", action="store_true",
+                        help="calibrate hybrid ranking: article evidence and the recency prior")
+    parser.add_argument("--write", action="store_true",
+                        help="store the best ranking in the index manifest (--ranking)")
     args = parser.parse_args()
-    if args.recency:
-        calibrate_recency(args)
+    if args.ranking:
+        calibrate_ranking(args)
         return
 
     from index import MiniLMEmbedder, Searcher, Store
@@ -68,18 +71,20 @@ def main() -> None:
               f"{wrong / len(answerable):>18.1%}{precision:>11.1%}")
 
 
-def calibrate_recency(args: argparse.Namespace) -> None:
-    import json as _json
+def calibrate_ranking(args: argparse.Namespace) -> None:
+    import functools
+    import itertools
 
-    from index import MiniLMEmbedder, Recency, Searcher, Store
+    from index import MiniLMEmbedder, Ranking, Searcher, Store
 
     store = Store.open(args.index)
     embedder = MiniLMEmbedder(store.manifest["backend"], cache_dir=args.cache)
+    embedder.embed_query = functools.cache(embedder.embed_query)  # type: ignore[method-assign]
     questions = [q for q in read_jsonl(REALTIMEQA / "questions.jsonl")
                  if q["type"] == "answerable_gold_article"]
 
-    def score(recency: Recency | None) -> tuple[float, float]:
-        searcher = Searcher(store, embedder, recency=recency or Recency(weight=0.0))
+    def score(ranking: Ranking) -> tuple[float, float]:
+        searcher = Searcher(store, embedder, ranking=ranking)
         reciprocal = hits = 0.0
         for q in questions:
             ranked: list[str] = []
@@ -92,25 +97,28 @@ def calibrate_recency(args: argparse.Namespace) -> None:
                 reciprocal, hits = reciprocal + 1 / rank, hits + 1
         return reciprocal / len(questions), hits / len(questions)
 
-    base = score(None)
     print(f"{len(questions)} gold-article questions, as of their question_date")
-    print(f"{'weight':>8}{'days':>6}{'MRR@10':>9}{'hit@10':>9}")
-    print(f"{'0':>8}{'-':>6}{base[0]:>9.3f}{base[1]:>9.1%}   (as-of filter only)")
-    best = (base, Recency(weight=0.0))
-    for weight in (0.005, 0.01, 0.02, 0.04, 0.08):
-        for days in (3.0, 7.0, 14.0, 30.0, 90.0):
-            recency = Recency(weight=weight, days=days)
-            result = score(recency)
-            print(f"{weight:>8}{days:>6.0f}{result[0]:>9.3f}{result[1]:>9.1%}")
-            if result[0] > best[0][0]:
-                best = (result, recency)
-    print(f"best: weight {best[1].weight}, days {best[1].days}: MRR@10 {best[0][0]:.3f}")
+    print(f"{'support':>8}{'article':>8}{'weight':>8}{'days':>6}{'MRR@10':>9}{'hit@10':>9}")
+    plain = Ranking(recency_weight=0.0, article_weight=0.0, support=1)
+    result = score(plain)
+    print(f"{1:>8}{0:>8}{0:>8}{'-':>6}{result[0]:>9.3f}{result[1]:>9.1%}   (as-of filter only)")
+    best = (result, plain)
+    for support, article, weight, days in itertools.product(
+            (1, 3), (0.0, 0.5, 1.0), (0.02, 0.04, 0.08, 0.12, 0.16), (30.0, 90.0, 180.0)):
+        ranking = Ranking(recency_weight=weight, recency_days=days, article_weight=article,
+                          support=support)
+        result = score(ranking)
+        print(f"{support:>8}{article:>8}{weight:>8}{days:>6.0f}{result[0]:>9.3f}"
+              f"{result[1]:>9.1%}", flush=True)
+        if result[0] > best[0][0]:
+            best = (result, ranking)
+    print(f"best: {best[1].to_dict()}: MRR@10 {best[0][0]:.3f}, hit@10 {best[0][1]:.1%}")
     if args.write:
         manifest_path = args.index / "manifest.json"
-        manifest = _json.loads(manifest_path.read_text())
+        manifest = json.loads(manifest_path.read_text())
         manifest["ranking"] = best[1].to_dict()
         tmp = manifest_path.with_suffix(".tmp")
-        tmp.write_text(_json.dumps(manifest, indent=2))
+        tmp.write_text(json.dumps(manifest, indent=2))
         tmp.replace(manifest_path)
         print(f"stored in {manifest_path}")
 

@@ -24,7 +24,7 @@ from .errors import (
 )
 from .ingest import IngestReport, index_paths, ingest
 from .records import Article, Chunk, Hit
-from .search import MODES, Recency, Searcher
+from .search import MODES, Ranking, Searcher
 from .sources import ReadReport, Skipped, article_from_record, parse_text_article, read_paths
 from .store import INDEX_KINDS, Store
 
@@ -51,7 +51,7 @@ __all__ = [
     "MiniLMEmbedder",
     "ModelUnavailable",
     "ReadReport",
-    "Recency",
+    "Ranking",
     "Searcher",
     "Skipped",
     "Store",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -15,53 +15,67 @@ from .errors import IndexMismatch
 from .records import Hit
 from .store import Store
 
-__all__ = ["MODES", "Recency", "Searcher"]
+__all__ = ["MODES", "Ranking", "Searcher"]
 
 MODES = ("hybrid", "dense", "lexical")
 RRF_K = 60  # the constant from Cormack et al.; dampens the weight of top ranks
 
 
 @dataclass(frozen=True, slots=True)
-class Recency:
-    """How much a query's as-of date favours recent articles.
+class Ranking:
+    """How hybrid search orders chunks, and how much the as-of date favours recent articles.
 
-    ``weight * exp(-age_days / days)`` is added to the fused score (whose top is ~0.033), and
-    articles published more than ``grace_days`` after the as-of date are left out. Stored in
-    the index manifest under ``ranking``; ``bench/calibrate.py --recency`` fits it.
+    Each chunk's score is its reciprocal-rank fusion of the dense and chunk-BM25 lists, plus
+    its article's evidence: the article's next best chunks (the 2nd counts 1/2, the 3rd 1/3,
+    up to ``support`` chunks in all), its rank in BM25 over whole articles
+    (``article_weight / (60 + rank)``) and, given an as-of date,
+    ``recency_weight * exp(-age_days / recency_days)``. Articles published more than
+    ``grace_days`` after the as-of date are left out. Stored in the index manifest under
+    ``ranking``; ``bench/calibrate.py --ranking`` fits it.
     """
 
-    # fitted by `bench/calibrate.py --recency` on RealTimeQA (gold MRR@10 0.530 -> 0.664);
-    # the curve is flat near the top (0.02 / 30 days: 0.655)
-    weight: float = 0.04
-    days: float = 90.0
+    # fitted by `bench/calibrate.py --ranking` on RealTimeQA; see the README's measured section
+    recency_weight: float = 0.12
+    recency_days: float = 90.0
     grace_days: int = 1
+    article_weight: float = 0.5
+    support: int = 3
 
     @classmethod
-    def from_manifest(cls, manifest: dict[str, Any]) -> Recency:
-        return cls(**manifest.get("ranking", {}))
+    def from_manifest(cls, manifest: dict[str, Any]) -> Ranking:
+        stored = dict(manifest.get("ranking", {}))
+        for old, new in (("weight", "recency_weight"), ("days", "recency_days")):
+            if old in stored:  # written by Dateline 0.1's calibration
+                stored[new] = stored.pop(old)
+        unknown = set(stored) - {f.name for f in fields(cls)}
+        if unknown:
+            raise IndexMismatch(f"The index's ranking settings name {', '.join(sorted(unknown))}, "
+                                f"which this Dateline does not know; update Dateline or remove "
+                                f"\"ranking\" from manifest.json")
+        return cls(**stored)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
-    def bonus(self, published: str | None, as_of: date) -> float:
-        if published is None or self.weight <= 0:
+    def recency(self, published: str | None, as_of: date) -> float:
+        if published is None or self.recency_weight <= 0:
             return 0.0
         age = (as_of - date.fromisoformat(published)).days
-        return self.weight * math.exp(-max(age, 0) / self.days)
+        return self.recency_weight * math.exp(-max(age, 0) / self.recency_days)
 
 
 class Searcher:
     """Hybrid search over a :class:`Store` with the embedder it was built with."""
 
-    def __init__(self, store: Store, embedder: Embedder, *, depth: int = 50,
-                 recency: Recency | None = None) -> None:
+    def __init__(self, store: Store, embedder: Embedder, *, depth: int = 100,
+                 ranking: Ranking | None = None) -> None:
         if store.model != embedder.name:
             raise IndexMismatch(f"The index at {store.path} was built with {store.model}, "
                                 f"not {embedder.name}; search it with the same model")
         self.store = store
         self.embedder = embedder
         self.depth = depth
-        self.recency = recency or Recency.from_manifest(store.manifest)
+        self.ranking = ranking or Ranking.from_manifest(store.manifest)
 
     @classmethod
     def from_index(cls, path: str | Path, embedder: Embedder) -> Searcher:
@@ -77,8 +91,9 @@ class Searcher:
         ``as_of`` (ISO date) is the reader's day: articles published after it (plus a small
         grace) are left out and recent articles get a boost, scaled by ``recency`` (0: none,
         as for archive questions; >1: "latest" questions).
-        ``mode`` is ``hybrid`` (default: reciprocal-rank fusion of dense and BM25), ``dense``
-        or ``lexical``; the score is the fused score, the cosine, or the BM25 score.
+        ``mode`` is ``hybrid`` (default: reciprocal-rank fusion of dense and BM25 plus each
+        article's evidence, see :class:`Ranking`), ``dense`` or ``lexical``; the score is the
+        fused score, the cosine, or the BM25 score.
         """
         as_of_day = date.fromisoformat(as_of) if as_of else None
         if not query.strip():
@@ -90,30 +105,60 @@ class Searcher:
             raise ValueError(f"mode must be one of {', '.join(MODES)}; got {mode!r}")
         if since and until and since > until:
             raise ValueError(f"since ({since}) is after until ({until})")
-        mask = self.store.row_mask(since, until)
+        articles = self.store.published_between(since, until)
         if as_of_day is not None:  # undated articles can't be "later": they stay
-            limit = (as_of_day + timedelta(days=self.recency.grace_days)).isoformat()
-            published = self.store.row_mask(None, limit, keep_undated=True)
-            mask = published if mask is None else mask & published
+            limit = (as_of_day + timedelta(days=self.ranking.grace_days)).isoformat()
+            published = self.store.published_between(None, limit, keep_undated=True)
+            articles = published if articles is None or published is None else \
+                articles & published
+        mask = self.store.row_mask(articles)
         depth = max(self.depth, k)
+        vector = self.embedder.embed_query(query) if mode != "lexical" else None
         ranked: list[tuple[np.ndarray, np.ndarray]] = []
-        if mode in ("hybrid", "dense"):
-            ranked.append(self.store.dense_search(self.embedder.embed_query(query), depth, mask))
-        if mode in ("hybrid", "lexical"):
-            ranked.append(self.store.lexical_search(query, depth,
-                                                    None if mask is None else mask.astype(
-                                                        np.float32)))
-        if mode != "hybrid":
+        if vector is not None:
+            ranked.append(self.store.dense_search(vector, depth, mask))
+        if mode != "dense":
+            ranked.append(self.store.lexical_search(
+                query, depth, None if mask is None else mask.astype(np.float32)))
+        if vector is None or mode != "hybrid":
             rows, scores = ranked[0]
             pairs = list(zip(rows.tolist(), scores.tolist(), strict=True))[:k]
         else:
-            fused: dict[int, float] = {}
-            for rows, _ in ranked:
-                for rank, row in enumerate(rows.tolist(), 1):
-                    fused[row] = fused.get(row, 0.0) + 1.0 / (RRF_K + rank)
-            if as_of_day is not None and recency > 0:
-                for row in fused:
-                    fused[row] += recency * self.recency.bonus(self.store.published_of(row),
-                                                               as_of_day)
-            pairs = sorted(fused.items(), key=lambda item: (-item[1], item[0]))[:k]
+            pairs = self._fuse(query, vector, [rows for rows, _ in ranked], depth, articles,
+                               as_of_day, recency)[:k]
         return [self.store.hit(row, score, rank) for rank, (row, score) in enumerate(pairs, 1)]
+
+    def _fuse(self, query: str, vector: np.ndarray, ranked: list[np.ndarray], depth: int,
+              articles: set[str] | None, as_of: date | None, recency: float
+              ) -> list[tuple[int, float]]:
+        """Rows and scores, best first: reciprocal-rank fusion plus article evidence."""
+        fused: dict[int, float] = {}
+        for found in ranked:
+            for rank, row in enumerate(found.tolist(), 1):
+                fused[row] = fused.get(row, 0.0) + 1.0 / (RRF_K + rank)
+        bonus: dict[str, float] = {}
+        if self.ranking.article_weight > 0:
+            for rank, (article_id, _) in enumerate(
+                    self.store.article_search(query, depth, articles), 1):
+                bonus[article_id] = self.ranking.article_weight / (RRF_K + rank)
+        by_article: dict[str, list[int]] = {}
+        for row in fused:
+            by_article.setdefault(self.store.article_id_of(row), []).append(row)
+        for article_id in bonus.keys() - by_article.keys():
+            row = self.store.best_row(article_id, vector)  # found only as a whole article
+            if row is not None:
+                fused[row] = 0.0
+                by_article[article_id] = [row]
+        scores: dict[int, float] = {}
+        for article_id, rows in by_article.items():
+            rows.sort(key=lambda r: -fused[r])
+            extra = bonus.get(article_id, 0.0)
+            if as_of is not None and recency > 0:
+                extra += recency * self.ranking.recency(self.store.published_of(rows[0]), as_of)
+            top = [fused[r] for r in rows[: self.ranking.support]]
+            for i, row in enumerate(rows):
+                # the best chunk scores the article's decayed sum; others add the rest to theirs
+                others = [s for j, s in enumerate(top) if j != i][: self.ranking.support - 1]
+                scores[row] = fused[row] + extra + sum(
+                    s / (n + 2) for n, s in enumerate(others))
+        return sorted(scores.items(), key=lambda item: (-item[1], item[0]))

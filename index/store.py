@@ -7,6 +7,7 @@ Layout::
     DIR/gen-000007/vectors.npy      float32 unit vectors, one row per chunk
     DIR/gen-000007/faiss.index      the FAISS index over those rows
     DIR/gen-000007/bm25/            BM25 over the same rows (bm25s arrays and JSON)
+    DIR/gen-000007/bm25-articles/   BM25 over whole articles (title and text), by sorted id
 
 A save writes a complete new generation folder aside, fsyncs it, then atomically replaces
 ``manifest.json`` to point at it; only then are older generations removed. A crash at any
@@ -100,6 +101,8 @@ class Store:
         self._removed: set[str] = set()
         self._faiss: Any = None
         self._bm25: Bm25 | None = None
+        self._article_bm25: Bm25 | None = None
+        self._article_rows: dict[str, list[int]] | None = None
         self._db: sqlite3.Connection | None = None
         self._dirty = False
 
@@ -179,7 +182,7 @@ class Store:
                 f"The index at {path} uses chunks of {store.chunking.max_tokens} tokens "
                 f"(overlap {store.chunking.overlap_tokens}); index into a new folder to change "
                 f"chunking")
-        if store._bm25 is None and len(store):
+        if (store._bm25 is None or store._article_bm25 is None) and len(store):
             store._dirty = True  # written before BM25 was stored: add it on this save
         if index_kind is not None and index_kind != store.manifest["index_kind"]:
             store.manifest["index_kind"] = index_kind
@@ -209,6 +212,8 @@ class Store:
             if (gen / "bm25" / "params.index.json").exists() or not self._rows:
                 self._bm25 = Bm25.load(gen / "bm25", len(self._rows))
             # else: an index written before BM25 was stored; built on first lexical search
+            if (gen / "bm25-articles" / "params.index.json").exists() or not self._rows:
+                self._article_bm25 = Bm25.load(gen / "bm25-articles", len(self._fingerprints))
         except (OSError, sqlite3.Error, ValueError, RuntimeError) as exc:
             raise IndexCorrupt(f"The index at {self.path} is damaged ({exc}); rebuild it with "
                                f"`dateline index PATH --index NEWDIR`") from exc
@@ -272,20 +277,44 @@ class Store:
                 found[meta.text_hash] = np.asarray(self._vectors[row])
         return found
 
-    def row_mask(self, since: str | None = None, until: str | None = None, *,
-                 keep_undated: bool = False) -> np.ndarray | None:
-        """Rows whose article was published in ``[since, until]`` (ISO dates), or None for all.
+    def published_between(self, since: str | None = None, until: str | None = None, *,
+                          keep_undated: bool = False) -> set[str] | None:
+        """Ids of articles published in ``[since, until]`` (ISO dates), or None for all.
 
         Articles without a date are left out once a bound is set, unless ``keep_undated``.
         """
         if since is None and until is None:
             return None
-        allowed = {a for a, d in self._published.items()
-                   if (d is None and keep_undated) or (
-                       d is not None and (since is None or d >= since)
-                       and (until is None or d <= until))}
-        return np.fromiter((r.article_id in allowed for r in self._rows), dtype=bool,
+        return {a for a, d in self._published.items()
+                if (d is None and keep_undated) or (
+                    d is not None and (since is None or d >= since)
+                    and (until is None or d <= until))}
+
+    def row_mask(self, articles: set[str] | None) -> np.ndarray | None:
+        """True for the rows of chunks of ``articles`` (None: no mask, every row)."""
+        if articles is None:
+            return None
+        return np.fromiter((r.article_id in articles for r in self._rows), dtype=bool,
                            count=len(self._rows))
+
+    def rows_of(self, article_id: str) -> list[int]:
+        """The chunk rows of one article, in text order (empty when it is not indexed)."""
+        if self._article_rows is None:
+            self._article_rows = {}
+            for row, meta in enumerate(self._rows):
+                self._article_rows.setdefault(meta.article_id, []).append(row)
+        return self._article_rows.get(article_id, [])
+
+    def best_row(self, article_id: str, vector: np.ndarray) -> int | None:
+        """The row of the article's chunk nearest to the unit ``vector``."""
+        rows = self.rows_of(article_id)
+        if not rows:
+            return None
+        return rows[int(np.argmax(np.asarray(self._vectors[rows]) @ vector))]
+
+    def article_id_of(self, row: int) -> str:
+        """The id of the article chunk ``row`` belongs to."""
+        return self._rows[row].article_id
 
     def published_of(self, row: int) -> str | None:
         """The publication date of the article chunk ``row`` belongs to."""
@@ -332,6 +361,25 @@ class Store:
             self._bm25 = Bm25.build([c.text for c in self.chunks()])
         return self._bm25.search(query, k, mask)
 
+    def article_search(self, query: str, k: int, articles: set[str] | None = None
+                       ) -> list[tuple[str, float]]:
+        """BM25 over whole articles: ids and scores of the ``k`` best (within ``articles``)."""
+        order = sorted(self._fingerprints)
+        if self._article_bm25 is None or self._dirty:
+            self._article_bm25 = Bm25.build(self._article_texts(order))
+        mask = None if articles is None else np.fromiter(
+            (a in articles for a in order), dtype=np.float32, count=len(order))
+        rows, scores = self._article_bm25.search(query, k, mask)
+        return [(order[r], float(s)) for r, s in zip(rows.tolist(), scores.tolist(),
+                                                     strict=True)]
+
+    def _article_texts(self, order: Iterable[str]) -> list[str]:
+        texts = []
+        for article_id in order:
+            article = self.article(article_id)
+            texts.append(f"{article.title}\n{article.text}")
+        return texts
+
     def stats(self) -> dict[str, Any]:
         """What ``dateline stats`` shows: the manifest plus where the index lives."""
         return {"path": str(self.path), **{k: v for k, v in self.manifest.items()
@@ -355,6 +403,7 @@ class Store:
             self._pending[article.id] = article
             self._removed.discard(article.id)
         self._vectors = np.concatenate(blocks)
+        self._article_rows = None
         self._dirty = True
 
     def remove(self, article_id: str) -> None:
@@ -372,6 +421,7 @@ class Store:
         keep = [i for i, r in enumerate(self._rows) if r.article_id not in article_ids]
         self._rows = [self._rows[i] for i in keep]
         self._vectors = np.asarray(self._vectors)[keep]
+        self._article_rows = None
 
     def _build_faiss(self) -> Any:
         import faiss
@@ -418,6 +468,9 @@ class Store:
             self._bm25 = Bm25.build([c.text for c in self.chunks()])
             (tmp / "bm25").mkdir()
             self._bm25.save(tmp / "bm25")
+            self._article_bm25 = Bm25.build(self._article_texts(sorted(self._fingerprints)))
+            (tmp / "bm25-articles").mkdir()
+            self._article_bm25.save(tmp / "bm25-articles")
             for file in tmp.rglob("*"):
                 _fsync_path(file)
             os.replace(tmp, gen)

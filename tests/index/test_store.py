@@ -13,6 +13,7 @@ from index import (
     HashingEmbedder,
     IndexMismatch,
     IndexNotFound,
+    Ranking,
     Searcher,
     Store,
     ingest,
@@ -171,7 +172,7 @@ def test_hybrid_fuses_dense_and_lexical_ranks(tmp_path: Path, articles: list[Art
                                               embedder: HashingEmbedder) -> None:
     store = new_store(tmp_path, embedder)
     ingest(store, articles, embedder)
-    searcher = Searcher(store, embedder)
+    searcher = Searcher(store, embedder, ranking=Ranking(article_weight=0.0, support=1))
     query = "sappers for mine removal"
     dense = [h.chunk.id for h in searcher.search(query, 20, mode="dense")]
     lexical = [h.chunk.id for h in searcher.search(query, 20, mode="lexical")]
@@ -184,3 +185,65 @@ def test_hybrid_fuses_dense_and_lexical_ranks(tmp_path: Path, articles: list[Art
     assert [h.score for h in hybrid] == sorted((h.score for h in hybrid), reverse=True)
     assert hybrid[0].article.id == "troops"
     assert [h.rank for h in hybrid] == list(range(1, len(hybrid) + 1))
+
+
+def test_hybrid_adds_each_article_s_evidence(tmp_path: Path, articles: list[Article],
+                                             embedder: HashingEmbedder) -> None:
+    store = new_store(tmp_path, embedder)
+    ingest(store, articles, embedder)
+    ranking = Ranking(article_weight=0.5, support=3)
+    query = "troops rain sappers deployed"
+    plain = Searcher(store, embedder, ranking=Ranking(article_weight=0.0, support=1))
+    plain_hits = plain.search(query, 50)
+    fused = {h.chunk.id: h.score for h in plain_hits}
+    whole = {a: 0.5 / (60 + r) for r, (a, _) in enumerate(store.article_search(query, 50), 1)}
+    assert whole  # whole-article BM25 found something, so the bonus below is exercised
+    hits = Searcher(store, embedder, ranking=ranking).search(query, 50)
+    by_article: dict[str, list[float]] = {}
+    for plain_hit in plain_hits:
+        by_article.setdefault(plain_hit.article.id, []).append(plain_hit.score)
+    for hit in hits:
+        others = sorted(by_article.get(hit.article.id, []), reverse=True)[:3]
+        own = fused.get(hit.chunk.id, 0.0)  # 0: an article only whole-article BM25 found
+        if own in others:
+            others.remove(own)
+        expected = own + whole.get(hit.article.id, 0.0) + sum(
+            s / (n + 2) for n, s in enumerate(others[:2]))
+        assert hit.score == pytest.approx(expected), hit.chunk.id
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+
+
+def test_article_search_ranks_whole_articles_within_a_set(tmp_path: Path,
+                                                          articles: list[Article],
+                                                          embedder: HashingEmbedder) -> None:
+    store = new_store(tmp_path, embedder)
+    ingest(store, articles, embedder)
+    store = Store.open(tmp_path)  # read back from bm25-articles/, not rebuilt in memory
+    ids = [a for a, _ in store.article_search("semiconductor exports memory chips", 5)]
+    assert ids[0] == "chips"
+    assert store.article_search("exports", 5, {"troops", "rain"}) == []
+
+
+def test_index_written_without_article_bm25_gets_it_on_the_next_save(
+        tmp_path: Path, articles: list[Article], embedder: HashingEmbedder) -> None:
+    import shutil
+
+    store = new_store(tmp_path, embedder)
+    ingest(store, articles, embedder)
+    generation = tmp_path / store.manifest["generation"]
+    shutil.rmtree(generation / "bm25-articles")  # as written by Dateline 0.1
+    old = Store.open(tmp_path)
+    assert old.article_search("exports", 5)[0][0] == "chips"  # built in memory meanwhile
+    upgraded = new_store(tmp_path, embedder)
+    assert upgraded.save()
+    assert (tmp_path / upgraded.manifest["generation"] / "bm25-articles").is_dir()
+
+
+def test_ranking_settings_come_from_the_manifest() -> None:
+    assert Ranking.from_manifest({}) == Ranking()
+    legacy = Ranking.from_manifest({"ranking": {"weight": 0.02, "days": 14.0}})
+    assert (legacy.recency_weight, legacy.recency_days) == (0.02, 14.0)
+    assert Ranking.from_manifest({"ranking": Ranking(article_weight=0.2).to_dict()}) == \
+        Ranking(article_weight=0.2)
+    with pytest.raises(IndexMismatch, match="ranking"):
+        Ranking.from_manifest({"ranking": {"boost": 1}})
