@@ -28,7 +28,8 @@ class Ranking:
     Each chunk's score is its reciprocal-rank fusion of the dense and chunk-BM25 lists, plus
     its article's evidence: the article's next best chunks (the 2nd counts 1/2, the 3rd 1/3,
     up to ``support`` chunks in all), its rank in BM25 over whole articles
-    (``article_weight / (60 + rank)``) and, given an as-of date,
+    (``article_weight / (60 + rank)``), ``window_weight`` when it was published in the
+    window a question's time words name ("this week", "in March") and, given an as-of date,
     ``recency_weight * exp(-age_days / recency_days)``. Articles published more than
     ``grace_days`` after the as-of date are left out. Stored in the index manifest under
     ``ranking``; ``bench/calibrate.py --ranking`` fits it.
@@ -40,6 +41,7 @@ class Ranking:
     grace_days: int = 1
     article_weight: float = 0.5
     support: int = 3
+    window_weight: float = 0.05
 
     @classmethod
     def from_manifest(cls, manifest: dict[str, Any]) -> Ranking:
@@ -84,13 +86,15 @@ class Searcher:
 
     def search(self, query: str, k: int = 5, *, since: str | None = None,
                until: str | None = None, mode: str = "hybrid", as_of: str | None = None,
-               recency: float = 1.0) -> list[Hit]:
+               recency: float = 1.0, prefer: tuple[str, str] | None = None) -> list[Hit]:
         """The ``k`` best chunks for ``query``, best first.
 
         ``since``/``until`` (ISO dates, inclusive) keep articles published in that window.
         ``as_of`` (ISO date) is the reader's day: articles published after it (plus a small
         grace) are left out and recent articles get a boost, scaled by ``recency`` (0: none,
-        as for archive questions; >1: "latest" questions).
+        as for archive questions; >1: "latest" questions). ``prefer`` (ISO dates, inclusive)
+        favours articles published in that window without leaving the others out: the time
+        words of a question name when things happened, and reports can trail them.
         ``mode`` is ``hybrid`` (default: reciprocal-rank fusion of dense and BM25 plus each
         article's evidence, see :class:`Ranking`), ``dense`` or ``lexical``; the score is the
         fused score, the cosine, or the BM25 score.
@@ -125,12 +129,12 @@ class Searcher:
             pairs = list(zip(rows.tolist(), scores.tolist(), strict=True))[:k]
         else:
             pairs = self._fuse(query, vector, [rows for rows, _ in ranked], depth, articles,
-                               as_of_day, recency)[:k]
+                               as_of_day, recency, prefer)[:k]
         return [self.store.hit(row, score, rank) for rank, (row, score) in enumerate(pairs, 1)]
 
     def _fuse(self, query: str, vector: np.ndarray, ranked: list[np.ndarray], depth: int,
-              articles: set[str] | None, as_of: date | None, recency: float
-              ) -> list[tuple[int, float]]:
+              articles: set[str] | None, as_of: date | None, recency: float,
+              prefer: tuple[str, str] | None) -> list[tuple[int, float]]:
         """Rows and scores, best first: reciprocal-rank fusion plus article evidence."""
         fused: dict[int, float] = {}
         for found in ranked:
@@ -153,8 +157,11 @@ class Searcher:
         for article_id, rows in by_article.items():
             rows.sort(key=lambda r: -fused[r])
             extra = bonus.get(article_id, 0.0)
+            published = self.store.published_of(rows[0])
             if as_of is not None and recency > 0:
-                extra += recency * self.ranking.recency(self.store.published_of(rows[0]), as_of)
+                extra += recency * self.ranking.recency(published, as_of)
+            if prefer is not None and published and prefer[0] <= published <= prefer[1]:
+                extra += self.ranking.window_weight
             top = [fused[r] for r in rows[: self.ranking.support]]
             for i, row in enumerate(rows):
                 # the best chunk scores the article's decayed sum; others add the rest to theirs

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .answer import DEFAULT_THRESHOLD, Answer, Answerer, Turn
+from .answer import DEFAULT_THRESHOLD, Answer, Answerer, Retrieval, Turn
 from .citations import Citation, claim_is_supported, make_citation, parse_markers
 from .evaluate import EvalReport, evaluate, exact_match, normalize_answer, token_f1
 from .questions import Question, analyse, rewrite_follow_up
@@ -13,6 +13,7 @@ __all__ = [
     "Answerer",
     "Citation",
     "EvalReport",
+    "Retrieval",
     "Question",
     "Turn",
     "analyse",

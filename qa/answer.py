@@ -29,7 +29,7 @@ from .extractive import Candidate, Span, candidates_from_hits, find_spans, rank_
 from .questions import Question, analyse, rewrite_follow_up, stem
 from .timewords import time_scope
 
-__all__ = ["DEFAULT_THRESHOLD", "Answer", "Answerer", "Turn"]
+__all__ = ["DEFAULT_THRESHOLD", "Answer", "Answerer", "Retrieval", "Turn"]
 
 # `bench/calibrate.py` on RealTimeQA (402 answerable, 150 unanswerable, as of question dates):
 # the highest threshold keeping false abstention <= 5% (0.34: 4.5% false, 48.7% recall;
@@ -86,6 +86,19 @@ def _related(hit: Hit) -> dict[str, Any]:
             "score": round(hit.score, 6)}
 
 
+@dataclass(frozen=True, slots=True)
+class Retrieval:
+    """What :meth:`Answerer.retrieve` found: the query it searched (a follow-up rewritten),
+    the hits, best first, the as-of day, and the time phrase of a question about after it."""
+
+    question: str
+    query: str
+    hits: tuple[Hit, ...]
+    as_of: date | None = None
+    future: str | None = None
+    window: tuple[str, str] | None = None  # named by the question's time words
+
+
 class Answerer:
     """Answers questions from an index with verifiable citations."""
 
@@ -129,39 +142,55 @@ class Answerer:
 
         ``as_of`` is the reader's day (ISO date): articles published after it are left out,
         recent ones are preferred, and time words in the question ("last week", "in March",
-        "latest") become date windows relative to it.
+        "latest") favour articles from the window they name.
         """
+        return self.answer(self.retrieve(question, history, since=since, until=until,
+                                         as_of=as_of))
+
+    def retrieve(self, question: str, history: Sequence[Turn | str] = (), *,
+                 since: str | None = None, until: str | None = None,
+                 as_of: str | date | None = None, k: int | None = None) -> Retrieval:
+        """The passages :meth:`ask` answers from (``k`` of them; default: its own ``k``)."""
         if not question.strip():
             raise ValueError("question is empty; ask something, e.g. \"How many troops were "
                              "deployed?\"")
         previous = history[-1] if history else None
         previous_q = previous.question if isinstance(previous, Turn) else previous
         query = rewrite_follow_up(question, previous_q)
-        parsed = analyse(query)
         day = date.fromisoformat(as_of) if isinstance(as_of, str) else as_of
-        recency, future = 1.0, None
+        recency, future, prefer = 1.0, None, None
         if day is not None:
             scope = time_scope(query, day)
-            since = max(filter(None, (since, scope.since)), default=None)
-            until = min(filter(None, (until, scope.until)), default=None)
             recency = scope.recency
             future = scope.phrase if scope.future else None
-        hits = self.searcher.search(query, self.k, since=since, until=until,
-                                    as_of=day.isoformat() if day else None, recency=recency)
-        if future is not None:
+            if scope.since and scope.until:  # a boost, not a filter: reports trail events
+                prefer = (scope.since, scope.until)
+        hits = self.searcher.search(query, k or self.k, since=since, until=until,
+                                    as_of=day.isoformat() if day else None, recency=recency,
+                                    prefer=prefer)
+        return Retrieval(question, query, tuple(hits), day, future, prefer)
+
+    def answer(self, retrieval: Retrieval) -> Answer:
+        """Answer from what :meth:`retrieve` found (its best ``k`` passages)."""
+        question, query, day = retrieval.question, retrieval.query, retrieval.as_of
+        hits = retrieval.hits[: self.k]
+        if retrieval.future is not None:
             return self._abstain(question, query, hits, 0.0,
-                                 why=f"it asks about {future}, after {day}")
+                                 why=f"it asks about {retrieval.future}, after {day}")
+        parsed = analyse(query)
         embedder = self.searcher.embedder
         ranked = rank_sentences(parsed, candidates_from_hits(hits), embedder,
                                 cross_encoder=self.cross_encoder)
         if self.llm is not None:
             return self._generate(question, query, ranked, hits)
         options = self._options(parsed, ranked[:6])
+        if retrieval.window is not None:  # "in December": that month's reports answer first
+            options.sort(key=lambda o: not o.published_in(retrieval.window))
         if not options or options[0].candidate.score < self.threshold:
             confidence = options[0].candidate.score if options else (
                 ranked[0].score if ranked else 0.0)
             return self._abstain(question, query, hits, confidence)
-        return self._compose(question, query, parsed, options, hits, day)
+        return self._compose(question, query, parsed, options, hits, day, retrieval.window)
 
     def _generate(self, question: str, query: str, ranked: Sequence[Candidate],
                   hits: Sequence[Hit]) -> Answer:
@@ -201,9 +230,11 @@ class Answerer:
                       confidence)
 
     def _compose(self, question: str, query: str, parsed: Question, options: list[_Option],
-                 hits: Sequence[Hit], as_of: date | None) -> Answer:
+                 hits: Sequence[Hit], as_of: date | None,
+                 window: tuple[str, str] | None = None) -> Answer:
         best, rival = options[0], _conflicting(parsed, options, self.threshold)
-        if rival is not None and _newer(rival, best):
+        if rival is not None and _newer(rival, best) and (
+                window is None or rival.published_in(window)):
             best, rival = rival, best  # the newest figure wins; the earlier one is mentioned
         article = best.candidate.article
         citation = make_citation(1, article, best.candidate.start, best.candidate.end)
@@ -243,6 +274,11 @@ class _Option:
     score: float
     candidate: Candidate
     span: Span | None
+
+    def published_in(self, window: tuple[str, str] | None) -> bool:
+        published = self.candidate.article.published
+        return window is not None and published is not None and \
+            window[0] <= published <= window[1]
 
     def figure(self) -> tuple[str, str] | None:
         """(number, unit) of a quantity span: ("14000", "troop")."""

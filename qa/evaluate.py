@@ -99,10 +99,12 @@ def evaluate(answerer: Answerer, questions: Iterable[dict[str, Any]], *,
         question = record["question"]
         as_of = record.get("question_date") if use_question_date else None
         gold = set(record.get("gold_article_ids") or [])
+        # one search serves both: the answer reads the best of these 50 passages
+        retrieval = answerer.retrieve(question, as_of=as_of, k=max(50, answerer.k))
         if gold:
             report.retrieval_questions += 1
             ranked: list[str] = []
-            for hit in answerer.searcher.search(question, 50, as_of=as_of):
+            for hit in retrieval.hits:
                 if hit.article.id not in ranked:
                     ranked.append(hit.article.id)
             ranked = ranked[:10]
@@ -111,7 +113,7 @@ def evaluate(answerer: Answerer, questions: Iterable[dict[str, Any]], *,
                 report.reciprocal_rank += 1 / rank
                 report.hit10 += 1
                 report.hit1 += rank == 1
-        answer = answerer.ask(question, as_of=as_of)
+        answer = answerer.answer(retrieval)
         answerable = record.get("answerable", bool(record.get("answers")))
         if answerable and record.get("answers"):
             report.answerable += 1

@@ -45,8 +45,8 @@ def time_scope(question: str, as_of: date) -> TimeScope:
         window = (as_of, as_of)
     elif match := re.search(r"\byesterday\b", text):
         window = (as_of - timedelta(days=1), as_of - timedelta(days=1))
-    elif match := re.search(r"\bthis week\b", text):
-        window = (as_of - timedelta(days=as_of.weekday()), as_of)
+    elif match := re.search(r"\bthis week\b", text):  # the past seven days, as news uses it
+        window = (as_of - timedelta(days=6), as_of)
     elif match := re.search(r"\blast week\b", text):
         monday = as_of - timedelta(days=as_of.weekday() + 7)
         window = (monday, monday + timedelta(days=6))

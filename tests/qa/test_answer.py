@@ -108,6 +108,21 @@ def test_conflicting_figures_from_two_articles_are_both_cited(
     assert before.short.startswith("About 11,000 troops")
     assert len(before.citations) == 1 and before.citations[0].article_id == "earlier"
 
+    # a month named in the question is preferred, not a filter: its report answers first
+    december = answerer.ask("How many troops were deployed in December?", as_of="2025-06-20")
+    assert december.short.startswith("About 11,000 troops")
+    assert december.citations[0].article_id == "earlier"
+    assert {h.article.id for h in december.hits} > {"earlier"}  # the June article still found
+    check_citations(december, answerer)
+
+
+def test_ask_answers_from_what_retrieve_found(seed_answerer: Answerer) -> None:
+    answerer = Answerer(seed_answerer.searcher, nlp=seed_answerer.nlp, k=2)
+    question = "How many troops were deployed?"
+    retrieval = answerer.retrieve(question, as_of="2025-06-20", k=50)
+    assert len(retrieval.hits) > answerer.k  # the answer reads only the best k of them
+    assert answerer.answer(retrieval) == answerer.ask(question, as_of="2025-06-20")
+
 
 def test_old_answers_say_when_they_were_reported(seed_answerer: Answerer) -> None:
     answer = seed_answerer.ask("How many troops were deployed?", as_of="2026-11-26")

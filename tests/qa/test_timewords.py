@@ -14,7 +14,7 @@ AS_OF = date(2025, 6, 19)  # a Thursday
 @pytest.mark.parametrize("question, since, until", [
     ("What happened today?", "2025-06-19", "2025-06-20"),
     ("Who resigned yesterday?", "2025-06-18", "2025-06-20"),
-    ("What did Kim do this week?", "2025-06-16", "2025-06-20"),
+    ("What did Kim do this week?", "2025-06-13", "2025-06-20"),
     ("What did Kim do last week?", "2025-06-09", "2025-06-20"),
     ("What happened last month?", "2025-05-01", "2025-06-07"),
     ("What happened in March?", "2025-03-01", "2025-04-07"),
