@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import Any
 
 __all__ = ["Article", "Chunk", "Hit", "content_id", "text_hash"]
 
@@ -55,3 +56,12 @@ class Hit:
     score: float
     rank: int
     article: Article
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of a hit: ``dateline search --json``, the app's ``search`` API,
+        related passages of an abstention, and (less ``text``) LangChain metadata."""
+        return {"chunk_id": self.chunk.id, "article_id": self.article.id,
+                "title": self.article.title, "published": self.article.published,
+                "source": self.article.source, "url": self.article.url,
+                "start": self.chunk.start, "end": self.chunk.end, "text": self.chunk.text,
+                "score": round(self.score, 6)}

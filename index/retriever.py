@@ -24,10 +24,7 @@ def hit_to_document(hit: Hit) -> Document:
     return Document(
         id=hit.chunk.id,
         page_content=hit.chunk.text,
-        metadata={"article_id": hit.article.id, "title": hit.article.title,
-                  "published": hit.article.published, "source": hit.article.source,
-                  "url": hit.article.url, "start": hit.chunk.start, "end": hit.chunk.end,
-                  "score": hit.score},
+        metadata={k: v for k, v in hit.to_dict().items() if k not in ("chunk_id", "text")},
     )
 
 

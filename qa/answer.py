@@ -75,15 +75,8 @@ class Answer:
             "abstained": self.abstained,
             "confidence": round(self.confidence, 4),
             "citations": [c.to_dict() for c in self.citations],
-            "related": [_related(h) for h in self.related],
+            "related": [h.to_dict() for h in self.related],
         }
-
-
-def _related(hit: Hit) -> dict[str, Any]:
-    return {"article_id": hit.article.id, "title": hit.article.title,
-            "published": hit.article.published, "url": hit.article.url,
-            "start": hit.chunk.start, "end": hit.chunk.end, "text": hit.chunk.text,
-            "score": round(hit.score, 6)}
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,7 @@ from index import (
 from qa import Answer, Answerer, Turn
 
 from .render import answer_markdown, sources_html
-from .views import hit_to_dict, stats_markdown
+from .views import stats_markdown
 
 __all__ = ["CSS", "MAX_UPLOAD_MB", "SEED_EXAMPLES", "ChatService", "build_app",
            "normalise_history"]
@@ -93,7 +93,7 @@ class ChatService:
         return answerer.ask(question, history, since=since, until=until, as_of=as_of)
 
     def search(self, query: str, k: int = 5) -> list[dict[str, Any]]:
-        return [hit_to_dict(h) for h in self.answerer.searcher.search(query, k)]
+        return [h.to_dict() for h in self.answerer.searcher.search(query, k)]
 
     def article(self, article_id: str) -> Article:
         return self.store.article(article_id)

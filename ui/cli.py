@@ -30,9 +30,8 @@ from index import (
 )
 
 from .settings import Settings
-from .views import hit_to_dict
 
-__all__ = ["build_parser", "hit_to_dict", "main", "main_entry"]
+__all__ = ["build_parser", "main", "main_entry"]
 
 
 def build_parser(settings: Settings) -> argparse.ArgumentParser:
@@ -201,7 +200,7 @@ def _search(args: argparse.Namespace, settings: Settings) -> int:
     hits = Searcher(store, embedder).search(args.query, args.k, since=args.since,
                                             until=args.until, mode=args.mode)
     if args.json:
-        print(json.dumps([hit_to_dict(h) for h in hits], ensure_ascii=False, indent=2))
+        print(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=2))
         return 0
     if not hits:
         print("No matching passages (is the date window right? `dateline stats` shows the dates "
