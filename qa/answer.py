@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,7 @@ from index.dates import resolve_date
 from .citations import Citation, claim_is_supported, make_citation
 from .extractive import Candidate, Span, candidates_from_hits, find_spans, rank_sentences
 from .questions import Question, analyse, rewrite_follow_up, stem
-from .timewords import time_scope
+from .timewords import TimeScope, time_scope
 
 __all__ = ["DEFAULT_THRESHOLD", "Answer", "Answerer", "Retrieval", "Turn"]
 
@@ -65,6 +65,7 @@ class Answer:
     query: str = ""
     confidence: float = 0.0
     notes: tuple[str, ...] = field(default=())
+    reading: str = ""  # how the question's time words were read ("“this week”: ...")
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of ``dateline ask --json``."""
@@ -76,6 +77,7 @@ class Answer:
             "confidence": round(self.confidence, 4),
             "citations": [c.to_dict() for c in self.citations],
             "related": [h.to_dict() for h in self.related],
+            "time_words": self.reading,
         }
 
 
@@ -90,6 +92,7 @@ class Retrieval:
     as_of: date | None = None
     future: str | None = None
     window: tuple[str, str] | None = None  # named by the question's time words
+    reading: str = ""  # how those time words were read, shown with the answer
 
 
 class Answerer:
@@ -151,20 +154,37 @@ class Answerer:
         previous_q = previous.question if isinstance(previous, Turn) else previous
         query = rewrite_follow_up(question, previous_q)
         day = date.fromisoformat(as_of) if isinstance(as_of, str) else as_of
-        recency, future, prefer = 1.0, None, None
+        recency, future, prefer, reading = 1.0, None, None, ""
         if day is not None:
             scope = time_scope(query, day)
             recency = scope.recency
             future = scope.phrase if scope.future else None
+            if scope.anchor:
+                scope = self._date_event(scope, day)
             if scope.since and scope.until:  # a boost, not a filter: reports trail events
-                prefer = (scope.since, scope.until)
+                prefer, reading = (scope.since, scope.until), scope.reading()
         hits = self.searcher.search(query, k or self.k, since=since, until=until,
                                     as_of=day.isoformat() if day else None, recency=recency,
                                     prefer=prefer)
-        return Retrieval(question, query, tuple(hits), day, future, prefer)
+        return Retrieval(question, query, tuple(hits), day, future, prefer, reading)
+
+    def _date_event(self, scope: TimeScope, as_of: date) -> TimeScope:
+        """"since the election": dated by the newest article about it up to ``as_of``."""
+        assert scope.anchor is not None
+        found = self.searcher.search(scope.anchor, 1, as_of=as_of.isoformat(), recency=3.0)
+        published = found[0].article.published if found else None
+        if published is None:
+            return scope
+        until = (as_of + timedelta(days=1)).isoformat()
+        return replace(scope, since=published, until=until,
+                       phrase=f"{scope.phrase} (taken as {published}, "
+                              f"“{found[0].article.title}”)")
 
     def answer(self, retrieval: Retrieval) -> Answer:
         """Answer from what :meth:`retrieve` found (its best ``k`` passages)."""
+        return replace(self._answer(retrieval), reading=retrieval.reading)
+
+    def _answer(self, retrieval: Retrieval) -> Answer:
         question, query, day = retrieval.question, retrieval.query, retrieval.as_of
         hits = retrieval.hits[: self.k]
         if retrieval.future is not None:

@@ -29,6 +29,13 @@ class TimeScope:
     recency: float = 1.0  # 0 for archive questions, more for "latest"
     phrase: str | None = None
     future: bool = False  # the window starts after the as-of date: nothing can report it
+    anchor: str | None = None  # "since the election": an event to date from the articles
+
+    def reading(self) -> str:
+        """How the time words were read, for the reader: '“this week”: 2025-06-13 to ...'."""
+        if self.phrase is None or self.since is None:
+            return ""
+        return f"“{self.phrase}”: favouring articles from {self.since} to {self.until}"
 
 
 def _month_range(year: int, month: int) -> tuple[date, date]:
@@ -76,6 +83,9 @@ def time_scope(question: str, as_of: date) -> TimeScope:
         resolved = resolve_date(match[1], as_of)
         if resolved is not None:
             window = (resolved.start, as_of)
+        elif re.search(r"[a-z]{4,}", match[1]):  # an event: dated later, from the articles
+            event = question[match.start(1) : match.end(1)].strip()
+            return TimeScope(recency=recency, phrase=match[0].strip(), anchor=event)
     if match is not None and window is not None:
         phrase = match[0]
     if window is None:

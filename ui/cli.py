@@ -307,6 +307,8 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
             print(json.dumps(out, ensure_ascii=False), flush=True)
             continue
         print(answer.text)
+        if answer.reading:
+            print(f"(time words {answer.reading})")
         if answer.citations:
             print("\nSources:")
         for c in answer.citations:

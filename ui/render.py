@@ -32,6 +32,8 @@ def answer_markdown(answer: Answer) -> str:
             else:
                 out.append(_escape_markdown(part))
         lines.append("".join(out))
+    if answer.reading:  # how "this week" / "since the election" was read
+        lines.append(f"*Time words {_escape_markdown(answer.reading)}*")
     return "\n\n".join(lines)
 
 

@@ -165,3 +165,17 @@ def test_from_index_embeds_queries_with_the_index_backend(seed_index, model_cach
     assert "14,000" in answerer.ask("How many troops were deployed?").short
     retriever = DatelineRetriever.from_index(seed_index, cache_dir=model_cache, k=2)
     assert len(retriever.invoke("sappers")) == 2
+
+
+def test_time_words_are_read_out_with_the_answer(seed_answerer: Answerer) -> None:
+    answer = seed_answerer.ask("How many troops were deployed this week?", as_of="2025-06-20")
+    assert answer.reading == "“this week”: favouring articles from 2025-06-14 to 2025-06-21"
+    assert answer.to_dict()["time_words"] == answer.reading
+    assert not answer.abstained  # a preferred window, so the answer is the same one
+    assert "14,000" in answer.short
+    # an event is dated by the newest article about it up to the as-of date
+    event = seed_answerer.ask("How many troops were deployed since the treaty anniversary?",
+                              as_of="2025-06-20")
+    assert "taken as 2025-06-19" in event.reading and "since the treaty anniversary" in \
+        event.reading
+    assert seed_answerer.ask("How many troops were deployed?", as_of="2025-06-20").reading == ""

@@ -39,3 +39,10 @@ def test_recency_weight_follows_the_question() -> None:
 def test_a_window_after_the_as_of_date_is_flagged_as_future() -> None:
     scope = time_scope("Who won the election in 2026?", AS_OF)
     assert scope.future and scope.phrase == "in 2026" and scope.since is None
+
+
+def test_since_an_event_is_left_to_the_articles_to_date() -> None:
+    scope = time_scope("How many troops were sent since the treaty signing?", AS_OF)
+    assert scope.anchor == "the treaty signing" and scope.since is None and not scope.future
+    assert time_scope("What changed since March 3?", AS_OF).anchor is None
+    assert time_scope("What changed since 2024?", AS_OF).anchor is None

@@ -25,6 +25,15 @@ def test_markdown_escapes_text_and_links_markers() -> None:
     markdown = answer_markdown(evil_answer())
     assert "<img" not in markdown and "&lt;img src=x onerror=alert\\(1\\)&gt;" in markdown
     assert markdown.count("(#source-1)") == 2
+    assert "Time words" not in markdown
+
+
+def test_markdown_shows_how_time_words_were_read_escaped() -> None:
+    import dataclasses
+
+    answer = dataclasses.replace(evil_answer(), reading="“since <b>x</b>” (taken as 2025-06-19)")
+    last = answer_markdown(answer).split("\n\n")[-1]
+    assert last == "*Time words “since &lt;b&gt;x&lt;/b&gt;” \\(taken as 2025-06-19\\)*"
 
 
 def test_sources_panel_escapes_everything_and_highlights_the_quote() -> None:
