@@ -92,8 +92,8 @@ class ChatService:
                                 llm=self.llm if mode == "llm" else None)
         return answerer.ask(question, history, since=since, until=until, as_of=as_of)
 
-    def search(self, query: str, k: int = 5) -> list[dict[str, Any]]:
-        return [h.to_dict() for h in self.answerer.searcher.search(query, k)]
+    def search(self, query: str, k: int = 5, as_of: str | None = None) -> list[dict[str, Any]]:
+        return [h.to_dict() for h in self.answerer.searcher.search(query, k, as_of=as_of)]
 
     def article(self, article_id: str) -> Article:
         return self.store.article(article_id)
@@ -220,15 +220,16 @@ def build_app(service: ChatService, *, examples: Sequence[str] = (), title: str 
         except (DatelineError, ValueError) as exc:
             raise gr.Error(str(exc)) from exc
 
-    def search_news(query: str, k: int = 5) -> list[dict[str, Any]]:
+    def search_news(query: str, k: int = 5, as_of: str = "") -> list[dict[str, Any]]:
         """Search the indexed news articles; passages with their article and offsets.
 
         Args:
             query: what to look for
             k: how many passages to return
+            as_of: the reader's day as YYYY-MM-DD (empty: today); later articles are left out
         """
         try:
-            return service.search(query, int(k))
+            return service.search(query, int(k), as_of=_date(as_of, "as_of") or today)
         except (DatelineError, ValueError) as exc:
             raise gr.Error(str(exc)) from exc
 

@@ -68,6 +68,9 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
                                                    "YYYY-MM-DD")
     p.add_argument("--mode", choices=MODES, default="hybrid",
                    help="hybrid (dense + BM25, default), dense or lexical")
+    p.add_argument("--as-of", type=_iso_date, metavar="YYYY-MM-DD",
+                   help="the reader's day (default: today): later articles are left out, "
+                        "recent ones preferred")
     p.add_argument("--backend", choices=BACKENDS, default=settings.backend,
                    help="embedding backend for queries (default: the index's)")
 
@@ -198,7 +201,8 @@ def _search(args: argparse.Namespace, settings: Settings) -> int:
     store = Store.open(args.index)
     embedder = _embedder(args, settings, store)
     hits = Searcher(store, embedder).search(args.query, args.k, since=args.since,
-                                            until=args.until, mode=args.mode)
+                                            until=args.until, mode=args.mode,
+                                            as_of=args.as_of or date.today().isoformat())
     if args.json:
         print(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=2))
         return 0

@@ -47,6 +47,10 @@ def test_index_then_search_the_seed_with_the_real_model(
 
     code, out, _ = run(capsys, settings, "search", "troops", "--since", "2025-06-20", "--json")
     assert (code, json.loads(out)) == (0, [])
+    code, out, _ = run(capsys, settings, "search", "troops", "--as-of", "2025-01-01", "--json")
+    assert (code, json.loads(out)) == (0, [])  # published after the reader's day
+    code, out, _ = run(capsys, settings, "search", "troops", "--as-of", "2025-06-19", "--json")
+    assert code == 0 and json.loads(out)
     code, out, _ = run(capsys, settings, "search", "sappers", "--mode", "lexical", "--json")
     assert code == 0 and "1,000 sappers" in json.loads(out)[0]["text"]
 
