@@ -64,6 +64,30 @@ class _ChunkRow:
                      article.text[self.start : self.end])
 
 
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    """Articles in sorted id order (the documents of whole-article BM25) and their rows."""
+
+    order: list[str]
+    row_article: np.ndarray  # per chunk row: its article's position in ``order``
+    rows: dict[str, list[int]]
+
+    @classmethod
+    def of(cls, chunk_rows: Sequence[_ChunkRow]) -> _Layout:
+        rows: dict[str, list[int]] = {}
+        for row, meta in enumerate(chunk_rows):
+            rows.setdefault(meta.article_id, []).append(row)
+        order = sorted(rows)
+        position = {a: i for i, a in enumerate(order)}
+        row_article = np.fromiter((position[m.article_id] for m in chunk_rows), dtype=np.int64,
+                                  count=len(chunk_rows))
+        return cls(order, row_article, rows)
+
+    def article_mask(self, articles: set[str]) -> np.ndarray:
+        return np.fromiter((a in articles for a in self.order), dtype=bool,
+                           count=len(self.order))
+
+
 def _fsync_path(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -102,7 +126,7 @@ class Store:
         self._faiss: Any = None
         self._bm25: Bm25 | None = None
         self._article_bm25: Bm25 | None = None
-        self._article_rows: dict[str, list[int]] | None = None
+        self._layout: _Layout | None = None
         self._db: sqlite3.Connection | None = None
         self._dirty = False
 
@@ -213,7 +237,8 @@ class Store:
                 self._bm25 = Bm25.load(gen / "bm25", len(self._rows))
             # else: an index written before BM25 was stored; built on first lexical search
             if (gen / "bm25-articles" / "params.index.json").exists() or not self._rows:
-                self._article_bm25 = Bm25.load(gen / "bm25-articles", len(self._fingerprints))
+                self._article_bm25 = Bm25.load(gen / "bm25-articles",
+                                               len(self._articles_layout().order))
         except (OSError, sqlite3.Error, ValueError, RuntimeError) as exc:
             raise IndexCorrupt(f"The index at {self.path} is damaged ({exc}); rebuild it with "
                                f"`dateline index PATH --index NEWDIR`") from exc
@@ -290,20 +315,21 @@ class Store:
                     d is not None and (since is None or d >= since)
                     and (until is None or d <= until))}
 
+    def _articles_layout(self) -> _Layout:
+        if self._layout is None:
+            self._layout = _Layout.of(self._rows)
+        return self._layout
+
     def row_mask(self, articles: set[str] | None) -> np.ndarray | None:
         """True for the rows of chunks of ``articles`` (None: no mask, every row)."""
         if articles is None:
             return None
-        return np.fromiter((r.article_id in articles for r in self._rows), dtype=bool,
-                           count=len(self._rows))
+        layout = self._articles_layout()
+        return layout.article_mask(articles)[layout.row_article]
 
     def rows_of(self, article_id: str) -> list[int]:
         """The chunk rows of one article, in text order (empty when it is not indexed)."""
-        if self._article_rows is None:
-            self._article_rows = {}
-            for row, meta in enumerate(self._rows):
-                self._article_rows.setdefault(meta.article_id, []).append(row)
-        return self._article_rows.get(article_id, [])
+        return self._articles_layout().rows.get(article_id, [])
 
     def best_row(self, article_id: str, vector: np.ndarray) -> int | None:
         """The row of the article's chunk nearest to the unit ``vector``."""
@@ -364,11 +390,11 @@ class Store:
     def article_search(self, query: str, k: int, articles: set[str] | None = None
                        ) -> list[tuple[str, float]]:
         """BM25 over whole articles: ids and scores of the ``k`` best (within ``articles``)."""
-        order = sorted(self._fingerprints)
+        layout = self._articles_layout()
+        order = layout.order
         if self._article_bm25 is None or self._dirty:
             self._article_bm25 = Bm25.build(self._article_texts(order))
-        mask = None if articles is None else np.fromiter(
-            (a in articles for a in order), dtype=np.float32, count=len(order))
+        mask = None if articles is None else layout.article_mask(articles).astype(np.float32)
         rows, scores = self._article_bm25.search(query, k, mask)
         return [(order[r], float(s)) for r, s in zip(rows.tolist(), scores.tolist(),
                                                      strict=True)]
@@ -403,7 +429,7 @@ class Store:
             self._pending[article.id] = article
             self._removed.discard(article.id)
         self._vectors = np.concatenate(blocks)
-        self._article_rows = None
+        self._layout = None
         self._dirty = True
 
     def remove(self, article_id: str) -> None:
@@ -421,7 +447,7 @@ class Store:
         keep = [i for i, r in enumerate(self._rows) if r.article_id not in article_ids]
         self._rows = [self._rows[i] for i in keep]
         self._vectors = np.asarray(self._vectors)[keep]
-        self._article_rows = None
+        self._layout = None
 
     def _build_faiss(self) -> Any:
         import faiss
@@ -468,7 +494,7 @@ class Store:
             self._bm25 = Bm25.build([c.text for c in self.chunks()])
             (tmp / "bm25").mkdir()
             self._bm25.save(tmp / "bm25")
-            self._article_bm25 = Bm25.build(self._article_texts(sorted(self._fingerprints)))
+            self._article_bm25 = Bm25.build(self._article_texts(self._articles_layout().order))
             (tmp / "bm25-articles").mkdir()
             self._article_bm25.save(tmp / "bm25-articles")
             for file in tmp.rglob("*"):
