@@ -23,8 +23,9 @@ from .errors import (
     ModelUnavailable,
 )
 from .ingest import IngestReport, index_paths, ingest
+from .ranking import Ranking
 from .records import Article, Chunk, Hit
-from .search import MODES, Ranking, Searcher
+from .search import MODES, Searcher
 from .sources import ReadReport, Skipped, article_from_record, parse_text_article, read_paths
 from .store import INDEX_KINDS, Store
 

@@ -33,6 +33,7 @@ import numpy as np
 from .chunking import ChunkSettings
 from .errors import IndexCorrupt, IndexLocked, IndexMismatch, IndexNotFound
 from .lexical import Bm25
+from .ranking import Ranking
 from .records import Article, Chunk, Hit, text_hash
 
 __all__ = ["FORMAT_VERSION", "INDEX_KINDS", "Store"]
@@ -145,7 +146,8 @@ class Store:
         manifest = {
             "format_version": FORMAT_VERSION, "generation": None, "model": model,
             "backend": backend, "dim": dim, "chunking": asdict(chunking),
-            "index_kind": index_kind, "counts": {"articles": 0, "chunks": 0},
+            "index_kind": index_kind, "ranking": Ranking().to_dict(),
+            "counts": {"articles": 0, "chunks": 0},
             "dates": {"first": None, "last": None}, "created": now, "updated": now,
         }
         return cls(Path(path), manifest)

@@ -36,6 +36,7 @@ def test_chunks_on_disk_slice_back_to_their_articles(tmp_path: Path, articles: l
         assert reopened.article(chunk.article_id).text[chunk.start : chunk.end] == chunk.text
     assert reopened.manifest["counts"] == {"articles": 3, "chunks": len(chunks)}
     assert reopened.manifest["dates"] == {"first": "2025-05-30", "last": "2025-07-02"}
+    assert reopened.manifest["ranking"] == Ranking().to_dict()  # pinned when created
 
 
 def test_faiss_top_k_equals_numpy_brute_force(tmp_path: Path) -> None:
