@@ -104,7 +104,7 @@ def calibrate_ranking(args: argparse.Namespace) -> None:
     print(f"{1:>8}{0:>8}{0:>8}{'-':>6}{result[0]:>9.3f}{result[1]:>9.1%}   (as-of filter only)")
     best = (result, plain)
     for support, article, weight, days in itertools.product(
-            (1, 3), (0.0, 0.5, 1.0), (0.02, 0.04, 0.08, 0.12, 0.16), (30.0, 90.0, 180.0)):
+            (1, 3), (0.0, 0.5, 1.0), (0.04, 0.08, 0.12, 0.16), (30.0, 90.0, 180.0)):
         ranking = Ranking(recency_weight=weight, recency_days=days, article_weight=article,
                           support=support)
         result = score(ranking)
