@@ -17,8 +17,9 @@ class Ranking:
     """How hybrid search orders chunks, and how much the as-of date favours recent articles.
 
     Each chunk's score is its reciprocal-rank fusion of the dense and chunk-BM25 lists, plus
-    its article's evidence: the article's next best chunks (the 2nd counts 1/2, the 3rd 1/3,
-    up to ``support`` chunks in all), its rank in BM25 over whole articles
+    its article's evidence: for the article's best chunk, the article's next best chunks (the
+    2nd counts 1/2, the 3rd 1/3, up to ``support`` chunks in all); for every chunk, the
+    article's rank in BM25 over whole articles
     (``article_weight / (60 + rank)``), ``window_weight`` when it was published in the
     window a question's time words name ("this week", "in March") and, given an as-of date,
     ``recency_weight * exp(-age_days / recency_days)``. Articles published more than

@@ -108,17 +108,17 @@ class Searcher:
                 by_article[article_id] = [row]
         scores: dict[int, float] = {}
         for article_id, rows in by_article.items():
-            rows.sort(key=lambda r: -fused[r])
+            rows.sort(key=lambda r: (-fused[r], r))
             extra = bonus.get(article_id, 0.0)
             published = self.store.published_of(rows[0])
             if as_of is not None and recency > 0:
                 extra += recency * self.ranking.recency(published, as_of)
             if prefer is not None and published and prefer[0] <= published <= prefer[1]:
                 extra += self.ranking.window_weight
-            top = [fused[r] for r in rows[: self.ranking.support]]
-            for i, row in enumerate(rows):
-                # the best chunk scores the article's decayed sum; others add the rest to theirs
-                others = [s for j, s in enumerate(top) if j != i][: self.ranking.support - 1]
-                scores[row] = fused[row] + extra + sum(
-                    s / (n + 2) for n, s in enumerate(others))
+            for row in rows:
+                scores[row] = fused[row] + extra
+            # the best chunk carries the article's decayed sum; the others keep their own
+            # score, so an article's runners-up don't crowd other articles out of the top k
+            scores[rows[0]] += sum(fused[r] / (n + 2)
+                                   for n, r in enumerate(rows[1 : self.ranking.support]))
         return sorted(scores.items(), key=lambda item: (-item[1], item[0]))

@@ -203,13 +203,16 @@ def test_hybrid_adds_each_article_s_evidence(tmp_path: Path, articles: list[Arti
     by_article: dict[str, list[float]] = {}
     for plain_hit in plain_hits:
         by_article.setdefault(plain_hit.article.id, []).append(plain_hit.score)
+    best_of: dict[str, str] = {}
+    for plain_hit in plain_hits:  # best first
+        best_of.setdefault(plain_hit.article.id, plain_hit.chunk.id)
     for hit in hits:
-        others = sorted(by_article.get(hit.article.id, []), reverse=True)[:3]
         own = fused.get(hit.chunk.id, 0.0)  # 0: an article only whole-article BM25 found
-        if own in others:
-            others.remove(own)
-        expected = own + whole.get(hit.article.id, 0.0) + sum(
-            s / (n + 2) for n, s in enumerate(others[:2]))
+        support = 0.0
+        if best_of.get(hit.article.id) == hit.chunk.id:  # the article's best chunk
+            runners_up = sorted(by_article[hit.article.id], reverse=True)[1:3]
+            support = sum(s / (n + 2) for n, s in enumerate(runners_up))
+        expected = own + whole.get(hit.article.id, 0.0) + support
         assert hit.score == pytest.approx(expected), hit.chunk.id
     assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
 
