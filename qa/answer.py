@@ -176,9 +176,9 @@ class Answerer:
         if published is None:
             return scope
         until = (as_of + timedelta(days=1)).isoformat()
+        title = found[0].article.title
         return replace(scope, since=published, until=until,
-                       phrase=f"{scope.phrase} (taken as {published}, "
-                              f"“{found[0].article.title}”)")
+                       dated_by=title if len(title) <= 60 else title[:59].rstrip() + "…")
 
     def answer(self, retrieval: Retrieval) -> Answer:
         """Answer from what :meth:`retrieve` found (its best ``k`` passages)."""

@@ -30,12 +30,14 @@ class TimeScope:
     phrase: str | None = None
     future: bool = False  # the window starts after the as-of date: nothing can report it
     anchor: str | None = None  # "since the election": an event to date from the articles
+    dated_by: str | None = None  # the title of the article that dated the anchor
 
     def reading(self) -> str:
         """How the time words were read, for the reader: '“this week”: 2025-06-13 to ...'."""
         if self.phrase is None or self.since is None:
             return ""
-        return f"“{self.phrase}”: favouring articles from {self.since} to {self.until}"
+        dated = f" (dated by “{self.dated_by}”)" if self.dated_by else ""
+        return f"“{self.phrase}”{dated}: favouring articles from {self.since} to {self.until}"
 
 
 def _month_range(year: int, month: int) -> tuple[date, date]:
