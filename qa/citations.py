@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from index import Article
+from ..index import Article
 
 __all__ = ["Citation", "claim_is_supported", "make_citation", "parse_markers"]
 

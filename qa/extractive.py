@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from index import Article, Embedder, Hit, sentence_spans
+from ..index import Article, Embedder, Hit, sentence_spans
 
 from .questions import Question, content_terms, stem
 

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from index import sentence_spans
-from index.dates import resolve_date
+from ..index import sentence_spans
+from ..index.dates import resolve_date
 
 from .citations import Citation, claim_is_supported, make_citation, parse_markers
 from .extractive import Candidate

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from index.dates import resolve_date
+from ..index.dates import resolve_date
 
 __all__ = ["TimeScope", "time_scope"]
 

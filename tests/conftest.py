@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from index import Article, HashingEmbedder, MiniLMEmbedder
+from dateline.index import Article, HashingEmbedder, MiniLMEmbedder
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -52,7 +52,7 @@ def real_embedder(model_cache: Path) -> MiniLMEmbedder:
 @pytest.fixture(scope="session")
 def seed_index(tmp_path_factory: pytest.TempPathFactory, real_embedder: MiniLMEmbedder) -> Path:
     """The bundled seeds indexed with the real model, once per session."""
-    from index import Store, index_paths
+    from dateline.index import Store, index_paths
 
     folder = tmp_path_factory.mktemp("seed-index")
     store = Store.open_or_create(folder, model=real_embedder.name, backend=real_embedder.backend,
@@ -64,8 +64,8 @@ def seed_index(tmp_path_factory: pytest.TempPathFactory, real_embedder: MiniLMEm
 @pytest.fixture(scope="session")
 def seed_answerer(seed_index: Path, real_embedder: MiniLMEmbedder):  # type: ignore[no-untyped-def]
     """An extractive answerer over the seed index (spaCy loaded once)."""
-    from index import Searcher, Store
-    from qa import Answerer
+    from dateline.index import Searcher, Store
+    from dateline.qa import Answerer
 
     return Answerer(Searcher(Store.open(seed_index), real_embedder))
 

@@ -9,7 +9,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from index import (
+from ..index import (
     Article,
     DatelineError,
     Embedder,
@@ -19,7 +19,7 @@ from index import (
     index_paths,
     parse_published,
 )
-from qa import Answer, Answerer, Turn
+from ..qa import Answer, Answerer, Turn
 
 from .render import answer_markdown, sources_html
 from .views import stats_markdown

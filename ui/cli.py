@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from index import (
+from ..index import (
     BACKENDS,
     DEFAULT_BACKEND,
     INDEX_KINDS,
@@ -29,6 +29,7 @@ from index import (
     parse_published,
 )
 
+from .. import seeds
 from .settings import Settings
 
 __all__ = ["build_parser", "main", "main_entry"]
@@ -249,7 +250,7 @@ def _remove(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _answerer(args: argparse.Namespace, settings: Settings) -> Any:
-    from qa import Answerer
+    from ..qa import Answerer
 
     llm = None
     if args.llm:
@@ -328,7 +329,7 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _eval(args: argparse.Namespace, settings: Settings) -> int:
-    from qa import evaluate
+    from ..qa import evaluate
 
     records = _read_questions(args.questions)[: args.limit]
     answerer = _answerer(args, settings)
@@ -367,17 +368,8 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def bundled_seeds() -> list[Path]:
-    """The sample article files shipped with Dateline."""
-    from importlib.util import find_spec
-
-    spec = find_spec("dateline_seeds")  # a data-only (namespace) package: seeds/ in the repo
-    folders = list(spec.submodule_search_locations or []) if spec else []
-    return sorted(p for folder in folders for p in Path(folder).glob("*.txt"))
-
-
 def _chat(args: argparse.Namespace, settings: Settings) -> int:
-    from qa import Answerer
+    from ..qa import Answerer
 
     from .app import CSS, MAX_UPLOAD_MB, SEED_EXAMPLES, ChatService, build_app
 
@@ -396,7 +388,7 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
               file=sys.stderr)
         store = Store.open_or_create(args.index, model=embedder.name, backend=embedder.backend,
                                      dim=embedder.dim)
-        index_paths(store, bundled_seeds(), embedder, progress=_progress_bar(False))
+        index_paths(store, seeds.paths(), embedder, progress=_progress_bar(False))
     llm = None
     if args.llm:
         from .llm import chat_model_from_spec

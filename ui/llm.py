@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from index import DatelineError
+from ..index import DatelineError
 
 __all__ = ["chat_model_from_spec"]
 

@@ -7,8 +7,8 @@ import html
 import re
 from typing import Any
 
-from index import Article, Hit
-from qa import Answer, Citation
+from ..index import Article, Hit
+from ..qa import Answer, Citation
 
 __all__ = ["answer_markdown", "highlighted_paragraph", "safe_url", "sources_html"]
 

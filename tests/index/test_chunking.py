@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from index import Article, Chunker, ChunkSettings, HashingEmbedder, sentence_spans
+from dateline.index import Article, Chunker, ChunkSettings, HashingEmbedder, sentence_spans
 
 
 def spans_text(text: str) -> list[str]:

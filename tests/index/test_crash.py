@@ -10,13 +10,13 @@ import textwrap
 import time
 from pathlib import Path
 
-from index import HashingEmbedder, Store
+from dateline.index import HashingEmbedder, Store
 
 ROOT = Path(__file__).resolve().parents[2]
 
 WRITER = textwrap.dedent("""
     import sys
-    from index import Article, ChunkSettings, HashingEmbedder, Store, ingest
+    from dateline.index import Article, ChunkSettings, HashingEmbedder, Store, ingest
     path, round_ = sys.argv[1], 0
     embedder = HashingEmbedder(dim=64)
     while True:

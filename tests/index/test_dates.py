@@ -5,7 +5,7 @@ from datetime import date, datetime
 
 import pytest
 
-from index import parse_published
+from dateline.index import parse_published
 
 
 @pytest.mark.parametrize("value, expected", [

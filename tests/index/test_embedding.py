@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from index import MiniLMEmbedder
+from dateline.index import MiniLMEmbedder
 
 TEXTS = [
     "North Korea deployed around 14,000 troops to the Russian side.",

@@ -10,8 +10,8 @@ from typing import Any
 from langchain_core.documents import Document
 from langchain_tests.integration_tests import RetrieversIntegrationTests
 
-from index import HashingEmbedder, Searcher, Store, index_paths
-from index.retriever import DatelineRetriever
+from dateline.index import HashingEmbedder, Searcher, Store, index_paths
+from dateline.index.retriever import DatelineRetriever
 from tests.conftest import SEEDS
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from index import parse_text_article, read_paths
+from dateline.index import parse_text_article, read_paths
 from tests.conftest import SEEDS
 
 FEED = """<?xml version="1.0"?>
@@ -122,5 +122,8 @@ def test_bad_files_are_skipped_with_reasons_and_good_ones_kept(tmp_path: Path) -
 def test_hidden_folders_are_not_read(tmp_path: Path) -> None:
     (tmp_path / ".dateline").mkdir()
     (tmp_path / ".dateline" / "x.txt").write_text("Should not be read.")
+    (tmp_path / "__pycache__").mkdir()
+    (tmp_path / "__pycache__" / "y.txt").write_text("Nor this.")
+    (tmp_path / "__init__.py").write_text('"""Nor this."""')
     (tmp_path / "a.txt").write_text("Read me.")
     assert [a.text for a in read_paths([tmp_path]).articles] == ["Read me."]

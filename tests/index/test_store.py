@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index import (
+from dateline.index import (
     Article,
     ChunkSettings,
     HashingEmbedder,
@@ -48,7 +48,7 @@ def test_faiss_top_k_equals_numpy_brute_force(tmp_path: Path) -> None:
     items = []
     for i in range(n):
         article = Article(id=f"a{i}", title=f"t{i}", text=f"text {i}")
-        from index import Chunk
+        from dateline.index import Chunk
 
         items.append((article, [Chunk(f"a{i}:0-6", f"a{i}", 0, len(article.text),
                                       article.text)], vectors[i : i + 1]))

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa import Answer, Answerer, Turn
+from dateline.qa import Answer, Answerer, Turn
 
 
 def check_citations(answer: Answer, answerer: Answerer) -> None:
@@ -80,7 +80,7 @@ def test_to_dict_shape(seed_answerer: Answerer) -> None:
 
 def test_conflicting_figures_from_two_articles_are_both_cited(
         tmp_path, real_embedder, seed_answerer: Answerer) -> None:  # type: ignore[no-untyped-def]
-    from index import Article, Searcher, Store, ingest, read_paths
+    from dateline.index import Article, Searcher, Store, ingest, read_paths
     from tests.conftest import SEEDS
 
     other = Article(id="earlier", title="Seoul says 11,000 troops sent", published="2024-12-01",
@@ -158,7 +158,7 @@ def test_an_optional_cross_encoder_reranks_sentences(seed_answerer: Answerer) ->
 
 
 def test_from_index_embeds_queries_with_the_index_backend(seed_index, model_cache) -> None:  # type: ignore[no-untyped-def]
-    from index.retriever import DatelineRetriever
+    from dateline.index.retriever import DatelineRetriever
 
     answerer = Answerer.from_index(seed_index, cache_dir=model_cache)
     assert answerer.searcher.embedder.backend == answerer.searcher.store.manifest["backend"]

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from qa import Answerer
+from dateline.qa import Answerer
 from tests.conftest import ScriptedChatModel
 
 

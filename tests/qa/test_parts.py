@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from index import Article
-from index.dates import resolve_date
-from qa import (
+from dateline.index import Article
+from dateline.index.dates import resolve_date
+from dateline.qa import (
     analyse,
     claim_is_supported,
     exact_match,

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from qa.timewords import time_scope
+from dateline.qa.timewords import time_scope
 
 AS_OF = date(2025, 6, 19)  # a Thursday
 

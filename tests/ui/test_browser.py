@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from index import Searcher, Store
-from qa import Answerer
-from ui.app import CSS, SEED_EXAMPLES, ChatService, build_app
+from dateline.index import Searcher, Store
+from dateline.qa import Answerer
+from dateline.ui.app import CSS, SEED_EXAMPLES, ChatService, build_app
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"

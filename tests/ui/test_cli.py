@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from index import DatelineError, Store
+from dateline.index import DatelineError, Store
 from tests.conftest import SEEDS
-from ui.cli import main
-from ui.settings import Settings
+from dateline.ui.cli import main
+from dateline.ui.settings import Settings
 
 
 @pytest.fixture
@@ -163,7 +163,7 @@ def test_ask_and_eval_on_the_seed(capsys: pytest.CaptureFixture[str], tmp_path: 
 
 def test_llm_spec_errors_say_what_to_install(capsys: pytest.CaptureFixture[str],
                                             settings: Settings) -> None:
-    from ui.llm import chat_model_from_spec
+    from dateline.ui.llm import chat_model_from_spec
 
     with pytest.raises(DatelineError, match="unknown provider 'gpt'"):
         chat_model_from_spec("gpt:4")
@@ -183,8 +183,8 @@ def test_chat_checks_its_options_before_starting(capsys: pytest.CaptureFixture[s
 
 
 def test_bundled_seeds_are_found_from_the_installed_package() -> None:
-    from ui.cli import bundled_seeds
+    from dateline import seeds as bundled
 
-    seeds = bundled_seeds()
+    seeds = bundled.paths()
     assert seeds and all(p.suffix == ".txt" for p in seeds)
     assert "14,000 troops" in seeds[0].read_text()

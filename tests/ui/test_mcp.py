@@ -7,9 +7,9 @@ import urllib.request
 
 import pytest
 
-from qa import Answerer
+from dateline.qa import Answerer
 from tests.ui.test_browser import free_port
-from ui.app import ChatService, build_app
+from dateline.ui.app import ChatService, build_app
 
 pytest.importorskip("mcp", reason="needs the MCP extra: pip install 'dateline[mcp]'")
 

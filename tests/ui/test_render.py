@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from index import Article, Chunk, Hit
-from qa import Answer, make_citation
-from ui.app import normalise_history
-from ui.render import answer_markdown, highlighted_paragraph, safe_url, sources_html
+from dateline.index import Article, Chunk, Hit
+from dateline.qa import Answer, make_citation
+from dateline.ui.app import normalise_history
+from dateline.ui.render import answer_markdown, highlighted_paragraph, safe_url, sources_html
 
 EVIL = Article(id="evil", title="<script>alert(1)</script> Big <b>news</b>",
                published="2025-06-19", source="<img src=x onerror=alert(1)>",
