@@ -42,7 +42,7 @@ def main() -> None:
     from dateline.qa import Answerer
 
     store = Store.open(args.index)
-    searcher = Searcher(store, MiniLMEmbedder(store.manifest["backend"], cache_dir=args.cache))
+    searcher = Searcher(store, MiniLMEmbedder(store.manifest.backend, cache_dir=args.cache))
     answerer = Answerer(searcher, threshold=-1.0)
     rows = []
     for q in read_jsonl(REALTIMEQA / "questions.jsonl"):
@@ -78,7 +78,7 @@ def calibrate_ranking(args: argparse.Namespace) -> None:
     from dateline.index import MiniLMEmbedder, Ranking, Searcher, Store
 
     store = Store.open(args.index)
-    embedder = MiniLMEmbedder(store.manifest["backend"], cache_dir=args.cache)
+    embedder = MiniLMEmbedder(store.manifest.backend, cache_dir=args.cache)
     embedder.embed_query = functools.cache(embedder.embed_query)  # type: ignore[method-assign]
     questions = [q for q in read_jsonl(REALTIMEQA / "questions.jsonl")
                  if q["type"] == "answerable_gold_article"]

@@ -38,8 +38,7 @@ def run_dateline(source: Path, backend: str, cache: Path) -> dict[str, object]:
     embedder = MiniLMEmbedder(backend, cache_dir=cache)
     embedder.embed(["warm up the model"])  # load outside the timing, as for LangChain
     with tempfile.TemporaryDirectory() as tmp:
-        store = Store.open_or_create(Path(tmp) / "idx", model=embedder.name,
-                                     backend=embedder.backend, dim=embedder.dim)
+        store = Store.open_or_create(Path(tmp) / "idx", embedder)
         start = time.perf_counter()
         report = index_paths(store, [source], embedder)
         seconds = time.perf_counter() - start

@@ -32,7 +32,7 @@ def main() -> None:
     from dateline.qa import Answerer
 
     store = Store.open(args.index)
-    searcher = Searcher(store, MiniLMEmbedder(store.manifest["backend"], cache_dir=args.cache))
+    searcher = Searcher(store, MiniLMEmbedder(store.manifest.backend, cache_dir=args.cache))
     answerer = Answerer(searcher)
     questions = [q["question"] for q in read_jsonl(REALTIMEQA / "questions.jsonl")]
     questions = questions[: args.questions]
@@ -45,9 +45,9 @@ def main() -> None:
         start = time.perf_counter()
         answerer.ask(question)
         timings["ask"].append(time.perf_counter() - start)
-    print(f"{len(questions)} RealTimeQA questions over {store.manifest['counts']['articles']} "
-          f"articles / {len(store)} chunks ({store.manifest['backend']}, "
-          f"{store.manifest['index_kind']} FAISS)")
+    print(f"{len(questions)} RealTimeQA questions over {store.manifest.articles} "
+          f"articles / {len(store)} chunks ({store.manifest.backend}, "
+          f"{store.manifest.index_kind} FAISS)")
     print(f"{'':8}{'p50 ms':>9}{'p95 ms':>9}{'mean ms':>9}   target p50")
     for name, target in (("search", 20), ("ask", 300)):
         values = [t * 1000 for t in timings[name]]

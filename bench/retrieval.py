@@ -45,7 +45,7 @@ def build(backend: str, articles: list[dict[str, Any]], name: str, cache: Path) 
 
     embedder = MiniLMEmbedder(backend, cache_dir=cache)
     path = CACHE / f"retrieval-{name}-{backend}"
-    store = Store.open_or_create(path, model=embedder.name, backend=backend, dim=embedder.dim)
+    store = Store.open_or_create(path, embedder)
     records = [article_from_record(a) for a in articles]
     started = time.perf_counter()
     report = ingest(store, records, embedder, progress=_bar)
@@ -75,10 +75,10 @@ def main() -> None:
         from dateline.index import MiniLMEmbedder, Searcher, Store
 
         store = Store.open(args.index)
-        embedder = MiniLMEmbedder(store.manifest["backend"], cache_dir=args.cache)
-        results = {f"{store.manifest['backend']} ({args.index})":
+        embedder = MiniLMEmbedder(store.manifest.backend, cache_dir=args.cache)
+        results = {f"{store.manifest.backend} ({args.index})":
                    evaluate(Searcher(store, embedder), questions)}
-        size = store.manifest["counts"]["articles"]
+        size = store.manifest.articles
     else:
         corpus = read_jsonl(REALTIMEQA / "corpus.jsonl")
         gold = {a for q in questions for a in q["gold_article_ids"]}

@@ -14,6 +14,7 @@ from .embedding import (
     load_embedder,
 )
 from .errors import (
+    ArticleNotFound,
     BadArticle,
     DatelineError,
     IndexCorrupt,
@@ -22,12 +23,13 @@ from .errors import (
     IndexNotFound,
     ModelUnavailable,
 )
-from .ingest import IngestReport, index_paths, ingest
+from .ingest import IngestReport, ProgressBar, ProgressFactory, index_paths, ingest
+from .manifest import INDEX_KINDS, Manifest
 from .ranking import Ranking
 from .records import Article, Chunk, Hit
 from .search import MODES, Searcher
 from .sources import ReadReport, Skipped, article_from_record, parse_text_article, read_paths
-from .store import INDEX_KINDS, Store
+from .store import Store
 
 __all__ = [
     "BACKENDS",
@@ -36,6 +38,7 @@ __all__ = [
     "MODEL_NAME",
     "MODES",
     "Article",
+    "ArticleNotFound",
     "BadArticle",
     "ChunkSettings",
     "Chunk",
@@ -49,8 +52,11 @@ __all__ = [
     "IndexMismatch",
     "IndexNotFound",
     "IngestReport",
+    "Manifest",
     "MiniLMEmbedder",
     "ModelUnavailable",
+    "ProgressBar",
+    "ProgressFactory",
     "ReadReport",
     "Ranking",
     "Searcher",

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from email.utils import parsedate_to_datetime
 
-__all__ = ["ResolvedDate", "parse_published", "resolve_date"]
+__all__ = ["parse_published"]
 
 _FORMATS = (
     "%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y",
@@ -49,101 +48,3 @@ def parse_published(value: object) -> str | None:
         return parsedate_to_datetime(text).date().isoformat()
     except (TypeError, ValueError, IndexError):
         return None
-
-
-_MONTHS = {m.lower(): i for i, m in enumerate(
-    ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-     "October", "November", "December"], 1)}
-_MONTHS.update({m[:3]: i for m, i in list(_MONTHS.items())})
-_MONTHS["sept"] = 9
-_WEEKDAYS = {d: i for i, d in enumerate(
-    ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])}
-_MONTH_RE = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
-_DAY_RE = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
-_YEAR_REF = r"(?:\s*,?\s*(?P<year>\d{4})|\s+(?P<rel>last|this|next)\s+year)?"
-_MONTH_DAY = re.compile(rf"\b{_MONTH_RE}\s+{_DAY_RE}\b{_YEAR_REF}", re.IGNORECASE)
-_DAY_MONTH = re.compile(rf"\b{_DAY_RE}\s+(?:of\s+)?{_MONTH_RE}{_YEAR_REF}", re.IGNORECASE)
-_MONTH_ONLY = re.compile(rf"\b{_MONTH_RE}{_YEAR_REF}\b", re.IGNORECASE)
-_WEEKDAY = re.compile(r"\b(?P<last>last\s+)?(?P<weekday>monday|tuesday|wednesday|thursday|friday|"
-                      r"saturday|sunday)\b", re.IGNORECASE)
-_SIMPLE = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}
-
-
-@dataclass(frozen=True, slots=True)
-class ResolvedDate:
-    """A date expression resolved against an article's publication date.
-
-    ``precision`` is ``day``, ``month`` or ``year``; ``text()`` renders it for an answer
-    ("June 19, 2024", "October 2024", "2024").
-    """
-
-    start: date
-    precision: str
-
-    def text(self) -> str:
-        if self.precision == "day":
-            return f"{self.start:%B} {self.start.day}, {self.start.year}"
-        if self.precision == "month":
-            return f"{self.start:%B %Y}"
-        return str(self.start.year)
-
-    def iso(self) -> str:
-        return {"day": self.start.isoformat(), "month": f"{self.start:%Y-%m}",
-                "year": f"{self.start.year}"}[self.precision]
-
-
-def _year(match: re.Match[str], anchor: date, month: int, day: int | None) -> int:
-    if match["year"]:
-        return int(match["year"])
-    shift = {"last": -1, "this": 0, "next": 1}.get((match["rel"] or "").lower())
-    if shift is not None:
-        return anchor.year + shift
-    # a bare "June 19" in news means the latest such date not after the article
-    candidate = date(anchor.year, month, min(day or 1, 28))
-    return anchor.year if candidate <= anchor else anchor.year - 1
-
-
-def resolve_date(phrase: str, published: str | date | None) -> ResolvedDate | None:
-    """Resolve a date phrase ("June 19 last year", "on Tuesday", "October last year",
-    "yesterday", "March 3, 2022") against the article's date; None when it is not a date
-    or needs an anchor that is missing."""
-    anchor = date.fromisoformat(published) if isinstance(published, str) else published
-    text = phrase.strip()
-    for pattern in (_MONTH_DAY, _DAY_MONTH):
-        match = pattern.search(text)
-        if match:
-            month, day = _MONTHS[match["month"].lower().rstrip(".")], int(match["day"])
-            if anchor is None and not match["year"]:
-                return None
-            year = _year(match, anchor or date.min, month, day)
-            try:
-                return ResolvedDate(date(year, month, day), "day")
-            except ValueError:
-                return None
-    lowered = text.lower()
-    if anchor is not None:
-        for word, shift in _SIMPLE.items():
-            if re.search(rf"\b{word}\b", lowered):
-                return ResolvedDate(anchor + timedelta(days=shift), "day")
-        weekday = _WEEKDAY.search(text)
-        if weekday:
-            back = (anchor.weekday() - _WEEKDAYS[weekday["weekday"].lower()]) % 7
-            if weekday["last"] and back == 0:
-                back = 7
-            return ResolvedDate(anchor - timedelta(days=back), "day")
-    match = _MONTH_ONLY.search(text)
-    if match and match["month"] == "may":  # the verb, not the month
-        match = None
-    if match and (anchor is not None or match["year"]):
-        month = _MONTHS[match["month"].lower().rstrip(".")]
-        year = _year(match, anchor or date.min, month, None)
-        return ResolvedDate(date(year, month, 1), "month")
-    year_only = re.search(r"\b(19|20)\d{2}\b", text)
-    if year_only:
-        return ResolvedDate(date(int(year_only[0]), 1, 1), "year")
-    if anchor is not None:
-        relative = re.search(r"\b(last|this|next)\s+year\b", lowered)
-        if relative:
-            shift = {"last": -1, "this": 0, "next": 1}[relative[1]]
-            return ResolvedDate(date(anchor.year + shift, 1, 1), "year")
-    return None

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from .errors import ModelUnavailable
+from .manifest import FILENAME, Manifest
 from .records import text_hash
 
 __all__ = [
@@ -191,10 +192,17 @@ class MiniLMEmbedder:
         return self.embed([text])[0]
 
 
-def load_embedder(backend: str = DEFAULT_BACKEND, *,
+def load_embedder(backend: str | None = None, *, index: str | Path | Manifest | None = None,
                   cache_dir: Path | None = None) -> MiniLMEmbedder:
-    """The packaged all-MiniLM-L6-v2 on the given backend (loaded lazily)."""
-    return MiniLMEmbedder(backend, cache_dir=cache_dir)
+    """The packaged all-MiniLM-L6-v2 (loaded lazily) on ``backend``, else on the backend the
+    ``index`` (a folder, or its manifest) was built with when there is one, else on
+    :data:`DEFAULT_BACKEND`: the one rule for which backend embeds, for every way in."""
+    if backend is None and index is not None:
+        if isinstance(index, Manifest):
+            backend = index.backend
+        elif (Path(index) / FILENAME).is_file():
+            backend = Manifest.read(Path(index)).backend
+    return MiniLMEmbedder(backend or DEFAULT_BACKEND, cache_dir=cache_dir)
 
 
 _WORD = re.compile(r"\w+")
@@ -206,12 +214,11 @@ class HashingEmbedder:
     Each lower-cased word is hashed to a signed bucket; no model, no I/O.
     """
 
-    backend = "hashing"
-
     def __init__(self, dim: int = 256, *, name: str = "hashing-test-embedder",
-                 max_tokens: int = 254) -> None:
+                 max_tokens: int = 254, backend: str = "hashing") -> None:
         self.dim = dim
         self.name = name
+        self.backend = backend
         self.max_tokens = max_tokens
         self.calls: list[int] = []  # how many texts each embed() call received
 

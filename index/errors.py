@@ -2,6 +2,7 @@
 
     DatelineError
     ├── BadArticle        an input file or line cannot be read as an article
+    ├── ArticleNotFound   no article with that id in the index
     ├── IndexNotFound     no index folder where one was expected
     ├── IndexMismatch     the index was built with another model or chunker
     ├── IndexCorrupt      the index folder is damaged beyond reading
@@ -12,6 +13,7 @@
 from __future__ import annotations
 
 __all__ = [
+    "ArticleNotFound",
     "BadArticle",
     "DatelineError",
     "IndexCorrupt",
@@ -33,6 +35,10 @@ class BadArticle(DatelineError):
         super().__init__(f"{where}: {reason}")
         self.where = where
         self.reason = reason
+
+
+class ArticleNotFound(DatelineError):
+    """No article with the given id is indexed."""
 
 
 class IndexNotFound(DatelineError):

@@ -20,7 +20,7 @@ from .records import Article, Chunk, text_hash
 from .sources import Skipped, read_paths
 from .store import Store
 
-__all__ = ["IngestReport", "ProgressBar", "index_paths", "ingest"]
+__all__ = ["IngestReport", "ProgressBar", "ProgressFactory", "index_paths", "ingest"]
 
 
 class ProgressBar(Protocol):

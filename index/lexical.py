@@ -1,21 +1,28 @@
-"""BM25 over chunk texts (bm25s), saved beside the vectors without pickle."""
+"""BM25 (bm25s) over chunk texts and over whole articles, saved without pickle.
+
+``bm25/`` holds BM25 over chunk rows (document ``i`` is chunk row ``i``); ``bm25-articles/``
+holds BM25 over whole articles (title and text), whose document ``i`` is the ``i``-th article
+id in sorted order: the :class:`Layout`, which also maps chunk rows to their articles.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-__all__ = ["Bm25"]
+__all__ = ["Bm25", "Layout", "Lexical"]
 
 _STOPWORDS = "english"
+CHUNKS, ARTICLES = "bm25", "bm25-articles"
 
 
 class Bm25:
-    """A BM25 index whose document ``i`` is the store's chunk row ``i``."""
+    """A BM25 index over a list of texts; document ``i`` is text ``i``."""
 
     def __init__(self, model: Any, size: int) -> None:
         self._model = model
@@ -32,8 +39,13 @@ class Bm25:
         return cls(model, len(texts))
 
     def save(self, folder: Path) -> None:
+        folder.mkdir()
         if self.size:
             self._model.save(str(folder), allow_pickle=False, show_progress=False)
+
+    @staticmethod
+    def stored(folder: Path) -> bool:
+        return (folder / "params.index.json").exists()
 
     @classmethod
     def load(cls, folder: Path, size: int) -> Bm25:
@@ -48,7 +60,7 @@ class Bm25:
 
     def search(self, query: str, k: int, mask: np.ndarray | None = None
                ) -> tuple[np.ndarray, np.ndarray]:
-        """Rows and scores of the ``k`` best chunks (rows with score 0 are left out)."""
+        """Documents and scores of the ``k`` best (score 0 left out; ``mask`` 0/1 weights)."""
         if not self.size:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         import bm25s
@@ -60,3 +72,81 @@ class Bm25:
                                             n_threads=1, weight_mask=mask)
         keep = scores[0] > 0
         return rows[0][keep].astype(np.int64), scores[0][keep]
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """Articles in sorted id order (the documents of whole-article BM25) and their rows."""
+
+    order: list[str]
+    row_article: np.ndarray  # per chunk row: its article's position in ``order``
+    rows: dict[str, list[int]]
+
+    @classmethod
+    def of(cls, row_articles: Sequence[str]) -> Layout:
+        """The layout of chunk rows whose articles are ``row_articles`` (one id per row)."""
+        rows: dict[str, list[int]] = {}
+        for row, article_id in enumerate(row_articles):
+            rows.setdefault(article_id, []).append(row)
+        order = sorted(rows)
+        position = {a: i for i, a in enumerate(order)}
+        row_article = np.fromiter((position[a] for a in row_articles), dtype=np.int64,
+                                  count=len(row_articles))
+        return cls(order, row_article, rows)
+
+    def article_of(self, row: int) -> str:
+        return self.order[int(self.row_article[row])]
+
+    def article_mask(self, articles: set[str]) -> np.ndarray:
+        """True for the positions in ``order`` of ``articles``."""
+        return np.fromiter((a in articles for a in self.order), dtype=bool,
+                           count=len(self.order))
+
+    def row_mask(self, articles: set[str] | None) -> np.ndarray | None:
+        """True for the chunk rows of ``articles`` (None: no mask, every row)."""
+        if articles is None:
+            return None
+        return self.article_mask(articles)[self.row_article]
+
+
+class Lexical:
+    """The two BM25s of a generation: over chunk rows, and over whole articles."""
+
+    def __init__(self, chunks: Bm25, articles: Bm25, layout: Layout) -> None:
+        self.chunks = chunks
+        self.articles = articles
+        self.layout = layout
+
+    @classmethod
+    def build(cls, chunk_texts: Sequence[str], article_texts: Sequence[str],
+              layout: Layout) -> Lexical:
+        """``article_texts`` in ``layout.order``."""
+        return cls(Bm25.build(chunk_texts), Bm25.build(article_texts), layout)
+
+    @staticmethod
+    def stored(folder: Path) -> bool:
+        """Whether ``folder`` holds both BM25s (an index written by Dateline 0.1 may not)."""
+        return Bm25.stored(folder / CHUNKS) and Bm25.stored(folder / ARTICLES)
+
+    @classmethod
+    def load(cls, folder: Path, layout: Layout) -> Lexical:
+        return cls(Bm25.load(folder / CHUNKS, len(layout.row_article)),
+                   Bm25.load(folder / ARTICLES, len(layout.order)), layout)
+
+    def save(self, folder: Path) -> None:
+        self.chunks.save(folder / CHUNKS)
+        self.articles.save(folder / ARTICLES)
+
+    def search_chunks(self, query: str, k: int, mask: np.ndarray | None = None
+                      ) -> tuple[np.ndarray, np.ndarray]:
+        """Rows and BM25 scores of the ``k`` best chunks (within the boolean row ``mask``)."""
+        return self.chunks.search(query, k, None if mask is None else mask.astype(np.float32))
+
+    def search_articles(self, query: str, k: int, articles: set[str] | None = None
+                        ) -> list[tuple[str, float]]:
+        """Ids and BM25 scores of the ``k`` best whole articles (within ``articles``)."""
+        mask = None if articles is None else \
+            self.layout.article_mask(articles).astype(np.float32)
+        rows, scores = self.articles.search(query, k, mask)
+        return [(self.layout.order[r], float(s))
+                for r, s in zip(rows.tolist(), scores.tolist(), strict=True)]

@@ -39,8 +39,9 @@ class Ranking:
     window_weight: float = 0.05
 
     @classmethod
-    def from_manifest(cls, manifest: dict[str, Any]) -> Ranking:
-        stored = dict(manifest.get("ranking", {}))
+    def from_dict(cls, stored: dict[str, Any]) -> Ranking:
+        """The ranking stored in a manifest (older key names are read too)."""
+        stored = dict(stored)
         for old, new in (("weight", "recency_weight"), ("days", "recency_days")):
             if old in stored:  # written by Dateline 0.1's calibration
                 stored[new] = stored.pop(old)

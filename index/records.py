@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-__all__ = ["Article", "Chunk", "Hit", "content_id", "text_hash"]
+__all__ = ["Article", "Chunk", "Hit", "content_id", "published_in", "text_hash"]
 
 
 def text_hash(text: str) -> str:
     """A stable fingerprint of a text (used for ids and the embedding cache)."""
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def published_in(published: str | None, window: tuple[date, date] | None) -> bool:
+    """Whether an ISO publication date falls in ``window`` (inclusive); never for undated."""
+    return window is not None and published is not None and \
+        window[0].isoformat() <= published <= window[1].isoformat()
 
 
 def content_id(key: str) -> str:

@@ -3,6 +3,7 @@ imports langchain_core). ``DatelineRetriever.from_index("DIR")`` is all another 
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -11,10 +12,8 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
-from .embedding import DEFAULT_BACKEND, MiniLMEmbedder
 from .records import Hit
 from .search import Searcher
-from .store import Store
 
 __all__ = ["DatelineRetriever", "hit_to_document"]
 
@@ -37,24 +36,32 @@ class DatelineRetriever(BaseRetriever):
 
     searcher: Searcher
     k: int = 4
-    since: str | None = None
-    until: str | None = None
-    as_of: str | None = None
+    since: date | None = None  # ISO strings are accepted and parsed
+    until: date | None = None
+    as_of: date | None = None
 
     @classmethod
     def from_index(cls, path: str | Path, *, backend: str | None = None,
                    cache_dir: Path | None = None, **fields: Any) -> DatelineRetriever:
         """A retriever over the index folder at ``path`` with the packaged model, embedding
         queries with the index's own backend unless ``backend`` says otherwise."""
-        store = Store.open(path)
-        embedder = MiniLMEmbedder(backend or store.manifest.get("backend", DEFAULT_BACKEND),
-                                  cache_dir=cache_dir)
-        return cls(searcher=Searcher(store, embedder), **fields)
+        return cls(searcher=Searcher.open(path, backend=backend, cache_dir=cache_dir), **fields)
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun,
-                                k: int | None = None, since: str | None = None,
-                                until: str | None = None, as_of: str | None = None,
-                                **_: Any) -> list[Document]:
-        hits = self.searcher.search(query, k or self.k, since=since or self.since,
-                                    until=until or self.until, as_of=as_of or self.as_of)
+                                k: int | None = None, since: date | str | None = None,
+                                until: date | str | None = None,
+                                as_of: date | str | None = None, **_: Any) -> list[Document]:
+        hits = self.searcher.search(query, k or self.k, since=_day(since) or self.since,
+                                    until=_day(until) or self.until,
+                                    as_of=_day(as_of) or self.as_of)
         return [hit_to_document(h) for h in hits]
+
+
+def _day(value: date | str | None) -> date | None:
+    """A per-call date from a LangChain caller, who may pass an ISO string."""
+    if value is None or isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise ValueError(f"{value!r} is not a date; write it like 2025-06-19") from exc

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import numpy as np
 
-from .embedding import Embedder
+from .embedding import Embedder, load_embedder
 from .errors import IndexMismatch
 from .ranking import Ranking
-from .records import Hit
+from .records import Hit, published_in
 from .store import Store
 
 __all__ = ["MODES", "Searcher"]
@@ -30,29 +30,33 @@ class Searcher:
         self.store = store
         self.embedder = embedder
         self.depth = depth
-        self.ranking = ranking or Ranking.from_manifest(store.manifest)
+        self.ranking = ranking or store.manifest.ranking
 
     @classmethod
-    def from_index(cls, path: str | Path, embedder: Embedder) -> Searcher:
-        """Open the index folder at ``path`` for searching."""
-        return cls(Store.open(path, model=embedder.name, dim=embedder.dim), embedder)
+    def open(cls, path: str | Path, embedder: Embedder | None = None, *,
+             backend: str | None = None, cache_dir: Path | None = None) -> Searcher:
+        """Search the index folder at ``path``: with ``embedder``, or with the packaged model
+        on ``backend``, else on the backend the index was built with."""
+        store = Store.open(path, embedder)
+        if embedder is None:
+            embedder = load_embedder(backend, index=store.manifest, cache_dir=cache_dir)
+        return cls(store, embedder)
 
-    def search(self, query: str, k: int = 5, *, since: str | None = None,
-               until: str | None = None, mode: str = "hybrid", as_of: str | None = None,
-               recency: float = 1.0, prefer: tuple[str, str] | None = None) -> list[Hit]:
+    def search(self, query: str, k: int = 5, *, since: date | None = None,
+               until: date | None = None, mode: str = "hybrid", as_of: date | None = None,
+               recency: float = 1.0, prefer: tuple[date, date] | None = None) -> list[Hit]:
         """The ``k`` best chunks for ``query``, best first.
 
-        ``since``/``until`` (ISO dates, inclusive) keep articles published in that window.
-        ``as_of`` (ISO date) is the reader's day: articles published after it (plus a small
-        grace) are left out and recent articles get a boost, scaled by ``recency`` (0: none,
-        as for archive questions; >1: "latest" questions). ``prefer`` (ISO dates, inclusive)
-        favours articles published in that window without leaving the others out: the time
-        words of a question name when things happened, and reports can trail them.
+        ``since``/``until`` (inclusive) keep articles published in that window. ``as_of`` is
+        the reader's day: articles published after it (plus a small grace) are left out and
+        recent articles get a boost, scaled by ``recency`` (0: none, as for archive
+        questions; >1: "latest" questions). ``prefer`` (inclusive) favours articles published
+        in that window without leaving the others out: the time words of a question name
+        when things happened, and reports can trail them.
         ``mode`` is ``hybrid`` (default: reciprocal-rank fusion of dense and BM25 plus each
         article's evidence, see :class:`Ranking`), ``dense`` or ``lexical``; the score is the
         fused score, the cosine, or the BM25 score.
         """
-        as_of_day = date.fromisoformat(as_of) if as_of else None
         if not query.strip():
             raise ValueError("query is empty; ask something, e.g. \"How many troops were "
                              "deployed?\"")
@@ -62,33 +66,34 @@ class Searcher:
             raise ValueError(f"mode must be one of {', '.join(MODES)}; got {mode!r}")
         if since and until and since > until:
             raise ValueError(f"since ({since}) is after until ({until})")
-        articles = self.store.published_between(since, until)
-        if as_of_day is not None:  # undated articles can't be "later": they stay
-            limit = (as_of_day + timedelta(days=self.ranking.grace_days)).isoformat()
-            published = self.store.published_between(None, limit, keep_undated=True)
+        store = self.store
+        articles = store.published_between(_iso(since), _iso(until))
+        if as_of is not None:  # undated articles can't be "later": they stay
+            limit = as_of + timedelta(days=self.ranking.grace_days)
+            published = store.published_between(None, limit.isoformat(), keep_undated=True)
             articles = published if articles is None or published is None else \
                 articles & published
-        mask = self.store.row_mask(articles)
+        mask = store.layout.row_mask(articles)
         depth = max(self.depth, k)
         vector = self.embedder.embed_query(query) if mode != "lexical" else None
         ranked: list[tuple[np.ndarray, np.ndarray]] = []
         if vector is not None:
-            ranked.append(self.store.dense_search(vector, depth, mask))
+            ranked.append(store.vectors.search(vector, depth, mask))
         if mode != "dense":
-            ranked.append(self.store.lexical_search(
-                query, depth, None if mask is None else mask.astype(np.float32)))
+            ranked.append(store.lexical.search_chunks(query, depth, mask))
         if vector is None or mode != "hybrid":
             rows, scores = ranked[0]
             pairs = list(zip(rows.tolist(), scores.tolist(), strict=True))[:k]
         else:
             pairs = self._fuse(query, vector, [rows for rows, _ in ranked], depth, articles,
-                               as_of_day, recency, prefer)[:k]
-        return [self.store.hit(row, score, rank) for rank, (row, score) in enumerate(pairs, 1)]
+                               as_of, recency, prefer)[:k]
+        return [store.hit(row, score, rank) for rank, (row, score) in enumerate(pairs, 1)]
 
     def _fuse(self, query: str, vector: np.ndarray, ranked: list[np.ndarray], depth: int,
               articles: set[str] | None, as_of: date | None, recency: float,
-              prefer: tuple[str, str] | None) -> list[tuple[int, float]]:
+              prefer: tuple[date, date] | None) -> list[tuple[int, float]]:
         """Rows and scores, best first: reciprocal-rank fusion plus article evidence."""
+        store, layout = self.store, self.store.layout
         fused: dict[int, float] = {}
         for found in ranked:
             for rank, row in enumerate(found.tolist(), 1):
@@ -96,13 +101,14 @@ class Searcher:
         bonus: dict[str, float] = {}
         if self.ranking.article_weight > 0:
             for rank, (article_id, _) in enumerate(
-                    self.store.article_search(query, depth, articles), 1):
+                    store.lexical.search_articles(query, depth, articles), 1):
                 bonus[article_id] = self.ranking.article_weight / (RRF_K + rank)
         by_article: dict[str, list[int]] = {}
         for row in fused:
-            by_article.setdefault(self.store.article_id_of(row), []).append(row)
+            by_article.setdefault(layout.article_of(row), []).append(row)
         for article_id in bonus.keys() - by_article.keys():
-            row = self.store.best_row(article_id, vector)  # found only as a whole article
+            # found only as a whole article: its chunk nearest the query stands for it
+            row = store.vectors.nearest(layout.rows.get(article_id, []), vector)
             if row is not None:
                 fused[row] = 0.0
                 by_article[article_id] = [row]
@@ -110,10 +116,10 @@ class Searcher:
         for article_id, rows in by_article.items():
             rows.sort(key=lambda r: (-fused[r], r))
             extra = bonus.get(article_id, 0.0)
-            published = self.store.published_of(rows[0])
+            published = store.published(article_id)
             if as_of is not None and recency > 0:
                 extra += recency * self.ranking.recency(published, as_of)
-            if prefer is not None and published and prefer[0] <= published <= prefer[1]:
+            if published_in(published, prefer):
                 extra += self.ranking.window_weight
             for row in rows:
                 scores[row] = fused[row] + extra
@@ -122,3 +128,7 @@ class Searcher:
             scores[rows[0]] += sum(fused[r] / (n + 2)
                                    for n, r in enumerate(rows[1 : self.ranking.support]))
         return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day is not None else None

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from .answer import DEFAULT_THRESHOLD, Answer, Answerer, Retrieval, Turn
 from .citations import Citation, claim_is_supported, make_citation, parse_markers
-from .evaluate import EvalReport, evaluate, exact_match, normalize_answer, token_f1
+from .evaluate import (
+    EvalReport,
+    evaluate,
+    evaluate_questions,
+    exact_match,
+    gold_rank,
+    normalize_answer,
+    question_date,
+    read_questions,
+    token_f1,
+)
 from .questions import Question, analyse, rewrite_follow_up
 
 __all__ = [
@@ -19,10 +29,14 @@ __all__ = [
     "analyse",
     "claim_is_supported",
     "evaluate",
+    "evaluate_questions",
     "exact_match",
+    "gold_rank",
     "make_citation",
     "normalize_answer",
     "parse_markers",
+    "question_date",
+    "read_questions",
     "rewrite_follow_up",
     "token_f1",
 ]

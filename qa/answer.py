@@ -15,18 +15,12 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from ..index import (
-    DEFAULT_BACKEND,
-    Hit,
-    MiniLMEmbedder,
-    Searcher,
-    Store,
-)
-from ..index.dates import resolve_date
-
+from ..index import Hit, Searcher
+from ..index.records import published_in
 from .citations import Citation, claim_is_supported, make_citation
 from .extractive import Candidate, Span, candidates_from_hits, find_spans, rank_sentences
 from .questions import Question, analyse, rewrite_follow_up, stem
+from .relative import resolve_date
 from .timewords import TimeScope, time_scope
 
 __all__ = ["DEFAULT_THRESHOLD", "Answer", "Answerer", "Retrieval", "Turn"]
@@ -91,7 +85,7 @@ class Retrieval:
     hits: tuple[Hit, ...]
     as_of: date | None = None
     future: str | None = None
-    window: tuple[str, str] | None = None  # named by the question's time words
+    window: tuple[date, date] | None = None  # named by the question's time words
     reading: str = ""  # how those time words were read, shown with the answer
 
 
@@ -113,10 +107,7 @@ class Answerer:
                    cache_dir: Path | None = None, **options: Any) -> Answerer:
         """An extractive answerer over the index folder at ``path`` (queries are embedded
         with the backend the index was built with, unless ``backend`` says otherwise)."""
-        store = Store.open(path)
-        embedder = MiniLMEmbedder(backend or store.manifest.get("backend", DEFAULT_BACKEND),
-                                  cache_dir=cache_dir)
-        return cls(Searcher(store, embedder), **options)
+        return cls(Searcher.open(path, backend=backend, cache_dir=cache_dir), **options)
 
     @property
     def nlp(self) -> Any:
@@ -132,8 +123,8 @@ class Answerer:
         return self._nlp
 
     def ask(self, question: str, history: Sequence[Turn | str] = (), *,
-            since: str | None = None, until: str | None = None,
-            as_of: str | date | None = None) -> Answer:
+            since: date | None = None, until: date | None = None,
+            as_of: date | None = None) -> Answer:
         """Answer ``question``; ``history`` holds earlier turns for follow-ups.
 
         ``as_of`` is the reader's day (ISO date): articles published after it are left out,
@@ -144,8 +135,8 @@ class Answerer:
                                          as_of=as_of))
 
     def retrieve(self, question: str, history: Sequence[Turn | str] = (), *,
-                 since: str | None = None, until: str | None = None,
-                 as_of: str | date | None = None, k: int | None = None) -> Retrieval:
+                 since: date | None = None, until: date | None = None,
+                 as_of: date | None = None, k: int | None = None) -> Retrieval:
         """The passages :meth:`ask` answers from (``k`` of them; default: its own ``k``)."""
         if not question.strip():
             raise ValueError("question is empty; ask something, e.g. \"How many troops were "
@@ -153,7 +144,7 @@ class Answerer:
         previous = history[-1] if history else None
         previous_q = previous.question if isinstance(previous, Turn) else previous
         query = rewrite_follow_up(question, previous_q)
-        day = date.fromisoformat(as_of) if isinstance(as_of, str) else as_of
+        day = as_of
         recency, future, prefer, reading = 1.0, None, None, ""
         if day is not None:
             scope = time_scope(query, day)
@@ -164,20 +155,20 @@ class Answerer:
             if scope.since and scope.until:  # a boost, not a filter: reports trail events
                 prefer, reading = (scope.since, scope.until), scope.reading()
         hits = self.searcher.search(query, k or self.k, since=since, until=until,
-                                    as_of=day.isoformat() if day else None, recency=recency,
+                                    as_of=day, recency=recency,
                                     prefer=prefer)
         return Retrieval(question, query, tuple(hits), day, future, prefer, reading)
 
     def _date_event(self, scope: TimeScope, as_of: date) -> TimeScope:
         """"since the election": dated by the newest article about it up to ``as_of``."""
         assert scope.anchor is not None
-        found = self.searcher.search(scope.anchor, 1, as_of=as_of.isoformat(), recency=3.0)
+        found = self.searcher.search(scope.anchor, 1, as_of=as_of, recency=3.0)
         published = found[0].article.published if found else None
         if published is None:
             return scope
-        until = (as_of + timedelta(days=1)).isoformat()
+        until = as_of + timedelta(days=1)
         title = found[0].article.title
-        return replace(scope, since=published, until=until,
+        return replace(scope, since=date.fromisoformat(published), until=until,
                        dated_by=title if len(title) <= 60 else title[:59].rstrip() + "…")
 
     def answer(self, retrieval: Retrieval) -> Answer:
@@ -244,7 +235,7 @@ class Answerer:
 
     def _compose(self, question: str, query: str, parsed: Question, options: list[_Option],
                  hits: Sequence[Hit], as_of: date | None,
-                 window: tuple[str, str] | None = None) -> Answer:
+                 window: tuple[date, date] | None = None) -> Answer:
         best, rival = options[0], _conflicting(parsed, options, self.threshold)
         if rival is not None and _newer(rival, best) and (
                 window is None or rival.published_in(window)):
@@ -288,10 +279,8 @@ class _Option:
     candidate: Candidate
     span: Span | None
 
-    def published_in(self, window: tuple[str, str] | None) -> bool:
-        published = self.candidate.article.published
-        return window is not None and published is not None and \
-            window[0] <= published <= window[1]
+    def published_in(self, window: tuple[date, date] | None) -> bool:
+        return published_in(self.candidate.article.published, window)
 
     def figure(self) -> tuple[str, str] | None:
         """(number, unit) of a quantity span: ("14000", "troop")."""

@@ -2,16 +2,84 @@
 
 from __future__ import annotations
 
+import json
 import re
 import string
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import date
+from pathlib import Path
+from typing import Any, Protocol
 
+from ..index import Hit
 from .answer import Answer, Answerer
 
-__all__ = ["EvalReport", "evaluate", "exact_match", "normalize_answer", "token_f1"]
+__all__ = [
+    "EvalReport",
+    "evaluate",
+    "evaluate_questions",
+    "exact_match",
+    "gold_rank",
+    "normalize_answer",
+    "question_date",
+    "read_questions",
+    "token_f1",
+]
+
+
+class ProgressBar(Protocol):
+    """What an evaluation reports progress to (``tqdm`` fits)."""
+
+    def update(self, n: int = 1) -> object: ...
+
+    def close(self) -> object: ...
+
+
+def read_questions(path: Path) -> list[dict[str, Any]]:
+    """Question records from a JSONL file (``{"id", "question", ...}`` per line); ValueError
+    naming the file and line when one is broken."""
+    if not path.is_file():
+        raise ValueError(f"no question file at {path}")
+    records = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{path}:{number}: broken JSON ({exc.msg}); each line must be "
+                             f'{{"id": ..., "question": ...}}') from exc
+        if not isinstance(record, dict) or not str(record.get("question", "")).strip():
+            raise ValueError(f"{path}:{number}: no 'question' field")
+        records.append(record)
+    return records
+
+
+def question_date(record: dict[str, Any]) -> date | None:
+    """A question record's ``question_date`` (the day it was asked), when it has one."""
+    value = record.get("question_date")
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise ValueError(f"question {record.get('id')!r}: question_date {value!r} is not a "
+                         f"date like 2022-06-16") from exc
+
+
+def gold_rank(hits: Iterable[Hit], gold: set[str], depth: int = 10) -> int | None:
+    """The 1-based rank of the first gold article among the distinct articles of ``hits``
+    (within ``depth``), None when none is there: what MRR@10 and hit@k are made of."""
+    ranked: list[str] = []
+    for hit in hits:
+        if hit.article.id not in ranked:
+            ranked.append(hit.article.id)
+            if hit.article.id in gold:
+                return len(ranked)
+            if len(ranked) == depth:
+                break
+    return None
 
 
 def normalize_answer(text: str) -> str:
@@ -97,18 +165,13 @@ def evaluate(answerer: Answerer, questions: Iterable[dict[str, Any]], *,
     for record in questions:
         report.questions += 1
         question = record["question"]
-        as_of = record.get("question_date") if use_question_date else None
+        as_of = question_date(record) if use_question_date else None
         gold = set(record.get("gold_article_ids") or [])
         # one search serves both: the answer reads the best of these 50 passages
         retrieval = answerer.retrieve(question, as_of=as_of, k=max(50, answerer.k))
         if gold:
             report.retrieval_questions += 1
-            ranked: list[str] = []
-            for hit in retrieval.hits:
-                if hit.article.id not in ranked:
-                    ranked.append(hit.article.id)
-            ranked = ranked[:10]
-            rank = next((i for i, a in enumerate(ranked, 1) if a in gold), None)
+            rank = gold_rank(retrieval.hits, gold)
             if rank is not None:
                 report.reciprocal_rank += 1 / rank
                 report.hit10 += 1
@@ -138,3 +201,28 @@ def evaluate(answerer: Answerer, questions: Iterable[dict[str, Any]], *,
         if on_question is not None:
             on_question()
     return report
+
+
+def evaluate_questions(answerer: Answerer, records: Sequence[dict[str, Any]], *,
+                       progress: Callable[[int, str], ProgressBar] | None = None
+                       ) -> dict[str, Any]:
+    """The figures of ``dateline eval --json``. When the questions carry ``question_date``,
+    each is asked as of that day, and the run is repeated without an as-of date (under
+    ``without_as_of``) to show what the dates are worth. ``progress(total, label)`` makes a
+    progress bar per run."""
+    dated = any(r.get("question_date") for r in records)
+    results = {}
+    for use_dates in [True, False] if dated else [False]:
+        label = "as of question dates" if use_dates else "no as-of date"
+        bar = progress(len(records), label) if progress is not None else None
+        try:
+            results[use_dates] = evaluate(answerer, records, use_question_date=use_dates,
+                                          on_question=bar.update if bar else None).metrics()
+        finally:
+            if bar is not None:
+                bar.close()
+    metrics: dict[str, Any] = dict(results[dated])
+    if dated:
+        metrics["as_of"] = "question_date"
+        metrics["without_as_of"] = results[False]
+    return metrics

@@ -12,7 +12,6 @@ from typing import Any
 import numpy as np
 
 from ..index import Article, Embedder, Hit, sentence_spans
-
 from .questions import Question, content_terms, stem
 
 __all__ = ["Candidate", "Span", "find_spans", "rank_sentences"]

@@ -13,10 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..index import sentence_spans
-from ..index.dates import resolve_date
-
 from .citations import Citation, claim_is_supported, make_citation, parse_markers
 from .extractive import Candidate
+from .relative import resolve_date
 
 __all__ = ["NOT_FOUND", "GeneratedAnswer", "build_messages", "generate"]
 

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from ..index.dates import resolve_date
+from .relative import resolve_date
 
 __all__ = ["TimeScope", "time_scope"]
 
@@ -22,10 +22,10 @@ _ARCHIVE = re.compile(r"\b(?:historically|in history|of all time|ever recorded|"
 
 @dataclass(frozen=True, slots=True)
 class TimeScope:
-    """A question's time window (ISO dates, inclusive) and how to weigh recency."""
+    """A question's time window (inclusive) and how to weigh recency."""
 
-    since: str | None = None
-    until: str | None = None
+    since: date | None = None
+    until: date | None = None
     recency: float = 1.0  # 0 for archive questions, more for "latest"
     phrase: str | None = None
     future: bool = False  # the window starts after the as-of date: nothing can report it
@@ -96,4 +96,4 @@ def time_scope(question: str, as_of: date) -> TimeScope:
         return TimeScope(recency=recency, phrase=phrase, future=True)
     # reports trail events: keep articles up to a week after the window closes
     end = min(window[1] + timedelta(days=7), as_of + timedelta(days=1))
-    return TimeScope(window[0].isoformat(), end.isoformat(), recency, phrase)
+    return TimeScope(window[0], end, recency, phrase)

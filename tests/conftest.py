@@ -55,8 +55,7 @@ def seed_index(tmp_path_factory: pytest.TempPathFactory, real_embedder: MiniLMEm
     from dateline.index import Store, index_paths
 
     folder = tmp_path_factory.mktemp("seed-index")
-    store = Store.open_or_create(folder, model=real_embedder.name, backend=real_embedder.backend,
-                                 dim=real_embedder.dim)
+    store = Store.open_or_create(folder, real_embedder)
     index_paths(store, [SEEDS], real_embedder)
     return folder
 
@@ -64,10 +63,10 @@ def seed_index(tmp_path_factory: pytest.TempPathFactory, real_embedder: MiniLMEm
 @pytest.fixture(scope="session")
 def seed_answerer(seed_index: Path, real_embedder: MiniLMEmbedder):  # type: ignore[no-untyped-def]
     """An extractive answerer over the seed index (spaCy loaded once)."""
-    from dateline.index import Searcher, Store
+    from dateline.index import Searcher
     from dateline.qa import Answerer
 
-    return Answerer(Searcher(Store.open(seed_index), real_embedder))
+    return Answerer(Searcher.open(seed_index, real_embedder))
 
 
 class ScriptedChatModel:

@@ -1,4 +1,4 @@
-"""Every way a person or a program reaches Dateline: for now the ``dateline`` CLI."""
+"""Every way a person or a program reaches Dateline: the ``dateline`` CLI and the chat."""
 
 from __future__ import annotations
 

@@ -1,36 +1,23 @@
-"""The browser chat: ``build_app(answerer, ...) -> gr.Blocks``. Thin over the Answerer; nothing
-is loaded at import time. Indexing uploads runs in its own store, then swaps it in, so the chat
-keeps answering meanwhile."""
+"""The browser chat: ``build_app(service, ...) -> gr.Blocks``. Thin over the
+:class:`~dateline.ui.service.ChatService`; nothing is loaded at import time."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ..index import (
-    Article,
-    DatelineError,
-    Embedder,
-    IngestReport,
-    Searcher,
-    Store,
-    index_paths,
-    parse_published,
-)
-from ..qa import Answer, Answerer, Turn
-
+from ..index import DatelineError, parse_published
+from ..qa import Turn
 from .render import answer_markdown, sources_html
-from .views import stats_markdown
+from .service import MAX_UPLOAD_MB, ChatService
 
-__all__ = ["CSS", "MAX_UPLOAD_MB", "SEED_EXAMPLES", "ChatService", "build_app",
-           "normalise_history"]
+__all__ = ["CSS", "SEED_EXAMPLES", "build_app", "normalise_history"]
 
 SEED_EXAMPLES = ("How many troops were deployed?", "When was the treaty signed?",
                  "How many sappers will be sent?", "When did Kim meet Shoigu?")
 
-MAX_UPLOAD_MB = 20
 UPLOAD_TYPES = [".txt", ".md", ".jsonl", ".ndjson", ".json", ".html", ".htm", ".xml", ".rss",
                 ".atom"]
 CSS = """
@@ -62,74 +49,6 @@ def normalise_history(history: Sequence[Any] | None) -> list[Turn]:
     return turns
 
 
-class ChatService:
-    """What the app calls: answers, searches, uploads and removals over one index folder."""
-
-    def __init__(self, answerer: Answerer, index_dir: Path, *, llm: Any = None) -> None:
-        self.answerer = answerer
-        self.index_dir = Path(index_dir)
-        self.llm = llm
-        self._write_lock = threading.Lock()
-
-    @property
-    def store(self) -> Store:
-        return self.answerer.searcher.store
-
-    @property
-    def embedder(self) -> Embedder:
-        return self.answerer.searcher.embedder
-
-    def ask(self, question: str, history: Sequence[Turn] = (), *, k: int | None = None,
-            since: str | None = None, until: str | None = None, as_of: str | None = None,
-            mode: str = "extractive") -> Answer:
-        answerer = self.answerer
-        if k is not None or mode == "llm":
-            if mode == "llm" and self.llm is None:
-                raise DatelineError("No LLM is configured; start with "
-                                    "`dateline chat --llm ollama:MODEL` or use extractive mode")
-            answerer = Answerer(answerer.searcher, threshold=answerer.threshold,
-                                k=k or answerer.k, nlp=answerer.nlp,
-                                llm=self.llm if mode == "llm" else None)
-        return answerer.ask(question, history, since=since, until=until, as_of=as_of)
-
-    def search(self, query: str, k: int = 5, as_of: str | None = None) -> list[dict[str, Any]]:
-        return [h.to_dict() for h in self.answerer.searcher.search(query, k, as_of=as_of)]
-
-    def article(self, article_id: str) -> Article:
-        return self.store.article(article_id)
-
-    def index_files(self, paths: Sequence[str | Path], progress: Any = None) -> IngestReport:
-        """Index files into a separate store instance, then swap it in for the chat."""
-        for path in paths:
-            size = Path(path).stat().st_size
-            if size > MAX_UPLOAD_MB * 2**20:
-                raise DatelineError(f"{Path(path).name} is {size / 2**20:.1f} MB; files up to "
-                                    f"{MAX_UPLOAD_MB} MB can be uploaded")
-        with self._write_lock:
-            embedder = self.embedder
-            store = Store.open_or_create(self.index_dir, model=embedder.name,
-                                         backend=embedder.backend, dim=embedder.dim)
-            report = index_paths(store, paths, embedder, progress=progress)
-            self._swap()
-        return report
-
-    def remove(self, article_id: str) -> None:
-        with self._write_lock:
-            store = Store.open(self.index_dir)
-            if article_id not in store:
-                raise DatelineError(f"No article with id {article_id!r}; the sources panel and "
-                                    "`dateline search` show article ids")
-            store.remove(article_id)
-            store.save()
-            self._swap()
-
-    def _swap(self) -> None:
-        self.answerer.searcher = Searcher(Store.open(self.index_dir), self.embedder)
-
-    def stats(self) -> str:
-        return stats_markdown(self.store.stats())
-
-
 class _GradioBar:
     """ingest's progress bar protocol on top of gr.Progress."""
 
@@ -145,17 +64,17 @@ class _GradioBar:
         return None
 
 
-def _date(value: str | None, label: str) -> str | None:
+def _date(value: str | None, label: str) -> date | None:
     if value is None or not value.strip():
         return None
     parsed = parse_published(value)
     if parsed is None:
         raise DatelineError(f"{label} {value!r} is not a date; write it like 2025-06-19")
-    return parsed
+    return date.fromisoformat(parsed)
 
 
 def build_app(service: ChatService, *, examples: Sequence[str] = (), title: str = "Dateline",
-              today: str | None = None) -> Any:
+              today: date | None = None) -> Any:
     """The Gradio Blocks app over ``service``; ``today`` is the default as-of date shown in
     the settings (the CLI passes the real date; tests pass a fixed one)."""
     import gradio as gr
@@ -259,7 +178,7 @@ def build_app(service: ChatService, *, examples: Sequence[str] = (), title: str 
                               label="Passages to read")
                 since = gr.Textbox(label="From (YYYY-MM-DD)", placeholder="any date")
                 until = gr.Textbox(label="Until (YYYY-MM-DD)", placeholder="any date")
-                as_of = gr.Textbox(label="As of (YYYY-MM-DD)", value=today or "",
+                as_of = gr.Textbox(label="As of (YYYY-MM-DD)", value=today.isoformat() if today else "",
                                    placeholder="no as-of date", elem_id="as-of",
                                    info="Later articles are left out; recent ones count more")
                 modes = ["Extractive (no LLM)"] + (["LLM"] if service.llm else [])

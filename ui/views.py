@@ -1,10 +1,27 @@
-"""Shapes shared by the CLI and the app: index stats as markdown."""
+"""Text shapes for people, shared by the CLI and the app: answers, hits, stats, eval tables."""
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
-__all__ = ["stats_markdown"]
+from ..index import Hit
+from ..qa import Answer
+
+__all__ = ["answer_lines", "eval_table", "hit_lines", "stats_lines", "stats_markdown"]
+
+EVAL_LABELS = {
+    "questions": "questions",
+    "mrr@10": "gold article MRR@10",
+    "hit@1": "hit@1",
+    "hit@10": "hit@10",
+    "em": "exact match",
+    "f1": "token F1",
+    "abstain_precision": "abstention precision",
+    "abstain_recall": "abstention recall",
+    "false_abstention": "false abstention",
+    "citations_exact": "citations exact",
+}
 
 
 def stats_markdown(stats: dict[str, Any]) -> str:
@@ -12,3 +29,55 @@ def stats_markdown(stats: dict[str, Any]) -> str:
     return (f"**{stats['counts']['articles']} articles**, {stats['counts']['chunks']} chunks · "
             f"dates {dates['first'] or '–'} to {dates['last'] or '–'} · model "
             f"`{stats['model'].split('/')[-1]}` ({stats['backend']})")
+
+
+def stats_lines(stats: dict[str, Any]) -> list[str]:
+    chunking = stats["chunking"]
+    return [
+        f"Index:     {stats['path']}",
+        f"Articles:  {stats['counts']['articles']}",
+        f"Chunks:    {stats['counts']['chunks']}",
+        f"Dates:     {stats['dates']['first'] or '-'} to {stats['dates']['last'] or '-'}",
+        f"Model:     {stats['model']} ({stats['dim']}-d, {stats['backend']})",
+        f"Chunks of: {chunking['max_tokens']} tokens, overlap {chunking['overlap_tokens']}",
+        f"FAISS:     {stats['index_kind']}",
+        f"Updated:   {stats['updated']}",
+    ]
+
+
+def hit_lines(hit: Hit) -> list[str]:
+    meta = ", ".join(x for x in (hit.article.published, hit.article.source) if x)
+    return [f"{hit.rank}. {hit.article.title} ({meta})  score {hit.score:.3f}",
+            f"   {hit.chunk.id}",
+            textwrap.indent(textwrap.fill(" ".join(hit.chunk.text.split()), 96), "   "),
+            ""]
+
+
+def answer_lines(answer: Answer) -> list[str]:
+    lines = [answer.text]
+    if answer.reading:
+        lines.append(f"(time words {answer.reading})")
+    if answer.citations:
+        lines.append("\nSources:")
+    for c in answer.citations:
+        meta = ", ".join(x for x in (c.published, c.url) if x)
+        lines.append(f"[{c.n}] {c.title} ({meta or 'undated'})")
+        lines.append(f"    “{c.quote}”\n    {c.article_id}, characters {c.start}-{c.end}")
+    for hit in answer.related:
+        lines.append(f"Related: {hit.article.title} ({hit.article.published or 'undated'}) "
+                     f"{hit.chunk.id}")
+    return lines
+
+
+def eval_table(metrics: dict[str, Any]) -> list[str]:
+    """``dateline eval``'s table: one column, or two when the questions carry dates."""
+    runs = [metrics, metrics["without_as_of"]] if "without_as_of" in metrics else [metrics]
+    lines = []
+    if len(runs) == 2:
+        lines.append("Questions carry question_date: each is asked as of that day (first "
+                     "column); the second column ignores it.")
+    for key, label in EVAL_LABELS.items():
+        row = [run[key] for run in runs]
+        lines.append(f"{label:24}" + "".join(f"{v:>10}" if isinstance(v, int) else f"{v:>10.3f}"
+                                             for v in row))
+    return lines

@@ -1,8 +1,9 @@
-"""kill -9 at any moment of a save leaves the last good index."""
+"""kill -9 during a save leaves the last good index, and a re-run reaches the exact set."""
 
 from __future__ import annotations
 
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -14,39 +15,76 @@ from dateline.index import HashingEmbedder, Store
 
 ROOT = Path(__file__).resolve().parents[2]
 
+# argv: index folder, first round, last round, "pause" to stop each save just before the
+# manifest is replaced (after printing a marker) so the test can kill it exactly there
 WRITER = textwrap.dedent("""
-    import sys
+    import sys, time
     from dateline.index import Article, ChunkSettings, HashingEmbedder, Store, ingest
-    path, round_ = sys.argv[1], 0
+    path, first, last, mode = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+
+    def publishing(generation):
+        print("publishing", generation.name, flush=True)
+        if mode == "pause":
+            time.sleep(600)
+
+    Store.before_publish = publishing
     embedder = HashingEmbedder(dim=64)
-    while True:
-        round_ += 1
-        store = Store.open_or_create(path, model=embedder.name, backend=embedder.backend,
-                                     dim=embedder.dim, chunking=ChunkSettings(24, 6))
+    for round_ in range(first, last + 1):
+        store = Store.open_or_create(path, embedder, chunking=ChunkSettings(24, 6))
         batch = [Article(id=f"r{round_}-{i}", title="t",
                          text=f"Round {round_} article {i}. " * 40) for i in range(20)]
         ingest(store, batch, embedder)
-        print(round_, flush=True)
+        print("saved", round_, flush=True)
 """)
 
 
-def test_kill_during_saves_leaves_a_readable_index(tmp_path: Path) -> None:
-    index = tmp_path / "idx"
+def writer(index: Path, first: int, last: int, mode: str = "run") -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.Popen([sys.executable, "-c", WRITER, str(index), str(first), str(last),
+                             mode], env=env, stdout=subprocess.PIPE, text=True)
+
+
+def assert_sound(index: Path, rounds: int) -> None:
+    """The index holds exactly the articles of ``rounds`` whole rounds, readable."""
     embedder = HashingEmbedder(dim=64)
-    for delay in (0.9, 1.3, 1.7, 2.2, 2.9):
-        proc = subprocess.Popen([sys.executable, "-c", WRITER, str(index)], env=env,
-                                stdout=subprocess.PIPE, text=True)
-        time.sleep(delay)
+    store = Store.open(index, embedder)
+    expected = {f"r{r}-{i}" for r in range(1, rounds + 1) for i in range(20)}
+    assert set(store.article_ids()) == expected
+    assert store.manifest.articles == len(expected) and store.manifest.chunks == len(store)
+    for chunk in store.chunks():
+        assert store.article(chunk.article_id).text[chunk.start : chunk.end] == chunk.text
+    if rounds:
+        rows, _ = store.vectors.search(embedder.embed_query("Round 1 article 3"), 3)
+        assert len(rows) == 3
+
+
+def test_kill_just_before_the_manifest_is_replaced(tmp_path: Path) -> None:
+    index = tmp_path / "idx"
+    assert writer(index, 1, 2).wait() == 0
+    assert_sound(index, 2)
+    proc = writer(index, 3, 3, mode="pause")
+    assert proc.stdout is not None
+    marker = proc.stdout.readline().split()
+    assert marker[0] == "publishing"  # the new generation is complete on disk, not yet live
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert (index / marker[1]).is_dir()
+    assert_sound(index, 2)  # the manifest still points at round 2's generation
+    assert writer(index, 3, 3).wait() == 0  # the re-run adds round 3 exactly once
+    assert_sound(index, 3)
+    assert sorted(p.name for p in index.glob("gen-*")) == [Store.open(index).manifest.generation]
+
+
+def test_kill_at_random_moments_of_saves(tmp_path: Path) -> None:
+    index, rng, done = tmp_path / "idx", random.Random(5), 0
+    for _ in range(4):
+        proc = writer(index, done + 1, done + 50)
+        assert proc.stdout is not None
+        # wait for the first save of this run to start, then kill somewhere after it
+        assert proc.stdout.readline().startswith("publishing")
+        time.sleep(rng.uniform(0.0, 0.5))
         proc.send_signal(signal.SIGKILL)
         proc.wait()
-        if not Store.exists(index):
-            continue
-        store = Store.open(index, model=embedder.name, dim=embedder.dim)
-        count = store.manifest["counts"]["articles"]
-        assert count % 20 == 0 and len(store.article_ids()) == count
-        assert store.manifest["counts"]["chunks"] == len(store)
-        for chunk in store.chunks():
-            assert store.article(chunk.article_id).text[chunk.start : chunk.end] == chunk.text
-        assert store.search(embedder.embed_query("Round 1 article 3"), 3)
-    assert Store.exists(index), "the writer never finished a save: give it more time"
+        done = Store.open(index).manifest.articles // 20
+        assert_sound(index, done)
+    assert done >= 1

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import functools
-import tempfile
-from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
+import pytest
 from langchain_core.documents import Document
 from langchain_tests.integration_tests import RetrieversIntegrationTests
 
@@ -14,16 +13,24 @@ from dateline.index import HashingEmbedder, Searcher, Store, index_paths
 from dateline.index.retriever import DatelineRetriever
 from tests.conftest import SEEDS
 
+_SEARCHERS: list[Searcher] = []
 
-@functools.cache
-def seed_searcher() -> Searcher:
-    # the hashing embedder keeps this suite fast; test_cli covers the real model end to end
+
+@pytest.fixture(scope="module", autouse=True)
+def _seed_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    # the hashing embedder keeps this suite fast; test_cli covers the real model end to end.
+    # langchain-tests reads the constructor's parameters from a property, not a fixture, so
+    # the searcher is handed over through a module list (in a folder pytest cleans up)
     embedder = HashingEmbedder(dim=64)
-    folder = Path(tempfile.mkdtemp(prefix="dateline-retriever-"))
-    store = Store.open_or_create(folder, model=embedder.name, backend=embedder.backend,
-                                 dim=embedder.dim)
+    store = Store.open_or_create(tmp_path_factory.mktemp("retriever"), embedder)
     index_paths(store, [SEEDS], embedder)
-    return Searcher(store, embedder)
+    _SEARCHERS.append(Searcher(store, embedder))
+    yield
+    _SEARCHERS.pop().store.close()
+
+
+def seed_searcher() -> Searcher:
+    return _SEARCHERS[-1]
 
 
 class TestDatelineRetrieverStandard(RetrieversIntegrationTests):

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -9,10 +10,12 @@ import pytest
 
 from dateline.index import (
     Article,
+    ArticleNotFound,
     ChunkSettings,
     HashingEmbedder,
     IndexMismatch,
     IndexNotFound,
+    Manifest,
     Ranking,
     Searcher,
     Store,
@@ -21,22 +24,24 @@ from dateline.index import (
 
 
 def new_store(path: Path, embedder: HashingEmbedder, kind: str = "flat") -> Store:
-    return Store.open_or_create(path, model=embedder.name, backend=embedder.backend,
-                                dim=embedder.dim, chunking=ChunkSettings(24, 6), index_kind=kind)
+    return Store.open_or_create(path, embedder, chunking=ChunkSettings(24, 6), index_kind=kind)
 
 
 def test_chunks_on_disk_slice_back_to_their_articles(tmp_path: Path, articles: list[Article],
                                                      embedder: HashingEmbedder) -> None:
     store = new_store(tmp_path, embedder)
     ingest(store, articles, embedder)
-    reopened = Store.open(tmp_path, model=embedder.name, dim=embedder.dim)
+    reopened = Store.open(tmp_path, embedder)
     chunks = list(reopened.chunks())
     assert len(chunks) == len(reopened) > len(articles)
     for chunk in chunks:
         assert reopened.article(chunk.article_id).text[chunk.start : chunk.end] == chunk.text
-    assert reopened.manifest["counts"] == {"articles": 3, "chunks": len(chunks)}
-    assert reopened.manifest["dates"] == {"first": "2025-05-30", "last": "2025-07-02"}
-    assert reopened.manifest["ranking"] == Ranking().to_dict()  # pinned when created
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert manifest["counts"] == {"articles": 3, "chunks": len(chunks)}
+    assert manifest["dates"] == {"first": "2025-05-30", "last": "2025-07-02"}
+    assert manifest["ranking"] == Ranking().to_dict()  # pinned when created
+    assert reopened.manifest == Manifest.read(tmp_path)
+    assert reopened.manifest.to_dict() == manifest
 
 
 def test_faiss_top_k_equals_numpy_brute_force(tmp_path: Path) -> None:
@@ -44,7 +49,7 @@ def test_faiss_top_k_equals_numpy_brute_force(tmp_path: Path) -> None:
     dim, n = 32, 500
     vectors = rng.normal(size=(n, dim)).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-    store = Store.create(tmp_path, model="m", backend="b", dim=dim, chunking=ChunkSettings())
+    store = Store.create(tmp_path, HashingEmbedder(dim=dim))
     items = []
     for i in range(n):
         article = Article(id=f"a{i}", title=f"t{i}", text=f"text {i}")
@@ -58,7 +63,9 @@ def test_faiss_top_k_equals_numpy_brute_force(tmp_path: Path) -> None:
     for q in rng.normal(size=(10, dim)).astype(np.float32):
         q /= np.linalg.norm(q)
         expected = np.argsort(-(vectors @ q), kind="stable")[:10]
-        hits = store.search(q, 10)
+        rows, scores = store.vectors.search(q, 10)
+        hits = [store.hit(int(r), float(s), i)
+                for i, (r, s) in enumerate(zip(rows, scores, strict=True), 1)]
         assert [h.article.id for h in hits] == [f"a{i}" for i in expected]
         assert np.allclose([h.score for h in hits], (vectors @ q)[expected], atol=1e-5)
 
@@ -69,10 +76,10 @@ def test_save_then_load_gives_identical_results(tmp_path: Path, articles: list[A
     store = new_store(tmp_path, embedder, kind)
     ingest(store, articles, embedder)
     before = Searcher(store, embedder).search("troops deployed to Russia", 4)
-    after = Searcher.from_index(tmp_path, embedder).search("troops deployed to Russia", 4)
+    after = Searcher.open(tmp_path, embedder).search("troops deployed to Russia", 4)
     assert [(h.chunk, h.score) for h in before] == [(h.chunk, h.score) for h in after]
     assert before[0].article.id == "troops"
-    assert Store.open(tmp_path).manifest["index_kind"] == kind
+    assert Store.open(tmp_path).manifest.index_kind == kind
 
 
 def test_reindex_skips_unchanged_replaces_changed_adds_new(
@@ -80,13 +87,13 @@ def test_reindex_skips_unchanged_replaces_changed_adds_new(
     store = new_store(tmp_path, embedder)
     first = ingest(store, articles, embedder)
     assert (len(first.added), first.unchanged, first.replaced) == (3, [], [])
-    generation = store.manifest["generation"]
+    generation = store.manifest.generation
 
     embedder.calls.clear()
     again = ingest(Store.open(tmp_path), articles, embedder)
     assert (again.added, len(again.unchanged), again.replaced) == ([], 3, [])
     assert embedder.calls == []
-    assert Store.open(tmp_path).manifest["generation"] == generation  # nothing rewritten
+    assert Store.open(tmp_path).manifest.generation == generation  # nothing rewritten
 
     changed = dataclasses.replace(articles[1], text=articles[1].text + " Rain will stop Friday.")
     extra = Article(id="new", title="New", text="A brand new article about volcanoes.")
@@ -113,8 +120,9 @@ def test_remove_deletes_article_and_chunks(tmp_path: Path, articles: list[Articl
     assert all(c.article_id != "troops" for c in reopened.chunks())
     hits = Searcher(reopened, embedder).search("troops deployed", 10)
     assert all(h.article.id != "troops" for h in hits)
-    with pytest.raises(KeyError):
-        reopened.remove("troops")
+    with pytest.raises(ArticleNotFound, match=r"'troops'.*show article ids"):
+        reopened.remove("rain", "troops")
+    assert "rain" in reopened  # nothing removed when one id is unknown
 
 
 def test_opening_with_another_model_says_what_to_do(tmp_path: Path, articles: list[Article],
@@ -122,12 +130,11 @@ def test_opening_with_another_model_says_what_to_do(tmp_path: Path, articles: li
     ingest(new_store(tmp_path, embedder), articles, embedder)
     other = HashingEmbedder(dim=32, name="other-model")
     with pytest.raises(IndexMismatch, match=r"built with hashing-test-embedder.*new folder"):
-        Searcher.from_index(tmp_path, other)
+        Searcher.open(tmp_path, other)
     with pytest.raises(IndexMismatch, match="chunks of 24 tokens"):
-        Store.open_or_create(tmp_path, model=embedder.name, backend=embedder.backend,
-                             dim=embedder.dim, chunking=ChunkSettings(100, 10))
+        Store.open_or_create(tmp_path, embedder, chunking=ChunkSettings(100, 10))
     with pytest.raises(IndexMismatch, match="--backend hashing"):
-        Store.open_or_create(tmp_path, model=embedder.name, backend="torch", dim=embedder.dim)
+        Store.open_or_create(tmp_path, HashingEmbedder(dim=embedder.dim, backend="torch"))
 
 
 def test_missing_index_and_old_format(tmp_path: Path, articles: list[Article],
@@ -159,14 +166,14 @@ def test_date_window_keeps_only_articles_published_in_it(
         tmp_path: Path, articles: list[Article], embedder: HashingEmbedder, kind: str) -> None:
     store = new_store(tmp_path, embedder, kind)
     ingest(store, articles, embedder)
-    searcher = Searcher.from_index(tmp_path, embedder)
+    searcher = Searcher.open(tmp_path, embedder)
     for mode in ("hybrid", "dense", "lexical"):
-        hits = searcher.search("troops rain exports", 10, since="2025-06-01",
-                               until="2025-06-30", mode=mode)
+        hits = searcher.search("troops rain exports", 10, since=date(2025, 6, 1),
+                               until=date(2025, 6, 30), mode=mode)
         assert hits and {h.article.id for h in hits} == {"troops"}, mode
-    assert searcher.search("troops", 10, since="2026-01-01") == []
+    assert searcher.search("troops", 10, since=date(2026, 1, 1)) == []
     with pytest.raises(ValueError, match="after until"):
-        searcher.search("troops", since="2025-07-01", until="2025-06-01")
+        searcher.search("troops", since=date(2025, 7, 1), until=date(2025, 6, 1))
 
 
 def test_hybrid_fuses_dense_and_lexical_ranks(tmp_path: Path, articles: list[Article],
@@ -197,7 +204,7 @@ def test_hybrid_adds_each_article_s_evidence(tmp_path: Path, articles: list[Arti
     plain = Searcher(store, embedder, ranking=Ranking(article_weight=0.0, support=1))
     plain_hits = plain.search(query, 50)
     fused = {h.chunk.id: h.score for h in plain_hits}
-    whole = {a: 0.5 / (60 + r) for r, (a, _) in enumerate(store.article_search(query, 50), 1)}
+    whole = {a: 0.5 / (60 + r) for r, (a, _) in enumerate(store.lexical.search_articles(query, 50), 1)}
     assert whole  # whole-article BM25 found something, so the bonus below is exercised
     hits = Searcher(store, embedder, ranking=ranking).search(query, 50)
     by_article: dict[str, list[float]] = {}
@@ -223,9 +230,9 @@ def test_article_search_ranks_whole_articles_within_a_set(tmp_path: Path,
     store = new_store(tmp_path, embedder)
     ingest(store, articles, embedder)
     store = Store.open(tmp_path)  # read back from bm25-articles/, not rebuilt in memory
-    ids = [a for a, _ in store.article_search("semiconductor exports memory chips", 5)]
+    ids = [a for a, _ in store.lexical.search_articles("semiconductor exports memory chips", 5)]
     assert ids[0] == "chips"
-    assert store.article_search("exports", 5, {"troops", "rain"}) == []
+    assert store.lexical.search_articles("exports", 5, {"troops", "rain"}) == []
 
 
 def test_index_written_without_article_bm25_gets_it_on_the_next_save(
@@ -234,20 +241,19 @@ def test_index_written_without_article_bm25_gets_it_on_the_next_save(
 
     store = new_store(tmp_path, embedder)
     ingest(store, articles, embedder)
-    generation = tmp_path / store.manifest["generation"]
+    generation = tmp_path / store.manifest.generation
     shutil.rmtree(generation / "bm25-articles")  # as written by Dateline 0.1
     old = Store.open(tmp_path)
-    assert old.article_search("exports", 5)[0][0] == "chips"  # built in memory meanwhile
+    assert old.lexical.search_articles("exports", 5)[0][0] == "chips"  # built meanwhile
     upgraded = new_store(tmp_path, embedder)
     assert upgraded.save()
-    assert (tmp_path / upgraded.manifest["generation"] / "bm25-articles").is_dir()
+    assert (tmp_path / upgraded.manifest.generation / "bm25-articles").is_dir()
 
 
 def test_ranking_settings_come_from_the_manifest() -> None:
-    assert Ranking.from_manifest({}) == Ranking()
-    legacy = Ranking.from_manifest({"ranking": {"weight": 0.02, "days": 14.0}})
+    assert Ranking.from_dict({}) == Ranking()
+    legacy = Ranking.from_dict({"weight": 0.02, "days": 14.0})
     assert (legacy.recency_weight, legacy.recency_days) == (0.02, 14.0)
-    assert Ranking.from_manifest({"ranking": Ranking(article_weight=0.2).to_dict()}) == \
-        Ranking(article_weight=0.2)
+    assert Ranking.from_dict(Ranking(article_weight=0.2).to_dict()) == Ranking(article_weight=0.2)
     with pytest.raises(IndexMismatch, match="ranking"):
-        Ranking.from_manifest({"ranking": {"boost": 1}})
+        Ranking.from_dict({"boost": 1})

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from dateline.qa import Answer, Answerer, Turn
@@ -62,7 +64,7 @@ def test_names(seed_answerer: Answerer) -> None:
 
 
 def test_date_window_before_publication_abstains(seed_answerer: Answerer) -> None:
-    answer = seed_answerer.ask("How many troops were deployed?", until="2025-01-01")
+    answer = seed_answerer.ask("How many troops were deployed?", until=date(2025, 1, 1))
     assert answer.abstained and answer.hits == ()
 
 
@@ -87,8 +89,7 @@ def test_conflicting_figures_from_two_articles_are_both_cited(
                     source="Example Wire",
                     text="South Korea's spy agency said North Korea deployed about 11,000 troops "
                          "to Russia to fight against Ukraine. The troops were sent to Kursk.")
-    store = Store.open_or_create(tmp_path, model=real_embedder.name,
-                                 backend=real_embedder.backend, dim=real_embedder.dim)
+    store = Store.open_or_create(tmp_path, real_embedder)
     ingest(store, [*read_paths([SEEDS]).articles, other], real_embedder)
     answerer = Answerer(Searcher(store, real_embedder), nlp=seed_answerer.nlp)
     answer = answerer.ask("How many troops were deployed?")
@@ -104,12 +105,12 @@ def test_conflicting_figures_from_two_articles_are_both_cited(
     check_citations(answer, answerer)
 
     # as of a day between the two articles, only the earlier one exists
-    before = answerer.ask("How many troops were deployed?", as_of="2025-01-15")
+    before = answerer.ask("How many troops were deployed?", as_of=date(2025, 1, 15))
     assert before.short.startswith("About 11,000 troops")
     assert len(before.citations) == 1 and before.citations[0].article_id == "earlier"
 
     # a month named in the question is preferred, not a filter: its report answers first
-    december = answerer.ask("How many troops were deployed in December?", as_of="2025-06-20")
+    december = answerer.ask("How many troops were deployed in December?", as_of=date(2025, 6, 20))
     assert december.short.startswith("About 11,000 troops")
     assert december.citations[0].article_id == "earlier"
     assert {h.article.id for h in december.hits} > {"earlier"}  # the June article still found
@@ -119,25 +120,25 @@ def test_conflicting_figures_from_two_articles_are_both_cited(
 def test_ask_answers_from_what_retrieve_found(seed_answerer: Answerer) -> None:
     answerer = Answerer(seed_answerer.searcher, nlp=seed_answerer.nlp, k=2)
     question = "How many troops were deployed?"
-    retrieval = answerer.retrieve(question, as_of="2025-06-20", k=50)
+    retrieval = answerer.retrieve(question, as_of=date(2025, 6, 20), k=50)
     assert len(retrieval.hits) > answerer.k  # the answer reads only the best k of them
-    assert answerer.answer(retrieval) == answerer.ask(question, as_of="2025-06-20")
+    assert answerer.answer(retrieval) == answerer.ask(question, as_of=date(2025, 6, 20))
 
 
 def test_old_answers_say_when_they_were_reported(seed_answerer: Answerer) -> None:
-    answer = seed_answerer.ask("How many troops were deployed?", as_of="2026-11-26")
+    answer = seed_answerer.ask("How many troops were deployed?", as_of=date(2026, 11, 26))
     assert answer.text.startswith("Around 14,000 troops (as reported on June 19, 2025) [1]")
-    fresh = seed_answerer.ask("How many troops were deployed?", as_of="2025-06-20")
+    fresh = seed_answerer.ask("How many troops were deployed?", as_of=date(2025, 6, 20))
     assert fresh.text.startswith("Around 14,000 troops [1]")
 
 
 def test_as_of_before_publication_abstains(seed_answerer: Answerer) -> None:
-    answer = seed_answerer.ask("How many troops were deployed?", as_of="2025-01-01")
+    answer = seed_answerer.ask("How many troops were deployed?", as_of=date(2025, 1, 1))
     assert answer.abstained
 
 
 def test_question_about_a_time_after_the_as_of_date_abstains(seed_answerer: Answerer) -> None:
-    answer = seed_answerer.ask("How many troops were deployed in 2026?", as_of="2025-06-20")
+    answer = seed_answerer.ask("How many troops were deployed in 2026?", as_of=date(2025, 6, 20))
     assert answer.abstained and "in 2026, after 2025-06-20" in answer.text
 
 
@@ -161,21 +162,21 @@ def test_from_index_embeds_queries_with_the_index_backend(seed_index, model_cach
     from dateline.index.retriever import DatelineRetriever
 
     answerer = Answerer.from_index(seed_index, cache_dir=model_cache)
-    assert answerer.searcher.embedder.backend == answerer.searcher.store.manifest["backend"]
+    assert answerer.searcher.embedder.backend == answerer.searcher.store.manifest.backend
     assert "14,000" in answerer.ask("How many troops were deployed?").short
     retriever = DatelineRetriever.from_index(seed_index, cache_dir=model_cache, k=2)
     assert len(retriever.invoke("sappers")) == 2
 
 
 def test_time_words_are_read_out_with_the_answer(seed_answerer: Answerer) -> None:
-    answer = seed_answerer.ask("How many troops were deployed this week?", as_of="2025-06-20")
+    answer = seed_answerer.ask("How many troops were deployed this week?", as_of=date(2025, 6, 20))
     assert answer.reading == "“this week”: favouring articles from 2025-06-14 to 2025-06-21"
     assert answer.to_dict()["time_words"] == answer.reading
     assert not answer.abstained  # a preferred window, so the answer is the same one
     assert "14,000" in answer.short
     # an event is dated by the newest article about it up to the as-of date
     event = seed_answerer.ask("How many troops were deployed since the treaty anniversary?",
-                              as_of="2025-06-20")
+                              as_of=date(2025, 6, 20))
     assert event.reading.startswith("“since the treaty anniversary” (dated by “North Korea on")
     assert event.reading.endswith("…”): favouring articles from 2025-06-19 to 2025-06-21")
-    assert seed_answerer.ask("How many troops were deployed?", as_of="2025-06-20").reading == ""
+    assert seed_answerer.ask("How many troops were deployed?", as_of=date(2025, 6, 20)).reading == ""

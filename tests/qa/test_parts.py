@@ -3,7 +3,6 @@ from __future__ import annotations
 import pytest
 
 from dateline.index import Article
-from dateline.index.dates import resolve_date
 from dateline.qa import (
     analyse,
     claim_is_supported,
@@ -13,6 +12,7 @@ from dateline.qa import (
     rewrite_follow_up,
     token_f1,
 )
+from dateline.qa.relative import resolve_date
 
 
 @pytest.mark.parametrize("question, kind, unit", [

@@ -26,7 +26,8 @@ AS_OF = date(2025, 6, 19)  # a Thursday
 ])
 def test_windows(question: str, since: str | None, until: str | None) -> None:
     scope = time_scope(question, AS_OF)
-    assert (scope.since, scope.until) == (since, until)
+    shown = [d.isoformat() if d is not None else None for d in (scope.since, scope.until)]
+    assert shown == [since, until]
 
 
 def test_recency_weight_follows_the_question() -> None:

@@ -5,13 +5,15 @@ from __future__ import annotations
 import shutil
 import socket
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from dateline.index import Searcher, Store
+from dateline.index import Searcher
 from dateline.qa import Answerer
-from dateline.ui.app import CSS, SEED_EXAMPLES, ChatService, build_app
+from dateline.ui.app import CSS, SEED_EXAMPLES, build_app
+from dateline.ui.service import ChatService
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -26,12 +28,16 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(seed_index: Path, seed_answerer: Answerer, real_embedder,  # type: ignore[no-untyped-def]
-           tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def app_service(seed_index: Path, seed_answerer: Answerer, real_embedder,  # type: ignore[no-untyped-def]
+                tmp_path_factory: pytest.TempPathFactory) -> ChatService:
     folder = tmp_path_factory.mktemp("app") / "index"
     shutil.copytree(seed_index, folder)
-    answerer = Answerer(Searcher(Store.open(folder), real_embedder), nlp=seed_answerer.nlp)
-    app = build_app(ChatService(answerer, folder), examples=SEED_EXAMPLES, today="2025-06-20")
+    return ChatService(Searcher.open(folder, real_embedder), nlp=seed_answerer.nlp)
+
+
+@pytest.fixture(scope="module")
+def server(app_service: ChatService) -> Iterator[str]:
+    app = build_app(app_service, examples=SEED_EXAMPLES, today=date(2025, 6, 20))
     port = free_port()
     app.queue().launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True,
                        css=CSS, quiet=True, max_file_size="20mb")
@@ -56,8 +62,12 @@ def page(server: str) -> Iterator[object]:
         browser.close()
 
 
-def ask(page, question: str) -> None:  # type: ignore[no-untyped-def]
+def ask(page, question: str, *, follow_up: bool = False) -> None:  # type: ignore[no-untyped-def]
     page.get_by_role("tab", name="Chat").click()
+    if not follow_up:  # each test starts its own conversation: no test reads another's turns
+        page.get_by_role("button", name="New conversation").click()
+        page.wait_for_function("() => !document.querySelector('#chat').innerText.includes('?')",
+                               timeout=30_000)
     box = page.locator("#question textarea")
     box.fill(question)
     box.press("Enter")
@@ -70,10 +80,20 @@ def ask(page, question: str) -> None:  # type: ignore[no-untyped-def]
         timeout=60_000)
 
 
+def articles_indexed(page) -> int:  # type: ignore[no-untyped-def]
+    page.get_by_role("tab", name="Your articles").click()
+    return int(page.locator("#stats").inner_text().split(" articles")[0].split()[-1])
+
+
 def upload(page, path: Path) -> str:  # type: ignore[no-untyped-def]
     page.get_by_role("tab", name="Your articles").click()
     page.locator("#upload input[type=file]").set_input_files(str(path))
-    page.locator("#upload").get_by_text(path.name).first.wait_for(timeout=30_000)
+    try:
+        page.locator("#upload").get_by_text(path.name).first.wait_for(timeout=30_000)
+    except Exception:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "upload-failed.png"), full_page=True)
+        raise
     page.locator("#index-button").click()
     page.locator("#index-status").get_by_text("Indexed:").wait_for(timeout=120_000)
     return str(page.locator("#index-status").inner_text())
@@ -111,8 +131,9 @@ def test_upload_then_ask_about_it(page, tmp_path: Path) -> None:  # type: ignore
     article.write_text("date 2025-06-18\ntitle: Volcanoes erupt in Iceland\n\nThree volcanoes "
                        "erupted in southern Iceland on Monday, forcing 4,000 residents to leave "
                        "their homes. (Example Wire)")
+    before = articles_indexed(page)
     assert "1 added" in upload(page, article)
-    assert "2 articles" in page.locator("#stats").inner_text()
+    assert articles_indexed(page) == before + 1
     ask(page, "How many residents had to leave their homes?")
     assert "4,000 residents" in page.locator("#chat").inner_text()
     assert "Volcanoes erupt in Iceland" in page.locator("#sources").inner_text()
@@ -120,7 +141,8 @@ def test_upload_then_ask_about_it(page, tmp_path: Path) -> None:  # type: ignore
 
 def test_script_laden_article_renders_as_text(page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     article = tmp_path / "evil.txt"
-    article.write_text("title: <script>alert(1)</script> Parade <img src=x onerror=alert(1)>\n\n"
+    article.write_text("date 2025-06-15\n"
+                       "title: <script>alert(1)</script> Parade <img src=x onerror=alert(1)>\n\n"
                        "The parade drew 25,000 spectators <img src=x onerror=alert(1)> to the "
                        "harbour <script>alert(1)</script> on Sunday.")
     assert "1 added" in upload(page, article)
@@ -134,7 +156,7 @@ def test_script_laden_article_renders_as_text(page, tmp_path: Path) -> None:  # 
     page.screenshot(path=str(ARTIFACTS / "chat-escaped.png"), full_page=True)
 
 
-def test_api_endpoints_with_gradio_client(server: str) -> None:
+def test_api_endpoints_with_gradio_client(server: str, app_service: ChatService) -> None:
     from gradio_client import Client
 
     client = Client(server, verbose=False)
@@ -147,7 +169,10 @@ def test_api_endpoints_with_gradio_client(server: str) -> None:
     early_hits = client.predict("sappers", 5, "2025-01-01", api_name="/search")
     # the seed (2025-06-19) is not yet published; undated uploads can't be ruled out
     assert all(h["published"] is None for h in early_hits)
-    for citation in answer["citations"]:
-        assert citation["quote"] and citation["end"] > citation["start"]
-    store_texts = {h["article_id"]: h for h in hits}
-    assert store_texts
+    assert answer["citations"]
+    for citation in answer["citations"]:  # what the API returns slices back to the article
+        article = app_service.article(citation["article_id"])
+        assert article.text[citation["start"] : citation["end"]] == citation["quote"]
+    for hit in hits:
+        article = app_service.article(hit["article_id"])
+        assert article.text[hit["start"] : hit["end"]] == hit["text"]

@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 
 from dateline.index import DatelineError, Store
-from tests.conftest import SEEDS
 from dateline.ui.cli import main
 from dateline.ui.settings import Settings
+from tests.conftest import SEEDS
 
 
 @pytest.fixture
@@ -63,7 +63,7 @@ def test_index_then_search_the_seed_with_the_real_model(
     code, out, _ = run(capsys, settings, "remove", article_id)
     assert code == 0 and "0 left" in out
     code, _, err = run(capsys, settings, "remove", article_id)
-    assert code == 1 and err.startswith("Error: no article with id")
+    assert code == 1 and err.startswith("Error: No article with id")
 
 
 def test_partial_run_names_each_bad_file_and_exits_1(

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import json
 import urllib.request
+from datetime import date
 
 import pytest
 
 from dateline.qa import Answerer
+from dateline.ui.app import build_app
+from dateline.ui.service import ChatService
 from tests.ui.test_browser import free_port
-from dateline.ui.app import ChatService, build_app
 
 pytest.importorskip("mcp", reason="needs the MCP extra: pip install 'dateline[mcp]'")
 
 
 def test_mcp_tools(seed_index, seed_answerer: Answerer) -> None:  # type: ignore[no-untyped-def]
-    app = build_app(ChatService(seed_answerer, seed_index), today="2025-06-20")
+    service = ChatService(seed_answerer.searcher, nlp=seed_answerer.nlp)
+    app = build_app(service, today=date(2025, 6, 20))
     port = free_port()
     app.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True,
                mcp_server=True)

@@ -1,0 +1,140 @@
+"""The index folder's ``manifest.json``: what built the index, and its current generation.
+
+A :class:`Manifest` is read once when an index is opened and written only through
+:func:`write_atomic` (a temporary file, fsync, rename, fsync of the folder), so a reader sees
+the old manifest or the new one, never half of one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from .chunking import ChunkSettings
+from .errors import IndexCorrupt, IndexMismatch, IndexNotFound
+from .ranking import Ranking
+
+__all__ = ["FILENAME", "FORMAT_VERSION", "INDEX_KINDS", "Manifest", "fsync_path", "write_atomic"]
+
+FORMAT_VERSION = 1
+INDEX_KINDS = ("flat", "hnsw", "ivf")
+FILENAME = "manifest.json"
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True, slots=True)
+class Manifest:
+    """Format version, model, backend, dimension, chunk settings, ranking, FAISS kind, counts,
+    the dates covered and the current generation folder (None before the first save)."""
+
+    model: str
+    backend: str
+    dim: int
+    chunking: ChunkSettings = field(default_factory=ChunkSettings)
+    index_kind: str = "flat"
+    ranking: Ranking = field(default_factory=Ranking)
+    generation: str | None = None
+    articles: int = 0
+    chunks: int = 0
+    first: str | None = None  # the earliest publication date indexed
+    last: str | None = None
+    created: str = field(default_factory=_now)
+    updated: str = field(default_factory=_now)
+    format_version: int = FORMAT_VERSION
+
+    def __post_init__(self) -> None:
+        if self.index_kind not in INDEX_KINDS:
+            raise ValueError(
+                f"index_kind must be one of {', '.join(INDEX_KINDS)}; got {self.index_kind!r}"
+            )
+
+    @classmethod
+    def read(cls, folder: Path) -> Manifest:
+        """The manifest of the index at ``folder``; errors say what to do next."""
+        path = folder / FILENAME
+        if not path.is_file():
+            raise IndexNotFound(f"No index at {folder}; run `dateline index PATH --index {folder}`")
+        rebuild = "rebuild the index with `dateline index PATH --index NEWDIR`"
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise IndexCorrupt(f"Cannot read {path} ({exc}); {rebuild}") from exc
+        if not isinstance(data, dict):
+            raise IndexCorrupt(f"{path} is not a JSON object; {rebuild}")
+        if data.get("format_version") != FORMAT_VERSION:
+            raise IndexMismatch(
+                f"The index at {folder} has format version {data.get('format_version')}, "
+                f"this Dateline reads version {FORMAT_VERSION}; {rebuild}"
+            )
+        try:
+            counts, dates = data.get("counts") or {}, data.get("dates") or {}
+            return cls(
+                model=str(data["model"]),
+                backend=str(data["backend"]),
+                dim=int(data["dim"]),
+                chunking=ChunkSettings(**data["chunking"]),
+                index_kind=str(data.get("index_kind", "flat")),
+                ranking=Ranking.from_dict(data.get("ranking") or {}),
+                generation=data.get("generation"),
+                articles=int(counts.get("articles", 0)),
+                chunks=int(counts.get("chunks", 0)),
+                first=dates.get("first"),
+                last=dates.get("last"),
+                created=str(data.get("created", "")),
+                updated=str(data.get("updated", "")),
+            )
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise IndexCorrupt(f"{path} is missing or has a bad field ({exc!r}); {rebuild}") from exc
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON layout of ``manifest.json`` (and of ``dateline stats --json``)."""
+        return {
+            "format_version": self.format_version,
+            "generation": self.generation,
+            "model": self.model,
+            "backend": self.backend,
+            "dim": self.dim,
+            "chunking": asdict(self.chunking),
+            "index_kind": self.index_kind,
+            "ranking": self.ranking.to_dict(),
+            "counts": {"articles": self.articles, "chunks": self.chunks},
+            "dates": {"first": self.first, "last": self.last},
+            "created": self.created,
+            "updated": self.updated,
+        }
+
+    def write(self, folder: Path) -> None:
+        write_atomic(folder / FILENAME, json.dumps(self.to_dict(), indent=2).encode("utf-8"))
+
+    def saved_as(self, generation: str, *, articles: int, chunks: int,
+                 dates: list[str]) -> Manifest:
+        """This manifest pointing at a newly written generation."""
+        return replace(self, generation=generation, articles=articles, chunks=chunks,
+                       first=min(dates, default=None), last=max(dates, default=None),
+                       updated=_now())
+
+
+def fsync_path(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` so that a crash leaves the old file or the new one."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    with open(tmp, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+    fsync_path(path.parent)
