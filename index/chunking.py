@@ -74,8 +74,11 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         start = line.start()
         for end_match in _SENTENCE_END.finditer(text, line.start(), line.end()):
             end = end_match.end()
-            if text[end_match.start()] == "." and end_match.end() - end_match.start() == 1 \
-                    and _is_abbreviation(text, end_match.start() + 1):
+            if (
+                text[end_match.start()] == "."
+                and end_match.end() - end_match.start() == 1
+                and _is_abbreviation(text, end_match.start() + 1)
+            ):
                 continue
             spans.append((start, end))
             start = end
@@ -137,8 +140,9 @@ class Chunker:
                 last += 1
                 total += units[last][2]
             start, end = units[first][0], units[last][1]
-            chunks.append(Chunk(f"{article.id}:{start}-{end}", article.id, start, end,
-                                text[start:end]))
+            chunks.append(
+                Chunk(f"{article.id}:{start}-{end}", article.id, start, end, text[start:end])
+            )
             if last + 1 >= len(units):
                 break
             nxt, carried = last + 1, 0

@@ -10,8 +10,17 @@ from email.utils import parsedate_to_datetime
 __all__ = ["parse_published"]
 
 _FORMATS = (
-    "%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y",
-    "%B %d %Y", "%b %d %Y", "%b. %d, %Y", "%d.%m.%Y",
+    "%Y-%m-%d",
+    "%Y/%m/%d",
+    "%Y%m%d",
+    "%d %B %Y",
+    "%d %b %Y",
+    "%B %d, %Y",
+    "%b %d, %Y",
+    "%B %d %Y",
+    "%b %d %Y",
+    "%b. %d, %Y",
+    "%d.%m.%Y",
 )
 _ISO_PREFIX = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 

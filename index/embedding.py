@@ -76,8 +76,14 @@ class MiniLMEmbedder:
     dim = 384
     max_tokens = 254  # the model reads 256 word pieces, two of them [CLS] and [SEP]
 
-    def __init__(self, backend: str = DEFAULT_BACKEND, *, model_path: Path | None = None,
-                 cache_dir: Path | None = None, batch_size: int = 32) -> None:
+    def __init__(
+        self,
+        backend: str = DEFAULT_BACKEND,
+        *,
+        model_path: Path | None = None,
+        cache_dir: Path | None = None,
+        batch_size: int = 32,
+    ) -> None:
         if backend not in BACKENDS:
             raise ValueError(f"backend must be one of {', '.join(BACKENDS)}; got {backend!r}")
         self.backend = backend
@@ -122,8 +128,11 @@ class MiniLMEmbedder:
         from .onnx_export import model_fingerprint
 
         flavour = "int8" if self.backend == "onnx-int8" else "fp32"
-        return (self._cache_dir / "onnx"
-                / f"all-MiniLM-L6-v2-{model_fingerprint(self.model_path)}-{flavour}.onnx")
+        return (
+            self._cache_dir
+            / "onnx"
+            / f"all-MiniLM-L6-v2-{model_fingerprint(self.model_path)}-{flavour}.onnx"
+        )
 
     @property
     def needs_export(self) -> bool:
@@ -144,8 +153,9 @@ class MiniLMEmbedder:
                 export_onnx(self.model_path, target, quantize=self.backend == "onnx-int8")
             options = ort.SessionOptions()
             options.log_severity_level = 3
-            self._session = ort.InferenceSession(str(target), options,
-                                                 providers=["CPUExecutionProvider"])
+            self._session = ort.InferenceSession(
+                str(target), options, providers=["CPUExecutionProvider"]
+            )
         return self._session
 
     def _encoder(self) -> Any:
@@ -163,16 +173,16 @@ class MiniLMEmbedder:
         encodings = tokenizer.encode_batch(list(texts))
         lengths = [min(len(e.ids), self.max_tokens + 2) for e in encodings]
         for batch in _length_batches(lengths, self.batch_size):
-            out[batch] = self._embed_batch([texts[i] for i in batch],
-                                           [encodings[i] for i in batch])
+            out[batch] = self._embed_batch([texts[i] for i in batch], [encodings[i] for i in batch])
             if progress is not None:
                 progress(len(batch))
         return out
 
     def _embed_batch(self, texts: list[str], encodings: list[Any]) -> np.ndarray:
         if self.backend == "torch":
-            vectors = self._encoder().encode(texts, batch_size=len(texts),
-                                             normalize_embeddings=True, convert_to_numpy=True)
+            vectors = self._encoder().encode(
+                texts, batch_size=len(texts), normalize_embeddings=True, convert_to_numpy=True
+            )
             return np.asarray(vectors, dtype=np.float32)
         width = min(max(len(e.ids) for e in encodings), self.max_tokens + 2)
         ids = np.zeros((len(texts), width), dtype=np.int64)
@@ -184,16 +194,21 @@ class MiniLMEmbedder:
             ids[row, : len(piece)] = piece
             mask[row, : len(piece)] = 1
         session = self._onnx_session()
-        (vectors,) = session.run(None, {"input_ids": ids, "attention_mask": mask,
-                                        "token_type_ids": np.zeros_like(ids)})
+        (vectors,) = session.run(
+            None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+        )
         return np.asarray(vectors, dtype=np.float32)
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.embed([text])[0]
 
 
-def load_embedder(backend: str | None = None, *, index: str | Path | Manifest | None = None,
-                  cache_dir: Path | None = None) -> MiniLMEmbedder:
+def load_embedder(
+    backend: str | None = None,
+    *,
+    index: str | Path | Manifest | None = None,
+    cache_dir: Path | None = None,
+) -> MiniLMEmbedder:
     """The packaged all-MiniLM-L6-v2 (loaded lazily) on ``backend``, else on the backend the
     ``index`` (a folder, or its manifest) was built with when there is one, else on
     :data:`DEFAULT_BACKEND`: the one rule for which backend embeds, for every way in."""
@@ -214,8 +229,14 @@ class HashingEmbedder:
     Each lower-cased word is hashed to a signed bucket; no model, no I/O.
     """
 
-    def __init__(self, dim: int = 256, *, name: str = "hashing-test-embedder",
-                 max_tokens: int = 254, backend: str = "hashing") -> None:
+    def __init__(
+        self,
+        dim: int = 256,
+        *,
+        name: str = "hashing-test-embedder",
+        max_tokens: int = 254,
+        backend: str = "hashing",
+    ) -> None:
         self.dim = dim
         self.name = name
         self.backend = backend
@@ -223,8 +244,10 @@ class HashingEmbedder:
         self.calls: list[int] = []  # how many texts each embed() call received
 
     def token_spans(self, texts: Sequence[str]) -> list[np.ndarray]:
-        return [np.asarray([m.span() for m in _WORD.finditer(t)], dtype=np.int64).reshape(-1, 2)
-                for t in texts]
+        return [
+            np.asarray([m.span() for m in _WORD.finditer(t)], dtype=np.int64).reshape(-1, 2)
+            for t in texts
+        ]
 
     def embed(self, texts: Sequence[str], *, progress: Progress | None = None) -> np.ndarray:
         self.calls.append(len(texts))

@@ -1,13 +1,13 @@
 """Dateline's errors: one small tree, every message says what to do next.
 
-    DatelineError
-    ├── BadArticle        an input file or line cannot be read as an article
-    ├── ArticleNotFound   no article with that id in the index
-    ├── IndexNotFound     no index folder where one was expected
-    ├── IndexMismatch     the index was built with another model or chunker
-    ├── IndexCorrupt      the index folder is damaged beyond reading
-    ├── IndexLocked       another process is writing the index
-    └── ModelUnavailable  the embedding model or one of its backends cannot be loaded
+DatelineError
+├── BadArticle        an input file or line cannot be read as an article
+├── ArticleNotFound   no article with that id in the index
+├── IndexNotFound     no index folder where one was expected
+├── IndexMismatch     the index was built with another model or chunker
+├── IndexCorrupt      the index folder is damaged beyond reading
+├── IndexLocked       another process is writing the index
+└── ModelUnavailable  the embedding model or one of its backends cannot be loaded
 """
 
 from __future__ import annotations

@@ -51,13 +51,24 @@ class IngestReport:
         return bool(self.skipped)
 
     def counts(self) -> dict[str, int]:
-        return {"added": len(self.added), "unchanged": len(self.unchanged),
-                "replaced": len(self.replaced), "skipped": len(self.skipped),
-                "chunks_embedded": self.chunks_embedded, "chunks_reused": self.chunks_reused}
+        return {
+            "added": len(self.added),
+            "unchanged": len(self.unchanged),
+            "replaced": len(self.replaced),
+            "skipped": len(self.skipped),
+            "chunks_embedded": self.chunks_embedded,
+            "chunks_reused": self.chunks_reused,
+        }
 
 
-def ingest(store: Store, articles: Iterable[Article], embedder: Embedder, *,
-           progress: ProgressFactory | None = None, checkpoint_chunks: int = 8192) -> IngestReport:
+def ingest(
+    store: Store,
+    articles: Iterable[Article],
+    embedder: Embedder,
+    *,
+    progress: ProgressFactory | None = None,
+    checkpoint_chunks: int = 8192,
+) -> IngestReport:
     """Bring ``store`` up to date with ``articles`` and save it."""
     report = IngestReport()
     incoming: dict[str, Article] = {}
@@ -97,14 +108,16 @@ def ingest(store: Store, articles: Iterable[Article], embedder: Embedder, *,
                     if digest not in vectors:
                         texts.setdefault(digest, chunk.text)
             if texts:
-                embedded = embedder.embed(list(texts.values()),
-                                          progress=bar.update if bar is not None else None)
+                embedded = embedder.embed(
+                    list(texts.values()), progress=bar.update if bar is not None else None
+                )
                 vectors.update(zip(texts, embedded, strict=True))
             report.chunks_embedded += len(texts)
             report.chunks_reused += group_chunks - len(texts)
             since_save += len(texts)
-            store.put([(todo[i], chunked[i], _stack(hashes[i], vectors, embedder.dim))
-                       for i in group])
+            store.put(
+                [(todo[i], chunked[i], _stack(hashes[i], vectors, embedder.dim)) for i in group]
+            )
             if since_save >= checkpoint_chunks:
                 store.save()
                 since_save = 0
@@ -122,8 +135,13 @@ def _stack(hashes: Sequence[str], vectors: dict[str, np.ndarray], dim: int) -> n
     return np.stack([vectors[h] for h in hashes]).astype(np.float32, copy=False)
 
 
-def index_paths(store: Store, paths: Iterable[str | Path], embedder: Embedder, *,
-                progress: ProgressFactory | None = None) -> IngestReport:
+def index_paths(
+    store: Store,
+    paths: Iterable[str | Path],
+    embedder: Embedder,
+    *,
+    progress: ProgressFactory | None = None,
+) -> IngestReport:
     """Read every article under ``paths`` into ``store``; unreadable inputs are skipped."""
     read = read_paths(paths)
     report = ingest(store, read.articles, embedder, progress=progress)

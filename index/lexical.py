@@ -54,12 +54,12 @@ class Bm25:
         if not size:
             return cls(bm25s.BM25(), 0)
         logging.getLogger("bm25s").setLevel(logging.ERROR)
-        model = bm25s.BM25.load(str(folder), allow_pickle=False, show_progress=False,
-                                mmap=False)
+        model = bm25s.BM25.load(str(folder), allow_pickle=False, show_progress=False, mmap=False)
         return cls(model, size)
 
-    def search(self, query: str, k: int, mask: np.ndarray | None = None
-               ) -> tuple[np.ndarray, np.ndarray]:
+    def search(
+        self, query: str, k: int, mask: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Documents and scores of the ``k`` best (score 0 left out; ``mask`` 0/1 weights)."""
         if not self.size:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
@@ -68,8 +68,9 @@ class Bm25:
         tokens = bm25s.tokenize([query], stopwords=_STOPWORDS, show_progress=False)
         if not tokens.vocab or not any(tokens.ids):
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        rows, scores = self._model.retrieve(tokens, k=min(k, self.size), show_progress=False,
-                                            n_threads=1, weight_mask=mask)
+        rows, scores = self._model.retrieve(
+            tokens, k=min(k, self.size), show_progress=False, n_threads=1, weight_mask=mask
+        )
         keep = scores[0] > 0
         return rows[0][keep].astype(np.int64), scores[0][keep]
 
@@ -90,8 +91,9 @@ class Layout:
             rows.setdefault(article_id, []).append(row)
         order = sorted(rows)
         position = {a: i for i, a in enumerate(order)}
-        row_article = np.fromiter((position[a] for a in row_articles), dtype=np.int64,
-                                  count=len(row_articles))
+        row_article = np.fromiter(
+            (position[a] for a in row_articles), dtype=np.int64, count=len(row_articles)
+        )
         return cls(order, row_article, rows)
 
     def article_of(self, row: int) -> str:
@@ -99,8 +101,7 @@ class Layout:
 
     def article_mask(self, articles: set[str]) -> np.ndarray:
         """True for the positions in ``order`` of ``articles``."""
-        return np.fromiter((a in articles for a in self.order), dtype=bool,
-                           count=len(self.order))
+        return np.fromiter((a in articles for a in self.order), dtype=bool, count=len(self.order))
 
     def row_mask(self, articles: set[str] | None) -> np.ndarray | None:
         """True for the chunk rows of ``articles`` (None: no mask, every row)."""
@@ -118,8 +119,9 @@ class Lexical:
         self.layout = layout
 
     @classmethod
-    def build(cls, chunk_texts: Sequence[str], article_texts: Sequence[str],
-              layout: Layout) -> Lexical:
+    def build(
+        cls, chunk_texts: Sequence[str], article_texts: Sequence[str], layout: Layout
+    ) -> Lexical:
         """``article_texts`` in ``layout.order``."""
         return cls(Bm25.build(chunk_texts), Bm25.build(article_texts), layout)
 
@@ -130,23 +132,29 @@ class Lexical:
 
     @classmethod
     def load(cls, folder: Path, layout: Layout) -> Lexical:
-        return cls(Bm25.load(folder / CHUNKS, len(layout.row_article)),
-                   Bm25.load(folder / ARTICLES, len(layout.order)), layout)
+        return cls(
+            Bm25.load(folder / CHUNKS, len(layout.row_article)),
+            Bm25.load(folder / ARTICLES, len(layout.order)),
+            layout,
+        )
 
     def save(self, folder: Path) -> None:
         self.chunks.save(folder / CHUNKS)
         self.articles.save(folder / ARTICLES)
 
-    def search_chunks(self, query: str, k: int, mask: np.ndarray | None = None
-                      ) -> tuple[np.ndarray, np.ndarray]:
+    def search_chunks(
+        self, query: str, k: int, mask: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Rows and BM25 scores of the ``k`` best chunks (within the boolean row ``mask``)."""
         return self.chunks.search(query, k, None if mask is None else mask.astype(np.float32))
 
-    def search_articles(self, query: str, k: int, articles: set[str] | None = None
-                        ) -> list[tuple[str, float]]:
+    def search_articles(
+        self, query: str, k: int, articles: set[str] | None = None
+    ) -> list[tuple[str, float]]:
         """Ids and BM25 scores of the ``k`` best whole articles (within ``articles``)."""
-        mask = None if articles is None else \
-            self.layout.article_mask(articles).astype(np.float32)
+        mask = None if articles is None else self.layout.article_mask(articles).astype(np.float32)
         rows, scores = self.articles.search(query, k, mask)
-        return [(self.layout.order[r], float(s))
-                for r, s in zip(rows.tolist(), scores.tolist(), strict=True)]
+        return [
+            (self.layout.order[r], float(s))
+            for r, s in zip(rows.tolist(), scores.tolist(), strict=True)
+        ]

@@ -37,6 +37,7 @@ def write_lock(folder: Path) -> Iterator[None]:
     """Hold ``folder``'s write lock; IndexLocked when another process holds it."""
     with open(folder / ".lock", "w") as handle:
         if not _try_lock(handle):
-            raise IndexLocked(f"Another Dateline process is writing {folder}; wait for it to "
-                              f"finish and try again")
+            raise IndexLocked(
+                f"Another Dateline process is writing {folder}; wait for it to finish and try again"
+            )
         yield  # the lock goes with the handle

@@ -12,11 +12,14 @@ import os
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .chunking import ChunkSettings
 from .errors import IndexCorrupt, IndexMismatch, IndexNotFound
 from .ranking import Ranking
+
+if TYPE_CHECKING:
+    from .embedding import Embedder
 
 __all__ = ["FILENAME", "FORMAT_VERSION", "INDEX_KINDS", "Manifest", "fsync_path", "write_atomic"]
 
@@ -56,6 +59,37 @@ class Manifest:
             )
 
     @classmethod
+    def new(cls, embedder: Embedder, chunking: ChunkSettings, index_kind: str) -> Manifest:
+        return cls(embedder.name, embedder.backend, embedder.dim, chunking, index_kind)
+
+    def check_reader(self, embedder: Embedder, folder: Path) -> None:
+        """IndexMismatch unless ``embedder`` is the model this index was built with."""
+        if (self.model, self.dim) != (embedder.name, embedder.dim):
+            raise IndexMismatch(
+                f"The index at {folder} was built with {self.model} ({self.dim}-d vectors) but "
+                f"this run uses {embedder.name} ({embedder.dim}-d); use the same model, or "
+                f"index into a new folder with `dateline index PATH --index NEWDIR`"
+            )
+
+    def check_writer(
+        self, embedder: Embedder, chunking: ChunkSettings | None, folder: Path
+    ) -> None:
+        """IndexMismatch unless new vectors and chunks would match the stored ones: the same
+        model and backend (vectors from backends differ slightly), the same chunk settings."""
+        self.check_reader(embedder, folder)
+        if self.backend != embedder.backend:
+            raise IndexMismatch(
+                f"The index at {folder} was built with the {self.backend} backend; add to it "
+                f"with `--backend {self.backend}`, or index into a new folder"
+            )
+        if chunking is not None and chunking != self.chunking:
+            raise IndexMismatch(
+                f"The index at {folder} uses chunks of {self.chunking.max_tokens} tokens "
+                f"(overlap {self.chunking.overlap_tokens}); index into a new folder to change "
+                f"chunking"
+            )
+
+    @classmethod
     def read(cls, folder: Path) -> Manifest:
         """The manifest of the index at ``folder``; errors say what to do next."""
         path = folder / FILENAME
@@ -91,7 +125,9 @@ class Manifest:
                 updated=str(data.get("updated", "")),
             )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise IndexCorrupt(f"{path} is missing or has a bad field ({exc!r}); {rebuild}") from exc
+            raise IndexCorrupt(
+                f"{path} is missing or has a bad field ({exc!r}); {rebuild}"
+            ) from exc
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON layout of ``manifest.json`` (and of ``dateline stats --json``)."""
@@ -113,12 +149,19 @@ class Manifest:
     def write(self, folder: Path) -> None:
         write_atomic(folder / FILENAME, json.dumps(self.to_dict(), indent=2).encode("utf-8"))
 
-    def saved_as(self, generation: str, *, articles: int, chunks: int,
-                 dates: list[str]) -> Manifest:
+    def saved_as(
+        self, generation: str, *, articles: int, chunks: int, dates: list[str]
+    ) -> Manifest:
         """This manifest pointing at a newly written generation."""
-        return replace(self, generation=generation, articles=articles, chunks=chunks,
-                       first=min(dates, default=None), last=max(dates, default=None),
-                       updated=_now())
+        return replace(
+            self,
+            generation=generation,
+            articles=articles,
+            chunks=chunks,
+            first=min(dates, default=None),
+            last=max(dates, default=None),
+            updated=_now(),
+        )
 
 
 def fsync_path(path: Path) -> None:

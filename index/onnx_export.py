@@ -39,8 +39,9 @@ def export_onnx(model_path: Path, target: Path, *, quantize: bool) -> Path:
     try:
         from transformers.utils import logging as hf_logging
     except ImportError as exc:  # pragma: no cover - ships with the default install
-        raise ModelUnavailable("The ONNX export needs transformers; reinstall Dateline or use "
-                               "--backend torch") from exc
+        raise ModelUnavailable(
+            "The ONNX export needs transformers; reinstall Dateline or use --backend torch"
+        ) from exc
     target.parent.mkdir(parents=True, exist_ok=True)
     hf_logging.disable_progress_bar()
     previous = logging.root.manager.disable
@@ -72,23 +73,40 @@ def _export(model_path: Path, tmp: Path, *, quantize: bool) -> Path:
     axes = {0: "batch", 1: "sequence"}
     raw = tmp / "raw.onnx"
     torch.onnx.export(
-        _mean_pooled(model), (dummy, dummy, torch.zeros_like(dummy)), str(raw),
+        _mean_pooled(model),
+        (dummy, dummy, torch.zeros_like(dummy)),
+        str(raw),
         input_names=["input_ids", "attention_mask", "token_type_ids"],
         output_names=["embedding"],
-        dynamic_axes={"input_ids": axes, "attention_mask": axes, "token_type_ids": axes,
-                      "embedding": {0: "batch"}},
-        opset_version=17, dynamo=False,
+        dynamic_axes={
+            "input_ids": axes,
+            "attention_mask": axes,
+            "token_type_ids": axes,
+            "embedding": {0: "batch"},
+        },
+        opset_version=17,
+        dynamo=False,
     )
     fused = tmp / "fused.onnx"
-    optimize_model(str(raw), model_type="bert", num_heads=config["num_attention_heads"],
-                   hidden_size=config["hidden_size"], opt_level=1).save_model_to_file(str(fused))
+    optimize_model(
+        str(raw),
+        model_type="bert",
+        num_heads=config["num_attention_heads"],
+        hidden_size=config["hidden_size"],
+        opt_level=1,
+    ).save_model_to_file(str(fused))
     if not quantize:
         return fused
     final = tmp / "int8.onnx"
     # per-channel weights keep cosine to fp32 at ~0.99; per-tensor fell to ~0.94
-    quantize_dynamic(str(fused), str(final), weight_type=QuantType.QInt8, per_channel=True,
-                     op_types_to_quantize=["MatMul", "Attention"],
-                     extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
+    quantize_dynamic(
+        str(fused),
+        str(final),
+        weight_type=QuantType.QInt8,
+        per_channel=True,
+        op_types_to_quantize=["MatMul", "Attention"],
+        extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
+    )
     return final
 
 
@@ -101,10 +119,15 @@ def _mean_pooled(model: Any) -> Any:
             super().__init__()
             self.inner = inner
 
-        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor,
-                    token_type_ids: torch.Tensor) -> torch.Tensor:
-            hidden = self.inner(input_ids=input_ids, attention_mask=attention_mask,
-                                token_type_ids=token_type_ids).last_hidden_state
+        def forward(
+            self,
+            input_ids: torch.Tensor,
+            attention_mask: torch.Tensor,
+            token_type_ids: torch.Tensor,
+        ) -> torch.Tensor:
+            hidden = self.inner(
+                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+            ).last_hidden_state
             mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
             pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
             return torch.nn.functional.normalize(pooled, p=2, dim=1)

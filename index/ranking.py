@@ -47,9 +47,11 @@ class Ranking:
                 stored[new] = stored.pop(old)
         unknown = set(stored) - {f.name for f in fields(cls)}
         if unknown:
-            raise IndexMismatch(f"The index's ranking settings name {', '.join(sorted(unknown))}, "
-                                f"which this Dateline does not know; update Dateline or remove "
-                                f"\"ranking\" from manifest.json")
+            raise IndexMismatch(
+                f"The index's ranking settings name {', '.join(sorted(unknown))}, "
+                f"which this Dateline does not know; update Dateline or remove "
+                f'"ranking" from manifest.json'
+            )
         return cls(**stored)
 
     def to_dict(self) -> dict[str, Any]:

@@ -17,8 +17,11 @@ def text_hash(text: str) -> str:
 
 def published_in(published: str | None, window: tuple[date, date] | None) -> bool:
     """Whether an ISO publication date falls in ``window`` (inclusive); never for undated."""
-    return window is not None and published is not None and \
-        window[0].isoformat() <= published <= window[1].isoformat()
+    return (
+        window is not None
+        and published is not None
+        and window[0].isoformat() <= published <= window[1].isoformat()
+    )
 
 
 def content_id(key: str) -> str:
@@ -40,8 +43,11 @@ class Article:
     @property
     def fingerprint(self) -> str:
         """Changes whenever anything stored about the article changes."""
-        return text_hash("\x1f".join([self.title, self.published or "", self.source or "",
-                                      self.url or "", self.text]))
+        return text_hash(
+            "\x1f".join(
+                [self.title, self.published or "", self.source or "", self.url or "", self.text]
+            )
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,8 +73,15 @@ class Hit:
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of a hit: ``dateline search --json``, the app's ``search`` API,
         related passages of an abstention, and (less ``text``) LangChain metadata."""
-        return {"chunk_id": self.chunk.id, "article_id": self.article.id,
-                "title": self.article.title, "published": self.article.published,
-                "source": self.article.source, "url": self.article.url,
-                "start": self.chunk.start, "end": self.chunk.end, "text": self.chunk.text,
-                "score": round(self.score, 6)}
+        return {
+            "chunk_id": self.chunk.id,
+            "article_id": self.article.id,
+            "title": self.article.title,
+            "published": self.article.published,
+            "source": self.article.source,
+            "url": self.article.url,
+            "start": self.chunk.start,
+            "end": self.chunk.end,
+            "text": self.chunk.text,
+            "score": round(self.score, 6),
+        }

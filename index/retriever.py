@@ -41,19 +41,36 @@ class DatelineRetriever(BaseRetriever):
     as_of: date | None = None
 
     @classmethod
-    def from_index(cls, path: str | Path, *, backend: str | None = None,
-                   cache_dir: Path | None = None, **fields: Any) -> DatelineRetriever:
+    def from_index(
+        cls,
+        path: str | Path,
+        *,
+        backend: str | None = None,
+        cache_dir: Path | None = None,
+        **fields: Any,
+    ) -> DatelineRetriever:
         """A retriever over the index folder at ``path`` with the packaged model, embedding
         queries with the index's own backend unless ``backend`` says otherwise."""
         return cls(searcher=Searcher.open(path, backend=backend, cache_dir=cache_dir), **fields)
 
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun,
-                                k: int | None = None, since: date | str | None = None,
-                                until: date | str | None = None,
-                                as_of: date | str | None = None, **_: Any) -> list[Document]:
-        hits = self.searcher.search(query, k or self.k, since=_day(since) or self.since,
-                                    until=_day(until) or self.until,
-                                    as_of=_day(as_of) or self.as_of)
+    def _get_relevant_documents(
+        self,
+        query: str,
+        *,
+        run_manager: CallbackManagerForRetrieverRun,
+        k: int | None = None,
+        since: date | str | None = None,
+        until: date | str | None = None,
+        as_of: date | str | None = None,
+        **_: Any,
+    ) -> list[Document]:
+        hits = self.searcher.search(
+            query,
+            k or self.k,
+            since=_day(since) or self.since,
+            until=_day(until) or self.until,
+            as_of=_day(as_of) or self.as_of,
+        )
         return [hit_to_document(h) for h in hits]
 
 

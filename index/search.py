@@ -22,19 +22,28 @@ RRF_K = 60  # the constant from Cormack et al.; dampens the weight of top ranks
 class Searcher:
     """Hybrid search over a :class:`Store` with the embedder it was built with."""
 
-    def __init__(self, store: Store, embedder: Embedder, *, depth: int = 100,
-                 ranking: Ranking | None = None) -> None:
+    def __init__(
+        self, store: Store, embedder: Embedder, *, depth: int = 100, ranking: Ranking | None = None
+    ) -> None:
         if store.model != embedder.name:
-            raise IndexMismatch(f"The index at {store.path} was built with {store.model}, "
-                                f"not {embedder.name}; search it with the same model")
+            raise IndexMismatch(
+                f"The index at {store.path} was built with {store.model}, "
+                f"not {embedder.name}; search it with the same model"
+            )
         self.store = store
         self.embedder = embedder
         self.depth = depth
         self.ranking = ranking or store.manifest.ranking
 
     @classmethod
-    def open(cls, path: str | Path, embedder: Embedder | None = None, *,
-             backend: str | None = None, cache_dir: Path | None = None) -> Searcher:
+    def open(
+        cls,
+        path: str | Path,
+        embedder: Embedder | None = None,
+        *,
+        backend: str | None = None,
+        cache_dir: Path | None = None,
+    ) -> Searcher:
         """Search the index folder at ``path``: with ``embedder``, or with the packaged model
         on ``backend``, else on the backend the index was built with."""
         store = Store.open(path, embedder)
@@ -42,9 +51,18 @@ class Searcher:
             embedder = load_embedder(backend, index=store.manifest, cache_dir=cache_dir)
         return cls(store, embedder)
 
-    def search(self, query: str, k: int = 5, *, since: date | None = None,
-               until: date | None = None, mode: str = "hybrid", as_of: date | None = None,
-               recency: float = 1.0, prefer: tuple[date, date] | None = None) -> list[Hit]:
+    def search(
+        self,
+        query: str,
+        k: int = 5,
+        *,
+        since: date | None = None,
+        until: date | None = None,
+        mode: str = "hybrid",
+        as_of: date | None = None,
+        recency: float = 1.0,
+        prefer: tuple[date, date] | None = None,
+    ) -> list[Hit]:
         """The ``k`` best chunks for ``query``, best first.
 
         ``since``/``until`` (inclusive) keep articles published in that window. ``as_of`` is
@@ -58,8 +76,7 @@ class Searcher:
         fused score, the cosine, or the BM25 score.
         """
         if not query.strip():
-            raise ValueError("query is empty; ask something, e.g. \"How many troops were "
-                             "deployed?\"")
+            raise ValueError('query is empty; ask something, e.g. "How many troops were deployed?"')
         if k < 1:
             raise ValueError(f"k must be at least 1, got {k}")
         if mode not in MODES:
@@ -71,8 +88,7 @@ class Searcher:
         if as_of is not None:  # undated articles can't be "later": they stay
             limit = as_of + timedelta(days=self.ranking.grace_days)
             published = store.published_between(None, limit.isoformat(), keep_undated=True)
-            articles = published if articles is None or published is None else \
-                articles & published
+            articles = published if articles is None or published is None else articles & published
         mask = store.layout.row_mask(articles)
         depth = max(self.depth, k)
         vector = self.embedder.embed_query(query) if mode != "lexical" else None
@@ -85,13 +101,22 @@ class Searcher:
             rows, scores = ranked[0]
             pairs = list(zip(rows.tolist(), scores.tolist(), strict=True))[:k]
         else:
-            pairs = self._fuse(query, vector, [rows for rows, _ in ranked], depth, articles,
-                               as_of, recency, prefer)[:k]
+            pairs = self._fuse(
+                query, vector, [rows for rows, _ in ranked], depth, articles, as_of, recency, prefer
+            )[:k]
         return [store.hit(row, score, rank) for rank, (row, score) in enumerate(pairs, 1)]
 
-    def _fuse(self, query: str, vector: np.ndarray, ranked: list[np.ndarray], depth: int,
-              articles: set[str] | None, as_of: date | None, recency: float,
-              prefer: tuple[date, date] | None) -> list[tuple[int, float]]:
+    def _fuse(
+        self,
+        query: str,
+        vector: np.ndarray,
+        ranked: list[np.ndarray],
+        depth: int,
+        articles: set[str] | None,
+        as_of: date | None,
+        recency: float,
+        prefer: tuple[date, date] | None,
+    ) -> list[tuple[int, float]]:
         """Rows and scores, best first: reciprocal-rank fusion plus article evidence."""
         store, layout = self.store, self.store.layout
         fused: dict[int, float] = {}
@@ -101,7 +126,8 @@ class Searcher:
         bonus: dict[str, float] = {}
         if self.ranking.article_weight > 0:
             for rank, (article_id, _) in enumerate(
-                    store.lexical.search_articles(query, depth, articles), 1):
+                store.lexical.search_articles(query, depth, articles), 1
+            ):
                 bonus[article_id] = self.ranking.article_weight / (RRF_K + rank)
         by_article: dict[str, list[int]] = {}
         for row in fused:
@@ -125,8 +151,9 @@ class Searcher:
                 scores[row] = fused[row] + extra
             # the best chunk carries the article's decayed sum; the others keep their own
             # score, so an article's runners-up don't crowd other articles out of the top k
-            scores[rows[0]] += sum(fused[r] / (n + 2)
-                                   for n, r in enumerate(rows[1 : self.ranking.support]))
+            scores[rows[0]] += sum(
+                fused[r] / (n + 2) for n, r in enumerate(rows[1 : self.ranking.support])
+            )
         return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
 
 

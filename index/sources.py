@@ -89,16 +89,20 @@ def _read_file(path: Path) -> Iterator[Article | Skipped]:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise BadArticle(where, f"file is {size // 2**20} MB, over the "
-                                    f"{MAX_FILE_BYTES // 2**20} MB limit; split it")
+            raise BadArticle(
+                where,
+                f"file is {size // 2**20} MB, over the "
+                f"{MAX_FILE_BYTES // 2**20} MB limit; split it",
+            )
         data = path.read_bytes()
     except OSError as exc:
         raise BadArticle(where, f"cannot read file ({exc.strerror or exc})") from exc
     if not data.strip():
         raise BadArticle(where, "empty file")
     if b"\x00" in data[:8192]:
-        raise BadArticle(where, "binary file, not an article (expected text, JSONL, HTML "
-                                "or an RSS/Atom feed)")
+        raise BadArticle(
+            where, "binary file, not an article (expected text, JSONL, HTML or an RSS/Atom feed)"
+        )
     kind = _kind(path, data)
     if kind == "html":
         yield _read_html(where, data)
@@ -156,9 +160,16 @@ def _first_sentence(text: str) -> str:
     return title if len(title) <= _TITLE_CHARS else title[: _TITLE_CHARS - 1].rstrip() + "…"
 
 
-def _make_article(where: str, *, text: str, title: str | None = None, published: object = None,
-                  source: str | None = None, url: str | None = None,
-                  id: str | None = None) -> Article:
+def _make_article(
+    where: str,
+    *,
+    text: str,
+    title: str | None = None,
+    published: object = None,
+    source: str | None = None,
+    url: str | None = None,
+    id: str | None = None,
+) -> Article:
     if not text.strip():
         raise BadArticle(where, "no article text")
     if source is None:
@@ -211,9 +222,14 @@ def parse_text_article(text: str, *, where: str = "<text>") -> Article:
         while rest < len(text) and text[rest] in " \t\r\n":
             rest += 1
         pos = rest
-    return _make_article(where, text=text[pos:].rstrip(), title=fields.get("title"),
-                         published=fields.get("date"), source=fields.get("source"),
-                         url=fields.get("url"))
+    return _make_article(
+        where,
+        text=text[pos:].rstrip(),
+        title=fields.get("title"),
+        published=fields.get("date"),
+        source=fields.get("source"),
+        url=fields.get("url"),
+    )
 
 
 def article_from_record(record: Any, where: str = "<record>") -> Article:
@@ -222,8 +238,9 @@ def article_from_record(record: Any, where: str = "<record>") -> Article:
         raise BadArticle(where, f"expected a JSON object, got {type(record).__name__}")
     text = record.get("text")
     if not isinstance(text, str) or not text.strip():
-        raise BadArticle(where, "no 'text' field (each line needs id, title, published, "
-                                "source, url and text)")
+        raise BadArticle(
+            where, "no 'text' field (each line needs id, title, published, source, url and text)"
+        )
     given_id = record.get("id")
     return _make_article(
         where,
@@ -276,15 +293,20 @@ def _read_json(where: str, text: str) -> Iterator[Article | Skipped]:
 def _read_html(where: str, data: bytes) -> Article:
     import trafilatura
 
-    doc = trafilatura.bare_extraction(data, with_metadata=True, include_comments=False,
-                                      include_tables=False)
+    doc = trafilatura.bare_extraction(
+        data, with_metadata=True, include_comments=False, include_tables=False
+    )
     text = getattr(doc, "text", None) if doc is not None else None
     if not text or not text.strip():
         raise BadArticle(where, "no article text found in this HTML page")
-    return _make_article(where, text=text, title=getattr(doc, "title", None),
-                         published=getattr(doc, "date", None),
-                         source=getattr(doc, "sitename", None) or getattr(doc, "hostname", None),
-                         url=getattr(doc, "url", None))
+    return _make_article(
+        where,
+        text=text,
+        title=getattr(doc, "title", None),
+        published=getattr(doc, "date", None),
+        source=getattr(doc, "sitename", None) or getattr(doc, "hostname", None),
+        url=getattr(doc, "url", None),
+    )
 
 
 def _read_feed(where: str, data: bytes) -> Iterator[Article | Skipped]:
@@ -304,18 +326,39 @@ def _read_feed(where: str, data: bytes) -> Iterator[Article | Skipped]:
         link = entry.get("link")
         try:
             yield _make_article(
-                here, text=text, title=entry.get("title"),
-                published=entry.get("published_parsed") or entry.get("updated_parsed")
+                here,
+                text=text,
+                title=entry.get("title"),
+                published=entry.get("published_parsed")
+                or entry.get("updated_parsed")
                 or entry.get("published"),
-                source=source, url=link, id=content_id(link or entry.get("id") or text),
+                source=source,
+                url=link,
+                id=content_id(link or entry.get("id") or text),
             )
         except BadArticle as exc:
             yield Skipped(exc.where, exc.reason)
 
 
 class _TextCollector(HTMLParser):
-    _BLOCKS = frozenset({"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6",
-                         "blockquote", "tr", "section", "article"})
+    _BLOCKS = frozenset(
+        {
+            "p",
+            "div",
+            "br",
+            "li",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "blockquote",
+            "tr",
+            "section",
+            "article",
+        }
+    )
     _SKIP = frozenset({"script", "style", "noscript", "template"})
 
     def __init__(self) -> None:

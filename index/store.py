@@ -17,8 +17,6 @@ folder; each engine keeps its own files and state.
 
 from __future__ import annotations
 
-import os
-import shutil
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
@@ -31,13 +29,16 @@ from .catalog import Catalog, ChunkRow
 from .chunking import ChunkSettings
 from .embedding import Embedder
 from .errors import ArticleNotFound, IndexCorrupt, IndexMismatch
+from .generations import collect_garbage, write_generation
 from .lexical import Layout, Lexical
 from .locking import write_lock
-from .manifest import FILENAME, Manifest, fsync_path
+from .manifest import FILENAME, Manifest
+from .ranking import Ranking
 from .records import Article, Chunk, Hit, text_hash
 from .vectors import Vectors
 
 __all__ = ["Store"]
+
 
 class Store:
     """An index folder, open in memory. Mutations stay in memory until :meth:`save`."""
@@ -60,16 +61,19 @@ class Store:
         self._catalog: Catalog | None = None
         self._dirty = False
 
-    # -- opening -------------------------------------------------------------------------
-
     @classmethod
-    def create(cls, path: str | Path, embedder: Embedder, *,
-               chunking: ChunkSettings | None = None, index_kind: str = "flat") -> Store:
+    def create(
+        cls,
+        path: str | Path,
+        embedder: Embedder,
+        *,
+        chunking: ChunkSettings | None = None,
+        index_kind: str = "flat",
+    ) -> Store:
         """A new, empty index for ``path`` built with ``embedder`` (written on :meth:`save`)."""
         if cls.exists(path):
             raise IndexMismatch(f"An index already exists at {path}; open it instead")
-        return cls(Path(path), Manifest(embedder.name, embedder.backend, embedder.dim,
-                                        chunking or ChunkSettings(), index_kind))
+        return cls(Path(path), Manifest.new(embedder, chunking or ChunkSettings(), index_kind))
 
     @classmethod
     def exists(cls, path: str | Path) -> bool:
@@ -78,47 +82,36 @@ class Store:
     @classmethod
     def open(cls, path: str | Path, embedder: Embedder | None = None) -> Store:
         """Open the index at ``path``; with ``embedder``, check it is the index's model."""
-        path = Path(path)
-        manifest = Manifest.read(path)
-        if embedder is not None and (manifest.model, manifest.dim) != (embedder.name,
-                                                                       embedder.dim):
-            raise IndexMismatch(
-                f"The index at {path} was built with {manifest.model} ({manifest.dim}-d "
-                f"vectors) but this run uses {embedder.name} ({embedder.dim}-d); use the same "
-                f"model, or index into a new folder with `dateline index PATH --index NEWDIR`")
-        store = cls(path, manifest)
+        store = cls(Path(path), Manifest.read(Path(path)))
+        if embedder is not None:
+            store.manifest.check_reader(embedder, store.path)
         store._load()
         return store
 
     @classmethod
-    def open_or_create(cls, path: str | Path, embedder: Embedder, *,
-                       chunking: ChunkSettings | None = None,
-                       index_kind: str | None = None) -> Store:
-        """Open the index at ``path`` for writing with ``embedder``, or start a new one.
-
-        Vectors from different backends differ slightly, so writing with another backend
-        than the index was built with is refused; so is changing the chunk settings.
-        """
+    def open_or_create(
+        cls,
+        path: str | Path,
+        embedder: Embedder,
+        *,
+        chunking: ChunkSettings | None = None,
+        index_kind: str | None = None,
+    ) -> Store:
+        """Open the index at ``path`` for writing with ``embedder``, or start a new one
+        (another backend or other chunk settings than the index was built with are refused)."""
         if chunking is not None and chunking.max_tokens > embedder.max_tokens:
-            raise ValueError(f"chunks of {chunking.max_tokens} tokens are over the model's "
-                             f"limit of {embedder.max_tokens}")
+            raise ValueError(
+                f"chunks of {chunking.max_tokens} tokens are over the model's "
+                f"limit of {embedder.max_tokens}"
+            )
         if not cls.exists(path):
             return cls.create(path, embedder, chunking=chunking, index_kind=index_kind or "flat")
         store = cls.open(path, embedder)
-        built = store.manifest
-        if built.backend != embedder.backend:
-            raise IndexMismatch(
-                f"The index at {path} was built with the {built.backend} backend; add to it "
-                f"with `--backend {built.backend}`, or index into a new folder")
-        if chunking is not None and chunking != built.chunking:
-            raise IndexMismatch(
-                f"The index at {path} uses chunks of {built.chunking.max_tokens} tokens "
-                f"(overlap {built.chunking.overlap_tokens}); index into a new folder to change "
-                f"chunking")
+        store.manifest.check_writer(embedder, chunking, store.path)
         if store._lexical is None and len(store):
             store._dirty = True  # written before BM25 was stored: add it on this save
-        if index_kind is not None and index_kind != built.index_kind:
-            store.manifest = replace(built, index_kind=index_kind)
+        if index_kind is not None and index_kind != store.manifest.index_kind:
+            store.manifest = replace(store.manifest, index_kind=index_kind)
             store._vectors = store._vectors.with_kind(index_kind)
             store._dirty = True  # rebuilt as the new kind on save
         return store
@@ -142,13 +135,15 @@ class Store:
                 self._lexical = Lexical.load(gen, self.layout)
             # else: an index written before BM25 was stored; built on first lexical search
         except (OSError, sqlite3.Error, ValueError, RuntimeError) as exc:
-            raise IndexCorrupt(f"The index at {self.path} is damaged ({exc}); rebuild it with "
-                               f"`dateline index PATH --index NEWDIR`") from exc
+            raise IndexCorrupt(
+                f"The index at {self.path} is damaged ({exc}); rebuild it with "
+                f"`dateline index PATH --index NEWDIR`"
+            ) from exc
         if len(self._rows) != len(self._vectors) or self._vectors.indexed != len(self._rows):
-            raise IndexCorrupt(f"The index at {self.path} is inconsistent ({len(self._rows)} "
-                               f"chunks, {len(self._vectors)} vectors); rebuild it")
-
-    # -- reading -------------------------------------------------------------------------
+            raise IndexCorrupt(
+                f"The index at {self.path} is inconsistent ({len(self._rows)} "
+                f"chunks, {len(self._vectors)} vectors); rebuild it"
+            )
 
     @property
     def model(self) -> str:
@@ -185,10 +180,6 @@ class Store:
             raise KeyError(article_id)
         return found
 
-    def chunk(self, row: int) -> Chunk:
-        meta = self._rows[row]
-        return meta.chunk_of(self.article(meta.article_id))
-
     def chunks(self) -> Iterator[Chunk]:
         """Every chunk, in row order (loads each article once)."""
         current: Article | None = None
@@ -211,18 +202,21 @@ class Store:
                 found[meta.text_hash] = self._vectors.row(row)
         return found
 
-    def published_between(self, since: str | None = None, until: str | None = None, *,
-                          keep_undated: bool = False) -> set[str] | None:
+    def published_between(
+        self, since: str | None = None, until: str | None = None, *, keep_undated: bool = False
+    ) -> set[str] | None:
         """Ids of articles published in ``[since, until]`` (ISO dates), or None for all.
 
         Articles without a date are left out once a bound is set, unless ``keep_undated``.
         """
         if since is None and until is None:
             return None
-        return {a for a, d in self._published.items()
-                if (d is None and keep_undated) or (
-                    d is not None and (since is None or d >= since)
-                    and (until is None or d <= until))}
+        return {
+            a
+            for a, d in self._published.items()
+            if (d is None and keep_undated)
+            or (d is not None and (since is None or d >= since) and (until is None or d <= until))
+        }
 
     @property
     def layout(self) -> Layout:
@@ -240,8 +234,9 @@ class Store:
     def lexical(self) -> Lexical:
         """The lexical engine: BM25 over chunk rows and over whole articles."""
         if self._lexical is None:  # after a change, or an index older than stored BM25
-            self._lexical = Lexical.build([c.text for c in self.chunks()],
-                                          self._article_texts(), self.layout)
+            self._lexical = Lexical.build(
+                [c.text for c in self.chunks()], self._article_texts(), self.layout
+            )
         return self._lexical
 
     def _article_texts(self) -> list[str]:
@@ -256,8 +251,6 @@ class Store:
         shown = {k: v for k, v in self.manifest.to_dict().items() if k != "generation"}
         return {"path": str(self.path), **shown}
 
-    # -- changing ------------------------------------------------------------------------
-
     def put(self, items: Sequence[tuple[Article, Sequence[Chunk], np.ndarray]]) -> None:
         """Add or replace articles, each with its chunks and their vectors."""
         for article, chunks, vectors in items:
@@ -265,8 +258,9 @@ class Store:
                 raise ValueError(f"{article.id}: {len(chunks)} chunks but {len(vectors)} vectors")
         self._drop_rows({a.id for a, _, _ in items if a.id in self._fingerprints})
         for article, chunks, _ in items:
-            self._rows.extend(ChunkRow(c.id, c.article_id, c.start, c.end, text_hash(c.text))
-                              for c in chunks)
+            self._rows.extend(
+                ChunkRow(c.id, c.article_id, c.start, c.end, text_hash(c.text)) for c in chunks
+            )
             self._fingerprints[article.id] = article.fingerprint
             self._published[article.id] = article.published
             self._pending[article.id] = article
@@ -280,7 +274,8 @@ class Store:
         if missing:
             raise ArticleNotFound(
                 f"No article with id {', '.join(repr(i) for i in missing)} in {self.path}; "
-                f"`dateline search` and the chat's sources panel show article ids")
+                f"`dateline search` and the chat's sources panel show article ids"
+            )
         gone = set(article_ids)
         self._drop_rows(gone)
         for article_id in gone:
@@ -309,31 +304,19 @@ class Store:
             return False
         self.path.mkdir(parents=True, exist_ok=True)
         with write_lock(self.path):
-            old = self._generation()
-            number = int(old.name.split("-")[1]) + 1 if old else 1
-            gen = self.path / f"gen-{number:06d}"
-            if gen.exists():
-                shutil.rmtree(gen)
-            tmp = self.path / f".tmp-{gen.name}"
-            if tmp.exists():
-                shutil.rmtree(tmp)
-            tmp.mkdir()
-            Catalog.write(tmp, old, put=self._pending.values(), removed=self._removed,
-                          rows=self._rows)
-            self._vectors.save(tmp)
-            self.lexical.save(tmp)
-            for file in tmp.rglob("*"):
-                fsync_path(file)
-            os.replace(tmp, gen)
-            fsync_path(self.path)
+            live = self._generation()
+            gen = write_generation(self.path, live, lambda tmp: self._write(tmp, live))
             manifest = self.manifest.saved_as(
-                gen.name, articles=len(self._fingerprints), chunks=len(self._rows),
-                dates=[d for d in self._published.values() if d])
+                gen.name,
+                articles=len(self._fingerprints),
+                chunks=len(self._rows),
+                dates=[d for d in self._published.values() if d],
+            )
             if Store.before_publish is not None:
                 Store.before_publish(gen)
             manifest.write(self.path)
             self.manifest = manifest
-            self._collect_garbage(keep=gen.name)
+            collect_garbage(self.path, keep=gen.name)
         self._pending.clear()
         self._removed.clear()
         self._dirty = False
@@ -343,11 +326,17 @@ class Store:
         self._vectors = Vectors.load(gen, self.manifest.index_kind)
         return True
 
-    def _collect_garbage(self, keep: str) -> None:
-        for child in self.path.iterdir():
-            if child.is_dir() and child.name != keep and (
-                    child.name.startswith("gen-") or child.name.startswith(".tmp-gen-")):
-                shutil.rmtree(child, ignore_errors=True)
+    def set_ranking(self, ranking: Ranking) -> None:
+        """Pin ``ranking`` in the manifest (``bench/calibrate.py --write``), under the lock."""
+        with write_lock(self.path):
+            self.manifest = replace(Manifest.read(self.path), ranking=ranking)
+            self.manifest.write(self.path)
+
+    def _write(self, folder: Path, live: Path | None) -> None:
+        put, removed = self._pending.values(), self._removed
+        Catalog.write(folder, live, put=put, removed=removed, rows=self._rows)
+        self._vectors.save(folder)
+        self.lexical.save(folder)
 
     def close(self) -> None:
         if self._catalog is not None:

@@ -34,8 +34,11 @@ class Vectors:
         """A generation's vectors (memory-mapped) and its FAISS index."""
         import faiss
 
-        return cls(np.load(folder / "vectors.npy", mmap_mode="r"), kind,
-                   faiss.read_index(str(folder / "faiss.index")))
+        return cls(
+            np.load(folder / "vectors.npy", mmap_mode="r"),
+            kind,
+            faiss.read_index(str(folder / "faiss.index")),
+        )
 
     def __len__(self) -> int:
         return len(self.array)
@@ -68,8 +71,9 @@ class Vectors:
             return None
         return rows[int(np.argmax(np.asarray(self.array[list(rows)]) @ vector))]
 
-    def search(self, vector: np.ndarray, k: int, mask: np.ndarray | None = None
-               ) -> tuple[np.ndarray, np.ndarray]:
+    def search(
+        self, vector: np.ndarray, k: int, mask: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Rows and inner-product scores of the ``k`` nearest rows (within ``mask``)."""
         allowed = np.flatnonzero(mask) if mask is not None else None
         n = len(self) if allowed is None else len(allowed)
@@ -110,8 +114,7 @@ def _build(vectors: np.ndarray, kind: str) -> Any:
         index.hnsw.efSearch = 128
     elif kind == "ivf" and n >= 64:
         nlist = max(1, min(int(4 * np.sqrt(n)), n // 39))
-        index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, nlist,
-                                   faiss.METRIC_INNER_PRODUCT)
+        index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, nlist, faiss.METRIC_INNER_PRODUCT)
         index.train(vectors)
         index.nprobe = max(1, nlist // 8)
     else:  # flat, and IVF too small to train

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .answer import DEFAULT_THRESHOLD, Answer, Answerer, Retrieval, Turn
+from .answer import DEFAULT_THRESHOLD, Answerer
 from .citations import Citation, claim_is_supported, make_citation, parse_markers
 from .evaluate import (
     EvalReport,
@@ -16,6 +16,7 @@ from .evaluate import (
     token_f1,
 )
 from .questions import Question, analyse, rewrite_follow_up
+from .records import Answer, Retrieval, Turn
 
 __all__ = [
     "DEFAULT_THRESHOLD",

@@ -28,18 +28,35 @@ class Citation:
     quote: str
 
     def to_dict(self) -> dict[str, object]:
-        return {"n": self.n, "article_id": self.article_id, "title": self.title,
-                "published": self.published, "url": self.url, "start": self.start,
-                "end": self.end, "quote": self.quote}
+        return {
+            "n": self.n,
+            "article_id": self.article_id,
+            "title": self.title,
+            "published": self.published,
+            "url": self.url,
+            "start": self.start,
+            "end": self.end,
+            "quote": self.quote,
+        }
 
 
 def make_citation(n: int, article: Article, start: int, end: int) -> Citation:
     """Cite ``article.text[start:end]``; offsets are validated against the article."""
     if not 0 <= start < end <= len(article.text):
-        raise ValueError(f"span [{start}, {end}) is outside article {article.id} "
-                         f"({len(article.text)} characters)")
-    return Citation(n, article.id, article.title, article.published, article.url, start, end,
-                    article.text[start:end])
+        raise ValueError(
+            f"span [{start}, {end}) is outside article {article.id} "
+            f"({len(article.text)} characters)"
+        )
+    return Citation(
+        n,
+        article.id,
+        article.title,
+        article.published,
+        article.url,
+        start,
+        end,
+        article.text[start:end],
+    )
 
 
 def parse_markers(text: str) -> list[int]:

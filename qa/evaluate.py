@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ..index import Hit
-from .answer import Answer, Answerer
+from .answer import Answerer
+from .records import Answer
 
 __all__ = [
     "EvalReport",
@@ -48,8 +49,10 @@ def read_questions(path: Path) -> list[dict[str, Any]]:
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise ValueError(f"{path}:{number}: broken JSON ({exc.msg}); each line must be "
-                             f'{{"id": ..., "question": ...}}') from exc
+            raise ValueError(
+                f"{path}:{number}: broken JSON ({exc.msg}); each line must be "
+                f'{{"id": ..., "question": ...}}'
+            ) from exc
         if not isinstance(record, dict) or not str(record.get("question", "")).strip():
             raise ValueError(f"{path}:{number}: no 'question' field")
         records.append(record)
@@ -64,8 +67,9 @@ def question_date(record: dict[str, Any]) -> date | None:
     try:
         return date.fromisoformat(str(value))
     except ValueError as exc:
-        raise ValueError(f"question {record.get('id')!r}: question_date {value!r} is not a "
-                         f"date like 2022-06-16") from exc
+        raise ValueError(
+            f"question {record.get('id')!r}: question_date {value!r} is not a date like 2022-06-16"
+        ) from exc
 
 
 def gold_rank(hits: Iterable[Hit], gold: set[str], depth: int = 10) -> int | None:
@@ -139,8 +143,7 @@ class EvalReport:
             "f1": ratio(self.f1, self.answerable),
             "abstain_precision": ratio(self.abstained_correctly, self.abstained),
             "abstain_recall": ratio(self.abstained_correctly, self.unanswerable),
-            "false_abstention": ratio(self.abstained - self.abstained_correctly,
-                                      self.answerable),
+            "false_abstention": ratio(self.abstained - self.abstained_correctly, self.answerable),
             "citations_exact": ratio(self.citations_exact, self.citations),
             "retrieval_questions": self.retrieval_questions,
             "answerable": self.answerable,
@@ -154,9 +157,13 @@ def _prediction(answer: Answer) -> str:
     return answer.short or (answer.citations[0].quote if answer.citations else "")
 
 
-def evaluate(answerer: Answerer, questions: Iterable[dict[str, Any]], *,
-             use_question_date: bool = True,
-             on_question: Callable[[], object] | None = None) -> EvalReport:
+def evaluate(
+    answerer: Answerer,
+    questions: Iterable[dict[str, Any]],
+    *,
+    use_question_date: bool = True,
+    on_question: Callable[[], object] | None = None,
+) -> EvalReport:
     """Run ``answerer`` over question records (``id, question, answers, gold_article_ids,
     answerable``, optionally ``question_date``) and score it. With ``use_question_date``,
     each question is asked as of its ``question_date`` when it has one."""
@@ -195,17 +202,26 @@ def evaluate(answerer: Answerer, questions: Iterable[dict[str, Any]], *,
             except KeyError:
                 continue
             report.citations_exact += text[citation.start : citation.end] == citation.quote
-        report.rows.append({"id": record.get("id"), "answerable": answerable,
-                            "confidence": answer.confidence, "abstained": answer.abstained,
-                            "prediction": _prediction(answer)})
+        report.rows.append(
+            {
+                "id": record.get("id"),
+                "answerable": answerable,
+                "confidence": answer.confidence,
+                "abstained": answer.abstained,
+                "prediction": _prediction(answer),
+            }
+        )
         if on_question is not None:
             on_question()
     return report
 
 
-def evaluate_questions(answerer: Answerer, records: Sequence[dict[str, Any]], *,
-                       progress: Callable[[int, str], ProgressBar] | None = None
-                       ) -> dict[str, Any]:
+def evaluate_questions(
+    answerer: Answerer,
+    records: Sequence[dict[str, Any]],
+    *,
+    progress: Callable[[int, str], ProgressBar] | None = None,
+) -> dict[str, Any]:
     """The figures of ``dateline eval --json``. When the questions carry ``question_date``,
     each is asked as of that day, and the run is repeated without an as-of date (under
     ``without_as_of``) to show what the dates are worth. ``progress(total, label)`` makes a
@@ -216,8 +232,12 @@ def evaluate_questions(answerer: Answerer, records: Sequence[dict[str, Any]], *,
         label = "as of question dates" if use_dates else "no as-of date"
         bar = progress(len(records), label) if progress is not None else None
         try:
-            results[use_dates] = evaluate(answerer, records, use_question_date=use_dates,
-                                          on_question=bar.update if bar else None).metrics()
+            results[use_dates] = evaluate(
+                answerer,
+                records,
+                use_question_date=use_dates,
+                on_question=bar.update if bar else None,
+            ).metrics()
         finally:
             if bar is not None:
                 bar.close()

@@ -22,8 +22,18 @@ ENTITY_KINDS = {
     "person": {"PERSON"},
     "place": {"GPE", "LOC", "FAC"},
     "org": {"ORG"},
-    "other": {"PERSON", "ORG", "GPE", "LOC", "NORP", "EVENT", "WORK_OF_ART", "PRODUCT", "FAC",
-              "LAW"},
+    "other": {
+        "PERSON",
+        "ORG",
+        "GPE",
+        "LOC",
+        "NORP",
+        "EVENT",
+        "WORK_OF_ART",
+        "PRODUCT",
+        "FAC",
+        "LAW",
+    },
 }
 _DATE_WORD = re.compile(r"\d|day|month|year|week", re.I)
 _AGE = re.compile(r"\b(\d{1,3})(?:-| )years?(?:-| )old\b|\baged? (\d{1,3})\b|, (\d{1,3}),")
@@ -68,9 +78,13 @@ def candidates_from_hits(hits: Sequence[Hit]) -> list[Candidate]:
     return out
 
 
-def rank_sentences(question: Question, candidates: Sequence[Candidate], embedder: Embedder,
-                   query_vector: np.ndarray | None = None, cross_encoder: Any = None
-                   ) -> list[Candidate]:
+def rank_sentences(
+    question: Question,
+    candidates: Sequence[Candidate],
+    embedder: Embedder,
+    query_vector: np.ndarray | None = None,
+    cross_encoder: Any = None,
+) -> list[Candidate]:
     """Candidates rescored by cosine to the question and term overlap, best first.
 
     With a sentence-transformers ``CrossEncoder`` (anything with ``predict(pairs)``), its
@@ -79,12 +93,12 @@ def rank_sentences(question: Question, candidates: Sequence[Candidate], embedder
     if not candidates:
         return []
     if cross_encoder is not None:
-        logits = np.asarray(cross_encoder.predict([(question.text, c.text) for c in candidates]),
-                            dtype=np.float64).reshape(-1)
+        logits = np.asarray(
+            cross_encoder.predict([(question.text, c.text) for c in candidates]), dtype=np.float64
+        ).reshape(-1)
         cosine = 1.0 / (1.0 + np.exp(-logits))
     else:
-        query = query_vector if query_vector is not None else embedder.embed_query(
-            question.text)
+        query = query_vector if query_vector is not None else embedder.embed_query(question.text)
         cosine = embedder.embed([c.text for c in candidates]) @ query
     terms = set(question.terms)
     scored = []
@@ -92,8 +106,9 @@ def rank_sentences(question: Question, candidates: Sequence[Candidate], embedder
         words = set(content_terms(candidate.text))
         overlap = len(terms & words) / len(terms) if terms else 0.0
         score = 0.6 * cos + 0.4 * overlap - 0.01 * candidate.hit_rank
-        scored.append(Candidate(candidate.article, candidate.start, candidate.end,
-                                candidate.hit_rank, score))
+        scored.append(
+            Candidate(candidate.article, candidate.start, candidate.end, candidate.hit_rank, score)
+        )
     scored.sort(key=lambda c: -c.score)
     return scored
 
@@ -126,8 +141,9 @@ def find_spans(question: Question, candidate: Candidate, doc: Any) -> list[Span]
         if ent.label_ == "GPE":
             score += 0.3  # for "where", a country or city beats a building or region
         # nearer to the question's words is better
-        near = sum(1 for tok in doc if stem(tok.lower_) in asked
-                   and abs(tok.idx - ent.start_char) < 80)
+        near = sum(
+            1 for tok in doc if stem(tok.lower_) in asked and abs(tok.idx - ent.start_char) < 80
+        )
         spans.append(Span(base + start, base + end, ent.label_, score + 0.1 * near))
     spans.sort(key=lambda s: -s.score)
     return spans

@@ -24,14 +24,16 @@ SYSTEM = (
     "You answer questions about news articles using only the numbered sources. Answer in one "
     "to three short sentences. End every sentence with the number of the source it comes from, "
     "like [1] or [2][3]. Copy numbers, names and dates exactly as the sources give them; when a "
-    "source dates something relatively (\"last year\", \"on Tuesday\"), use its publication date "
+    'source dates something relatively ("last year", "on Tuesday"), use its publication date '
     f"to say the calendar date. If the sources do not answer, reply exactly: {NOT_FOUND}"
 )
-_DATE_PHRASE = re.compile(r"\b(?:(?:last|this|next)\s+(?:year|week|month)|yesterday|today|"
-                          r"(?:on\s+)?(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|"
-                          r"(?:January|February|March|April|May|June|July|August|September|"
-                          r"October|November|December)(?:\s+\d{1,2})?(?:,?\s+\d{4})?"
-                          r"(?:\s+(?:last|this)\s+year)?)\b")
+_DATE_PHRASE = re.compile(
+    r"\b(?:(?:last|this|next)\s+(?:year|week|month)|yesterday|today|"
+    r"(?:on\s+)?(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|"
+    r"(?:January|February|March|April|May|June|July|August|September|"
+    r"October|November|December)(?:\s+\d{1,2})?(?:,?\s+\d{4})?"
+    r"(?:\s+(?:last|this)\s+year)?)\b"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,8 +77,9 @@ def generate(llm: Any, question: str, sources: Sequence[Candidate]) -> Generated
             dropped += 1
             continue
         quotes = " ".join(sources[n - 1].text for n in cited)
-        derived = " ".join(_derived_dates(sources[n - 1].text, sources[n - 1].article.published)
-                           for n in cited)
+        derived = " ".join(
+            _derived_dates(sources[n - 1].text, sources[n - 1].article.published) for n in cited
+        )
         if claim_is_supported(sentence, quotes, derived=derived):
             kept.append((sentence, cited))
         else:
@@ -87,10 +90,18 @@ def generate(llm: Any, question: str, sources: Sequence[Candidate]) -> Generated
     for _, cited in kept:
         order.extend(n for n in cited if n not in order)
     renumber = {old: new for new, old in enumerate(order, 1)}
-    sentences = [re.sub(r"\[(\d{1,3})\]",
-                        lambda m: f"[{renumber[int(m[1])]}]" if int(m[1]) in renumber else "",
-                        sentence) for sentence, _ in kept]
-    citations = tuple(make_citation(renumber[old], sources[old - 1].article,
-                                    sources[old - 1].start, sources[old - 1].end)
-                      for old in order)
+    sentences = [
+        re.sub(
+            r"\[(\d{1,3})\]",
+            lambda m: f"[{renumber[int(m[1])]}]" if int(m[1]) in renumber else "",
+            sentence,
+        )
+        for sentence, _ in kept
+    ]
+    citations = tuple(
+        make_citation(
+            renumber[old], sources[old - 1].article, sources[old - 1].start, sources[old - 1].end
+        )
+        for old in order
+    )
     return GeneratedAnswer(" ".join(sentences), citations, dropped, False)

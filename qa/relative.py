@@ -10,21 +10,45 @@ from datetime import date, timedelta
 
 __all__ = ["ResolvedDate", "resolve_date"]
 
-_MONTHS = {m.lower(): i for i, m in enumerate(
-    ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-     "October", "November", "December"], 1)}
+_MONTHS = {
+    m.lower(): i
+    for i, m in enumerate(
+        [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ],
+        1,
+    )
+}
 _MONTHS.update({m[:3]: i for m, i in list(_MONTHS.items())})
 _MONTHS["sept"] = 9
-_WEEKDAYS = {d: i for i, d in enumerate(
-    ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])}
+_WEEKDAYS = {
+    d: i
+    for i, d in enumerate(
+        ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+    )
+}
 _MONTH_RE = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _DAY_RE = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
 _YEAR_REF = r"(?:\s*,?\s*(?P<year>\d{4})|\s+(?P<rel>last|this|next)\s+year)?"
 _MONTH_DAY = re.compile(rf"\b{_MONTH_RE}\s+{_DAY_RE}\b{_YEAR_REF}", re.IGNORECASE)
 _DAY_MONTH = re.compile(rf"\b{_DAY_RE}\s+(?:of\s+)?{_MONTH_RE}{_YEAR_REF}", re.IGNORECASE)
 _MONTH_ONLY = re.compile(rf"\b{_MONTH_RE}{_YEAR_REF}\b", re.IGNORECASE)
-_WEEKDAY = re.compile(r"\b(?P<last>last\s+)?(?P<weekday>monday|tuesday|wednesday|thursday|friday|"
-                      r"saturday|sunday)\b", re.IGNORECASE)
+_WEEKDAY = re.compile(
+    r"\b(?P<last>last\s+)?(?P<weekday>monday|tuesday|wednesday|thursday|friday|"
+    r"saturday|sunday)\b",
+    re.IGNORECASE,
+)
 _SIMPLE = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}
 
 
@@ -47,8 +71,11 @@ class ResolvedDate:
         return str(self.start.year)
 
     def iso(self) -> str:
-        return {"day": self.start.isoformat(), "month": f"{self.start:%Y-%m}",
-                "year": f"{self.start.year}"}[self.precision]
+        return {
+            "day": self.start.isoformat(),
+            "month": f"{self.start:%Y-%m}",
+            "year": f"{self.start.year}",
+        }[self.precision]
 
 
 def _year(match: re.Match[str], anchor: date, month: int, day: int | None) -> int:

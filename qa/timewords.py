@@ -14,10 +14,16 @@ __all__ = ["TimeScope", "time_scope"]
 
 _MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 _MONTH = "|".join(_MONTHS)
-_LATEST = re.compile(r"\b(?:latest|most recent|newest|now|currently|current|so far|to date|"
-                     r"as of today)\b", re.I)
-_ARCHIVE = re.compile(r"\b(?:historically|in history|of all time|ever recorded|"
-                      r"first ever)\b", re.I)
+_LATEST = re.compile(
+    r"\b(?:latest|most recent|newest|now|currently|current|so far|to date|"
+    r"as of today)\b",
+    re.I,
+)
+_ARCHIVE = re.compile(
+    r"\b(?:historically|in history|of all time|ever recorded|"
+    r"first ever)\b",
+    re.I,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,8 +79,9 @@ def time_scope(question: str, as_of: date) -> TimeScope:
         window = (date(as_of.year - 1, 1, 1), date(as_of.year - 1, 12, 31))
     elif match := re.search(rf"\bin ({_MONTH})(?:,? (\d{{4}}))?\b", text):
         month = _MONTHS[match[1]]
-        year = int(match[2]) if match[2] else (as_of.year if month <= as_of.month
-                                               else as_of.year - 1)
+        year = (
+            int(match[2]) if match[2] else (as_of.year if month <= as_of.month else as_of.year - 1)
+        )
         window = _month_range(year, month)
     elif match := re.search(r"\bin ((?:19|20)\d{2})\b", text):
         year = int(match[1])

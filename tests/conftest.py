@@ -12,18 +12,34 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 
 ARTICLES = [
-    Article(id="troops", title="North Korea sends troops", published="2025-06-19",
-            source="Yonhap", url="https://example.org/troops",
-            text="North Korea deployed around 14,000 troops to Russia. The troops fought in "
-                 "Kursk. Mr. Kim praised the U.S. envoy's remarks, officials said.\n\n"
-                 "Kim also decided to send 1,000 sappers for mine removal."),
-    Article(id="rain", title="Monsoon rains flood Seoul", published="2025-07-02",
-            source="Example Wire", url=None,
-            text="Heavy monsoon rains flooded parts of Seoul on Tuesday. Roads were closed and "
-                 "schools shut. The weather agency expects more rain this week."),
-    Article(id="chips", title="Chip exports rise", published="2025-05-30", source=None, url=None,
-            text="Semiconductor exports rose 12 percent in May from a year earlier, the trade "
-                 "ministry said. Demand for memory chips drove the gain."),
+    Article(
+        id="troops",
+        title="North Korea sends troops",
+        published="2025-06-19",
+        source="Yonhap",
+        url="https://example.org/troops",
+        text="North Korea deployed around 14,000 troops to Russia. The troops fought in "
+        "Kursk. Mr. Kim praised the U.S. envoy's remarks, officials said.\n\n"
+        "Kim also decided to send 1,000 sappers for mine removal.",
+    ),
+    Article(
+        id="rain",
+        title="Monsoon rains flood Seoul",
+        published="2025-07-02",
+        source="Example Wire",
+        url=None,
+        text="Heavy monsoon rains flooded parts of Seoul on Tuesday. Roads were closed and "
+        "schools shut. The weather agency expects more rain this week.",
+    ),
+    Article(
+        id="chips",
+        title="Chip exports rise",
+        published="2025-05-30",
+        source=None,
+        url=None,
+        text="Semiconductor exports rose 12 percent in May from a year earlier, the trade "
+        "ministry said. Demand for memory chips drove the gain.",
+    ),
 ]
 
 

@@ -15,11 +15,25 @@ from .service import MAX_UPLOAD_MB, ChatService
 
 __all__ = ["CSS", "SEED_EXAMPLES", "build_app", "normalise_history"]
 
-SEED_EXAMPLES = ("How many troops were deployed?", "When was the treaty signed?",
-                 "How many sappers will be sent?", "When did Kim meet Shoigu?")
+SEED_EXAMPLES = (
+    "How many troops were deployed?",
+    "When was the treaty signed?",
+    "How many sappers will be sent?",
+    "When did Kim meet Shoigu?",
+)
 
-UPLOAD_TYPES = [".txt", ".md", ".jsonl", ".ndjson", ".json", ".html", ".htm", ".xml", ".rss",
-                ".atom"]
+UPLOAD_TYPES = [
+    ".txt",
+    ".md",
+    ".jsonl",
+    ".ndjson",
+    ".json",
+    ".html",
+    ".htm",
+    ".xml",
+    ".rss",
+    ".atom",
+]
 CSS = """
 .dl-source{border:1px solid var(--border-color-primary);border-radius:8px;padding:10px 12px;
   margin:0 0 10px}
@@ -40,8 +54,9 @@ def normalise_history(history: Sequence[Any] | None) -> list[Turn]:
         if isinstance(item, dict):
             role, content = item.get("role"), item.get("content")
             if isinstance(content, list):  # Gradio 6 may send content parts
-                content = " ".join(str(p.get("text", "")) if isinstance(p, dict) else str(p)
-                                   for p in content)
+                content = " ".join(
+                    str(p.get("text", "")) if isinstance(p, dict) else str(p) for p in content
+                )
             if role == "user" and isinstance(content, str) and content.strip():
                 turns.append(Turn(content))
         elif isinstance(item, list | tuple) and item and isinstance(item[0], str):
@@ -73,29 +88,52 @@ def _date(value: str | None, label: str) -> date | None:
     return date.fromisoformat(parsed)
 
 
-def build_app(service: ChatService, *, examples: Sequence[str] = (), title: str = "Dateline",
-              today: date | None = None) -> Any:
+def build_app(
+    service: ChatService,
+    *,
+    examples: Sequence[str] = (),
+    title: str = "Dateline",
+    today: date | None = None,
+) -> Any:
     """The Gradio Blocks app over ``service``; ``today`` is the default as-of date shown in
     the settings (the CLI passes the real date; tests pass a fixed one)."""
     import gradio as gr
 
-    def respond(message: str, history: list[dict[str, Any]], k: int, since: str, until: str,
-                as_of: str, mode: str) -> Iterator[tuple[list[dict[str, Any]], str, str]]:
+    def respond(
+        message: str,
+        history: list[dict[str, Any]],
+        k: int,
+        since: str,
+        until: str,
+        as_of: str,
+        mode: str,
+    ) -> Iterator[tuple[list[dict[str, Any]], str, str]]:
         if not message or not message.strip():
             raise gr.Error("Type a question first, e.g. “How many troops were deployed?”")
         turns = normalise_history(history)
-        shown = [*history, {"role": "user", "content": message},
-                 {"role": "assistant", "content": "_Searching the articles…_"}]
+        shown = [
+            *history,
+            {"role": "user", "content": message},
+            {"role": "assistant", "content": "_Searching the articles…_"},
+        ]
         yield shown, sources_html(None), ""
         try:
-            answer = service.ask(message, turns, k=int(k), since=_date(since, "From"),
-                                 until=_date(until, "Until"), as_of=_date(as_of, "As of"),
-                                 mode="llm" if mode.startswith("LLM") else "extractive")
+            answer = service.ask(
+                message,
+                turns,
+                k=int(k),
+                since=_date(since, "From"),
+                until=_date(until, "Until"),
+                as_of=_date(as_of, "As of"),
+                mode="llm" if mode.startswith("LLM") else "extractive",
+            )
         except (DatelineError, ValueError) as exc:
             raise gr.Error(str(exc)) from exc
         except Exception as exc:  # the UI shows a message, never a traceback
-            raise gr.Error(f"Something went wrong while answering ({type(exc).__name__}). "
-                           "Try again, or rephrase the question.") from exc
+            raise gr.Error(
+                f"Something went wrong while answering ({type(exc).__name__}). "
+                "Try again, or rephrase the question."
+            ) from exc
         streamed = ""
         for line in answer_markdown(answer).split("\n\n"):
             streamed = f"{streamed}\n\n{line}" if streamed else line
@@ -103,8 +141,7 @@ def build_app(service: ChatService, *, examples: Sequence[str] = (), title: str 
             yield shown, sources_html(None), ""
         yield shown, sources_html(answer, service.article), ""
 
-    def upload(files: list[Any] | None,
-               progress: Any = gr.Progress()) -> tuple[str, str]:  # noqa: B008 - Gradio's idiom
+    def upload(files: list[Any] | None, progress: Any = gr.Progress()) -> tuple[str, str]:  # noqa: B008 - Gradio's idiom
         if not files:
             raise gr.Error("Choose one or more files to index first.")
         paths = [getattr(f, "name", f) for f in files]
@@ -113,8 +150,10 @@ def build_app(service: ChatService, *, examples: Sequence[str] = (), title: str 
         except DatelineError as exc:
             raise gr.Error(str(exc)) from exc
         counts = report.counts()
-        lines = [f"**Indexed:** {counts['added']} added, {counts['unchanged']} unchanged, "
-                 f"{counts['replaced']} replaced, {counts['skipped']} skipped."]
+        lines = [
+            f"**Indexed:** {counts['added']} added, {counts['unchanged']} unchanged, "
+            f"{counts['replaced']} replaced, {counts['skipped']} skipped."
+        ]
         lines += [f"- skipped `{Path(s.where).name}`: {s.reason}" for s in report.skipped]
         return "\n".join(lines), service.stats()
 
@@ -153,44 +192,58 @@ def build_app(service: ChatService, *, examples: Sequence[str] = (), title: str 
             raise gr.Error(str(exc)) from exc
 
     with gr.Blocks(title=title) as app:
-        as_of_note = (f" Answers are as of **{today}** (change it in Settings)." if today
-                      else "")
-        gr.Markdown(f"# {title}\nAnswers from your news articles. Every claim cites the exact "
-                    "sentence it comes from; when the articles don't say, Dateline says so."
-                    + as_of_note)
+        as_of_note = f" Answers are as of **{today}** (change it in Settings)." if today else ""
+        gr.Markdown(
+            f"# {title}\nAnswers from your news articles. Every claim cites the exact "
+            "sentence it comes from; when the articles don't say, Dateline says so." + as_of_note
+        )
         with gr.Tab("Chat"):
             with gr.Row():
                 with gr.Column(scale=3):
-                    chatbot = gr.Chatbot(label="Conversation", height=460, elem_id="chat",
-                                         buttons=["copy"], sanitize_html=True)
-                    question = gr.Textbox(label="Your question", elem_id="question",
-                                          placeholder="How many troops were deployed?",
-                                          submit_btn="Ask", lines=1)
+                    chatbot = gr.Chatbot(
+                        label="Conversation",
+                        height=460,
+                        elem_id="chat",
+                        buttons=["copy"],
+                        sanitize_html=True,
+                    )
+                    question = gr.Textbox(
+                        label="Your question",
+                        elem_id="question",
+                        placeholder="How many troops were deployed?",
+                        submit_btn="Ask",
+                        lines=1,
+                    )
                     if examples:
-                        gr.Examples(examples=[[e] for e in examples], inputs=[question],
-                                    label="Try")
+                        gr.Examples(
+                            examples=[[e] for e in examples], inputs=[question], label="Try"
+                        )
                     clear = gr.Button("New conversation", size="sm")
                 with gr.Column(scale=2):
-                    sources = gr.HTML(sources_html(None), elem_id="sources",
-                                      label="Sources")
+                    sources = gr.HTML(sources_html(None), elem_id="sources", label="Sources")
             with gr.Accordion("Settings", open=False), gr.Row():
-                k = gr.Slider(1, 20, value=service.answerer.k, step=1,
-                              label="Passages to read")
+                k = gr.Slider(1, 20, value=service.answerer.k, step=1, label="Passages to read")
                 since = gr.Textbox(label="From (YYYY-MM-DD)", placeholder="any date")
                 until = gr.Textbox(label="Until (YYYY-MM-DD)", placeholder="any date")
-                as_of = gr.Textbox(label="As of (YYYY-MM-DD)", value=today.isoformat() if today else "",
-                                   placeholder="no as-of date", elem_id="as-of",
-                                   info="Later articles are left out; recent ones count more")
+                as_of = gr.Textbox(
+                    label="As of (YYYY-MM-DD)",
+                    value=today.isoformat() if today else "",
+                    placeholder="no as-of date",
+                    elem_id="as-of",
+                    info="Later articles are left out; recent ones count more",
+                )
                 modes = ["Extractive (no LLM)"] + (["LLM"] if service.llm else [])
                 mode = gr.Radio(modes, value=modes[0], label="Answer mode")
         with gr.Tab("Your articles"):
-            gr.Markdown("Upload text, JSONL, HTML or RSS/Atom files (up to "
-                        f"{MAX_UPLOAD_MB} MB each). They are indexed in the background; the "
-                        "chat keeps working.")
-            files = gr.File(file_count="multiple", file_types=UPLOAD_TYPES,
-                            label="Articles", elem_id="upload")
-            index_button = gr.Button("Index these files", variant="primary",
-                                     elem_id="index-button")
+            gr.Markdown(
+                "Upload text, JSONL, HTML or RSS/Atom files (up to "
+                f"{MAX_UPLOAD_MB} MB each). They are indexed in the background; the "
+                "chat keeps working."
+            )
+            files = gr.File(
+                file_count="multiple", file_types=UPLOAD_TYPES, label="Articles", elem_id="upload"
+            )
+            index_button = gr.Button("Index these files", variant="primary", elem_id="index-button")
             status = gr.Markdown(elem_id="index-status")
             stats = gr.Markdown(service.stats(), elem_id="stats")
             with gr.Row():
@@ -198,10 +251,12 @@ def build_app(service: ChatService, *, examples: Sequence[str] = (), title: str 
                 remove_button = gr.Button("Remove", scale=1)
         inputs = [question, chatbot, k, since, until, as_of, mode]
         question.submit(respond, inputs, [chatbot, sources, question], api_visibility="private")
-        clear.click(lambda: ([], sources_html(None)), None, [chatbot, sources],
-                    api_visibility="private")
-        index_button.click(upload, [files], [status, stats], concurrency_limit=1,
-                           api_visibility="private")
+        clear.click(
+            lambda: ([], sources_html(None)), None, [chatbot, sources], api_visibility="private"
+        )
+        index_button.click(
+            upload, [files], [status, stats], concurrency_limit=1, api_visibility="private"
+        )
         remove_button.click(remove, [remove_id], [status, stats], api_visibility="private")
         # HTTP endpoints /ask and /search; with --mcp the same functions are the MCP tools
         # ask_news and search_news (Gradio names tools after the function)

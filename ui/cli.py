@@ -29,6 +29,7 @@ from .views import answer_lines, eval_table, hit_lines, stats_lines
 
 __all__ = ["main", "main_entry"]
 
+
 def main(argv: Sequence[str] | None = None, settings: Settings | None = None) -> int:
     settings = settings or Settings.from_env()
     args = build_parser(settings).parse_args(argv)
@@ -57,8 +58,15 @@ def _progress_bar(quiet: bool, unit: str = "chunk", desc: str = "Embedding") -> 
     def progress(total: int, label: str = desc) -> Any:
         from tqdm import tqdm
 
-        return tqdm(total=total, unit=unit, desc=label, file=sys.stderr, mininterval=1.0,
-                    disable=quiet or total == 0, dynamic_ncols=True)
+        return tqdm(
+            total=total,
+            unit=unit,
+            desc=label,
+            file=sys.stderr,
+            mininterval=1.0,
+            disable=quiet or total == 0,
+            dynamic_ncols=True,
+        )
 
     return progress
 
@@ -69,22 +77,29 @@ def _index(args: argparse.Namespace, settings: Settings) -> int:
     chunking = None
     if args.chunk_tokens is not None or args.overlap_tokens is not None:
         default = ChunkSettings()
-        chunking = ChunkSettings(args.chunk_tokens or default.max_tokens,
-                                 default.overlap_tokens if args.overlap_tokens is None
-                                 else args.overlap_tokens)
-    store = Store.open_or_create(args.index, embedder, chunking=chunking,
-                                 index_kind=args.index_kind)
+        chunking = ChunkSettings(
+            args.chunk_tokens or default.max_tokens,
+            default.overlap_tokens if args.overlap_tokens is None else args.overlap_tokens,
+        )
+    store = Store.open_or_create(
+        args.index, embedder, chunking=chunking, index_kind=args.index_kind
+    )
     report = index_paths(store, args.paths, embedder, progress=_progress_bar(args.quiet))
     for skipped in report.skipped:
         print(f"Skipped {skipped}", file=sys.stderr)
     counts = report.counts()
-    print(f"{counts['added']} added, {counts['unchanged']} unchanged, "
-          f"{counts['replaced']} replaced, {counts['skipped']} skipped "
-          f"({counts['chunks_embedded']} chunks embedded, {counts['chunks_reused']} reused) "
-          f"-> {args.index}: {len(store.article_ids())} articles, {len(store)} chunks")
+    print(
+        f"{counts['added']} added, {counts['unchanged']} unchanged, "
+        f"{counts['replaced']} replaced, {counts['skipped']} skipped "
+        f"({counts['chunks_embedded']} chunks embedded, {counts['chunks_reused']} reused) "
+        f"-> {args.index}: {len(store.article_ids())} articles, {len(store)} chunks"
+    )
     if report.partial:
-        print(f"Error: {counts['skipped']} input(s) could not be read (listed above); fix or "
-              f"remove them and run the same command again", file=sys.stderr)
+        print(
+            f"Error: {counts['skipped']} input(s) could not be read (listed above); fix or "
+            f"remove them and run the same command again",
+            file=sys.stderr,
+        )
         return 1
     return 0
 
@@ -92,14 +107,21 @@ def _index(args: argparse.Namespace, settings: Settings) -> int:
 def _search(args: argparse.Namespace, settings: Settings) -> int:
     if args.k < 1:
         raise ValueError(f"-k must be at least 1, got {args.k}")
-    hits = _searcher(args, settings).search(args.query, args.k, since=args.since,
-                                            until=args.until, mode=args.mode,
-                                            as_of=args.as_of or date.today())
+    hits = _searcher(args, settings).search(
+        args.query,
+        args.k,
+        since=args.since,
+        until=args.until,
+        mode=args.mode,
+        as_of=args.as_of or date.today(),
+    )
     if args.json:
         print(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=2))
     elif not hits:
-        print("No matching passages (is the date window right? `dateline stats` shows the dates "
-              "covered)")
+        print(
+            "No matching passages (is the date window right? `dateline stats` shows the dates "
+            "covered)"
+        )
     for hit in [] if args.json else hits:
         print("\n".join(hit_lines(hit)))
     return 0
@@ -141,21 +163,30 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
     from ..qa import question_date, read_questions
 
     if (args.question is None) == (args.questions is None):
-        raise ValueError('give one question, or --questions FILE.jsonl (not both)')
-    records = (read_questions(args.questions) if args.questions
-               else [{"id": None, "question": args.question}])
+        raise ValueError("give one question, or --questions FILE.jsonl (not both)")
+    records = (
+        read_questions(args.questions)
+        if args.questions
+        else [{"id": None, "question": args.question}]
+    )
     answerer = _answerer(args, settings)
     for record in records:
         try:
             as_of = args.as_of or question_date(record) or date.today()
-            answer = answerer.ask(record["question"], since=args.since, until=args.until,
-                                  as_of=as_of)
+            answer = answerer.ask(
+                record["question"], since=args.since, until=args.until, as_of=as_of
+            )
         except (DatelineError, ValueError) as exc:
             if not args.questions:
                 raise
             # one bad question must not sink a batch: report it in its line and go on
-            print(json.dumps({"id": record.get("id"), "question": record["question"],
-                              "error": str(exc)}, ensure_ascii=False), flush=True)
+            print(
+                json.dumps(
+                    {"id": record.get("id"), "question": record["question"], "error": str(exc)},
+                    ensure_ascii=False,
+                ),
+                flush=True,
+            )
             continue
         if args.json:
             out = answer.to_dict()
@@ -173,8 +204,9 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
 
     records = read_questions(args.questions)[: args.limit]
     quiet = args.json and not sys.stderr.isatty()
-    metrics = evaluate_questions(_answerer(args, settings), records,
-                                 progress=_progress_bar(quiet, unit="question"))
+    metrics = evaluate_questions(
+        _answerer(args, settings), records, progress=_progress_bar(quiet, unit="question")
+    )
     print(json.dumps(metrics) if args.json else "\n".join(eval_table(metrics)))
     return 0
 
@@ -189,15 +221,22 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
         try:
             import mcp  # noqa: F401
         except ImportError as exc:
-            raise ValueError("--mcp needs the MCP extra; run `pip install 'dateline[mcp]'`") \
-                from exc
+            raise ValueError(
+                "--mcp needs the MCP extra; run `pip install 'dateline[mcp]'`"
+            ) from exc
     if not Store.exists(args.index):
-        print(f"No index at {args.index} yet: indexing the bundled sample articles...",
-              file=sys.stderr)
+        print(
+            f"No index at {args.index} yet: indexing the bundled sample articles...",
+            file=sys.stderr,
+        )
         embedder = load_embedder(args.backend, cache_dir=settings.cache_dir)
         _announce(embedder)
-        index_paths(Store.open_or_create(args.index, embedder), seeds.paths(), embedder,
-                    progress=_progress_bar(False))
+        index_paths(
+            Store.open_or_create(args.index, embedder),
+            seeds.paths(),
+            embedder,
+            progress=_progress_bar(False),
+        )
     llm = None
     if args.llm:
         from .llm import chat_model_from_spec
@@ -209,15 +248,29 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
     app = build_app(service, examples=SEED_EXAMPLES, today=date.today())
     user, _, password = (args.auth or "").partition(":")
     app.queue(default_concurrency_limit=4).launch(
-        server_name=args.host, server_port=args.port, share=False,
-        auth=(user, password) if args.auth else None, mcp_server=args.mcp,
-        inbrowser=not args.no_browser, css=CSS, max_file_size=f"{MAX_UPLOAD_MB}mb",
-        footer_links=["api"], show_error=False)
+        server_name=args.host,
+        server_port=args.port,
+        share=False,
+        auth=(user, password) if args.auth else None,
+        mcp_server=args.mcp,
+        inbrowser=not args.no_browser,
+        css=CSS,
+        max_file_size=f"{MAX_UPLOAD_MB}mb",
+        footer_links=["api"],
+        show_error=False,
+    )
     return 0
 
 
-_COMMANDS = {"index": _index, "search": _search, "ask": _ask, "eval": _eval, "chat": _chat,
-             "stats": _stats, "remove": _remove}
+_COMMANDS = {
+    "index": _index,
+    "search": _search,
+    "ask": _ask,
+    "eval": _eval,
+    "chat": _chat,
+    "stats": _stats,
+    "remove": _remove,
+}
 
 
 def main_entry() -> None:

@@ -25,25 +25,45 @@ def _iso_date(value: str) -> date:
 
 def _options(settings: Settings) -> dict[str, argparse.ArgumentParser]:
     """Options several commands share, as argparse parent parsers."""
-    made = {name: argparse.ArgumentParser(add_help=False)
-            for name in ("index", "backend", "json", "llm", "dates")}
+    made = {
+        name: argparse.ArgumentParser(add_help=False)
+        for name in ("index", "backend", "json", "llm", "dates")
+    }
     made["index"].add_argument(
-        "--index", type=Path, default=settings.index_dir, metavar="DIR",
-        help=f"index folder (default: $DATELINE_INDEX, else ./.dateline; now {settings.index_dir})")
+        "--index",
+        type=Path,
+        default=settings.index_dir,
+        metavar="DIR",
+        help=f"index folder (default: $DATELINE_INDEX, else ./.dateline; now {settings.index_dir})",
+    )
     made["backend"].add_argument(
-        "--backend", choices=BACKENDS, default=settings.backend,
+        "--backend",
+        choices=BACKENDS,
+        default=settings.backend,
         help=f"embedding backend (default: $DATELINE_BACKEND, else the index's, else "
-             f"{DEFAULT_BACKEND})")
+        f"{DEFAULT_BACKEND})",
+    )
     made["json"].add_argument("--json", action="store_true", help="print JSON")
     made["llm"].add_argument(
-        "--llm", default=settings.llm, metavar="SPEC",
+        "--llm",
+        default=settings.llm,
+        metavar="SPEC",
         help="write answers with a chat model: ollama:MODEL[@URL] or openai:MODEL[@BASE_URL] "
-             "(default: $DATELINE_LLM, else extractive)")
+        "(default: $DATELINE_LLM, else extractive)",
+    )
     dates = made["dates"]
-    dates.add_argument("--since", type=_iso_date, metavar="YYYY-MM-DD",
-                       help="only articles published on or after this day")
-    dates.add_argument("--until", type=_iso_date, metavar="YYYY-MM-DD",
-                       help="only articles published on or before this day")
+    dates.add_argument(
+        "--since",
+        type=_iso_date,
+        metavar="YYYY-MM-DD",
+        help="only articles published on or after this day",
+    )
+    dates.add_argument(
+        "--until",
+        type=_iso_date,
+        metavar="YYYY-MM-DD",
+        help="only articles published on or before this day",
+    )
     dates.add_argument("--as-of", type=_iso_date, metavar="YYYY-MM-DD", help=AS_OF_HELP)
     return made
 
@@ -51,52 +71,95 @@ def _options(settings: Settings) -> dict[str, argparse.ArgumentParser]:
 def build_parser(settings: Settings) -> argparse.ArgumentParser:
     o = _options(settings)
     parser = argparse.ArgumentParser(
-        prog="dateline", description="Ask questions about news articles, with citations.")
+        prog="dateline", description="Ask questions about news articles, with citations."
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def command(name: str, help: str, *parents: str, **kw: Any) -> argparse.ArgumentParser:
-        return commands.add_parser(name, help=help, parents=[o["index"], *(o[p] for p in parents)],
-                                   **kw)
+        return commands.add_parser(
+            name, help=help, parents=[o["index"], *(o[p] for p in parents)], **kw
+        )
 
-    p = command("index", "add articles to the index", "backend",
-                description="Index text, JSONL, HTML and RSS/Atom files or folders.")
+    p = command(
+        "index",
+        "add articles to the index",
+        "backend",
+        description="Index text, JSONL, HTML and RSS/Atom files or folders.",
+    )
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
-    p.add_argument("--index-kind", choices=INDEX_KINDS, default=None,
-                   help="FAISS index: exact 'flat' (default), or 'hnsw'/'ivf' for large corpora")
-    p.add_argument("--chunk-tokens", type=int, default=None,
-                   help=f"chunk size in model tokens (new index only; default "
-                        f"{ChunkSettings().max_tokens})")
-    p.add_argument("--overlap-tokens", type=int, default=None,
-                   help=f"overlap between chunks (default {ChunkSettings().overlap_tokens})")
+    p.add_argument(
+        "--index-kind",
+        choices=INDEX_KINDS,
+        default=None,
+        help="FAISS index: exact 'flat' (default), or 'hnsw'/'ivf' for large corpora",
+    )
+    p.add_argument(
+        "--chunk-tokens",
+        type=int,
+        default=None,
+        help=f"chunk size in model tokens (new index only; default {ChunkSettings().max_tokens})",
+    )
+    p.add_argument(
+        "--overlap-tokens",
+        type=int,
+        default=None,
+        help=f"overlap between chunks (default {ChunkSettings().overlap_tokens})",
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
     p = command("search", "find the passages for a query", "backend", "json", "dates")
     p.add_argument("query")
     p.add_argument("-k", type=int, default=5, help="number of results (default 5)")
-    p.add_argument("--mode", choices=MODES, default="hybrid",
-                   help="hybrid (dense + BM25, default), dense or lexical")
+    p.add_argument(
+        "--mode",
+        choices=MODES,
+        default="hybrid",
+        help="hybrid (dense + BM25, default), dense or lexical",
+    )
 
-    p = command("ask", "answer a question, with citations", "backend", "json", "dates", "llm",
-                description="Answer from the indexed articles, citing exact quotes; says so "
-                            "when they don't answer.")
+    p = command(
+        "ask",
+        "answer a question, with citations",
+        "backend",
+        "json",
+        "dates",
+        "llm",
+        description="Answer from the indexed articles, citing exact quotes; says so "
+        "when they don't answer.",
+    )
     p.add_argument("question", nargs="?")
-    p.add_argument("--questions", type=Path, metavar="FILE.jsonl",
-                   help="answer each {id, question} line; one JSON object per line out")
-    p.add_argument("--cross-encoder", type=Path, metavar="DIR",
-                   help="rerank sentences with a local sentence-transformers CrossEncoder")
+    p.add_argument(
+        "--questions",
+        type=Path,
+        metavar="FILE.jsonl",
+        help="answer each {id, question} line; one JSON object per line out",
+    )
+    p.add_argument(
+        "--cross-encoder",
+        type=Path,
+        metavar="DIR",
+        help="rerank sentences with a local sentence-transformers CrossEncoder",
+    )
 
     p = command("eval", "score answers on a question file", "backend", "json", "llm")
     p.add_argument("questions", type=Path, metavar="QUESTIONS.jsonl")
     p.add_argument("--limit", type=int, help="only the first N questions")
 
-    p = command("chat", "open the browser chat", "backend", "llm",
-                description="Start the chat; with no index yet, index the bundled sample "
-                            "articles first.")
+    p = command(
+        "chat",
+        "open the browser chat",
+        "backend",
+        "llm",
+        description="Start the chat; with no index yet, index the bundled sample articles first.",
+    )
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=7860)
     p.add_argument("--auth", metavar="USER:PASS", help="require this login")
-    p.add_argument("--mcp", action="store_true",
-                   help="also serve MCP tools search_news and ask_news (needs dateline[mcp])")
+    p.add_argument(
+        "--mcp",
+        action="store_true",
+        help="also serve MCP tools search_news and ask_news (needs dateline[mcp])",
+    )
     p.add_argument("--no-browser", action="store_true", help="don't open a browser tab")
 
     command("stats", "what the index holds", "json")

@@ -53,37 +53,42 @@ def highlighted_paragraph(article: Article, start: int, end: int, context: int =
     left, right = max(left, start - context), min(right, end + context)
     before = ("…" if left > 0 and text[left - 1] != "\n" else "") + text[left:start]
     after = text[end:right] + ("…" if right < len(text) and text[right] != "\n" else "")
-    return (f"{html.escape(before)}<mark>{html.escape(text[start:end])}</mark>"
-            f"{html.escape(after)}")
+    return f"{html.escape(before)}<mark>{html.escape(text[start:end])}</mark>{html.escape(after)}"
 
 
 def _meta(published: str | None, source: str | None, url: str | None) -> str:
     bits = [html.escape(b) for b in (published or "undated", source) if b]
     link = safe_url(url)
     if link:
-        bits.append(f'<a href="{html.escape(link)}" target="_blank" rel="noopener noreferrer">'
-                    "open article</a>")
+        bits.append(
+            f'<a href="{html.escape(link)}" target="_blank" rel="noopener noreferrer">'
+            "open article</a>"
+        )
     return " · ".join(bits)
 
 
 def _citation_card(citation: Citation, article: Article) -> str:
-    return (f'<div class="dl-source" id="source-{citation.n}">'
-            f'<div class="dl-title"><span class="dl-n">[{citation.n}]</span> '
-            f"{html.escape(citation.title)}</div>"
-            f'<div class="dl-meta">{_meta(article.published, article.source, article.url)}</div>'
-            f'<blockquote class="dl-quote">'
-            f"{highlighted_paragraph(article, citation.start, citation.end)}</blockquote>"
-            f'<div class="dl-offsets">{html.escape(citation.article_id)} · characters '
-            f"{citation.start}–{citation.end}</div></div>")
+    return (
+        f'<div class="dl-source" id="source-{citation.n}">'
+        f'<div class="dl-title"><span class="dl-n">[{citation.n}]</span> '
+        f"{html.escape(citation.title)}</div>"
+        f'<div class="dl-meta">{_meta(article.published, article.source, article.url)}</div>'
+        f'<blockquote class="dl-quote">'
+        f"{highlighted_paragraph(article, citation.start, citation.end)}</blockquote>"
+        f'<div class="dl-offsets">{html.escape(citation.article_id)} · characters '
+        f"{citation.start}–{citation.end}</div></div>"
+    )
 
 
 def _related_card(hit: Hit) -> str:
     snippet = hit.chunk.text if len(hit.chunk.text) <= 500 else hit.chunk.text[:499] + "…"
     article = hit.article
-    return (f'<div class="dl-source dl-related"><div class="dl-title">'
-            f"{html.escape(article.title)}</div>"
-            f'<div class="dl-meta">{_meta(article.published, article.source, article.url)}</div>'
-            f'<blockquote class="dl-quote">{html.escape(snippet)}</blockquote></div>')
+    return (
+        f'<div class="dl-source dl-related"><div class="dl-title">'
+        f"{html.escape(article.title)}</div>"
+        f'<div class="dl-meta">{_meta(article.published, article.source, article.url)}</div>'
+        f'<blockquote class="dl-quote">{html.escape(snippet)}</blockquote></div>'
+    )
 
 
 def sources_html(answer: Answer | None, article_for: Any = None) -> str:
@@ -95,8 +100,10 @@ def sources_html(answer: Answer | None, article_for: Any = None) -> str:
         if not answer.related:
             return '<div class="dl-empty">No related passages.</div>'
         cards = "".join(_related_card(h) for h in answer.related)
-        return ('<div class="dl-heading">Related passages — not citations: the articles '
-                f"don't answer the question</div>{cards}")
+        return (
+            '<div class="dl-heading">Related passages — not citations: the articles '
+            f"don't answer the question</div>{cards}"
+        )
     articles = {h.article.id: h.article for h in answer.hits}
     cited = []
     for citation in answer.citations:

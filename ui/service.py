@@ -36,8 +36,14 @@ class ChatService:
         self._write_lock = threading.Lock()
 
     @classmethod
-    def open(cls, path: str | Path, *, backend: str | None = None,
-             cache_dir: Path | None = None, llm: Any = None) -> ChatService:
+    def open(
+        cls,
+        path: str | Path,
+        *,
+        backend: str | None = None,
+        cache_dir: Path | None = None,
+        llm: Any = None,
+    ) -> ChatService:
         """The service over the index folder at ``path`` (queries embedded with the index's
         own backend unless ``backend`` says otherwise)."""
         return cls(Searcher.open(path, backend=backend, cache_dir=cache_dir), llm=llm)
@@ -50,17 +56,31 @@ class ChatService:
     def index_dir(self) -> Path:
         return self.searcher.store.path
 
-    def ask(self, question: str, history: Sequence[Turn] = (), *, k: int | None = None,
-            since: date | None = None, until: date | None = None, as_of: date | None = None,
-            mode: str = "extractive") -> Answer:
+    def ask(
+        self,
+        question: str,
+        history: Sequence[Turn] = (),
+        *,
+        k: int | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        as_of: date | None = None,
+        mode: str = "extractive",
+    ) -> Answer:
         answerer = self.answerer
         if k is not None or mode == "llm":
             if mode == "llm" and self.llm is None:
-                raise DatelineError("No LLM is configured; start with "
-                                    "`dateline chat --llm ollama:MODEL` or use extractive mode")
-            answerer = Answerer(answerer.searcher, threshold=answerer.threshold,
-                                k=k or answerer.k, nlp=answerer.nlp,
-                                llm=self.llm if mode == "llm" else None)
+                raise DatelineError(
+                    "No LLM is configured; start with "
+                    "`dateline chat --llm ollama:MODEL` or use extractive mode"
+                )
+            answerer = Answerer(
+                answerer.searcher,
+                threshold=answerer.threshold,
+                k=k or answerer.k,
+                nlp=answerer.nlp,
+                llm=self.llm if mode == "llm" else None,
+            )
         return answerer.ask(question, history, since=since, until=until, as_of=as_of)
 
     def search(self, query: str, k: int = 5, as_of: date | None = None) -> list[dict[str, Any]]:
@@ -69,14 +89,17 @@ class ChatService:
     def article(self, article_id: str) -> Article:
         return self.searcher.store.article(article_id)
 
-    def index_files(self, paths: Sequence[str | Path],
-                    progress: ProgressFactory | None = None) -> IngestReport:
+    def index_files(
+        self, paths: Sequence[str | Path], progress: ProgressFactory | None = None
+    ) -> IngestReport:
         """Index files into a separate store instance, then swap it in for the chat."""
         for path in paths:
             size = Path(path).stat().st_size
             if size > MAX_UPLOAD_MB * 2**20:
-                raise DatelineError(f"{Path(path).name} is {size / 2**20:.1f} MB; files up to "
-                                    f"{MAX_UPLOAD_MB} MB can be uploaded")
+                raise DatelineError(
+                    f"{Path(path).name} is {size / 2**20:.1f} MB; files up to "
+                    f"{MAX_UPLOAD_MB} MB can be uploaded"
+                )
         with self._write_lock:
             store = Store.open_or_create(self.index_dir, self.searcher.embedder)
             report = index_paths(store, paths, self.searcher.embedder, progress=progress)

@@ -29,7 +29,8 @@ class Settings:
         ``OPENAI_API_KEY``)."""
         env = os.environ if environ is None else environ
         cache = env.get("DATELINE_CACHE") or (
-            str(Path(env["XDG_CACHE_HOME"]) / "dateline") if env.get("XDG_CACHE_HOME") else None)
+            str(Path(env["XDG_CACHE_HOME"]) / "dateline") if env.get("XDG_CACHE_HOME") else None
+        )
         return cls(
             index_dir=Path(env.get("DATELINE_INDEX") or ".dateline"),
             backend=env.get("DATELINE_BACKEND") or None,

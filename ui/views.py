@@ -26,9 +26,11 @@ EVAL_LABELS = {
 
 def stats_markdown(stats: dict[str, Any]) -> str:
     dates = stats["dates"]
-    return (f"**{stats['counts']['articles']} articles**, {stats['counts']['chunks']} chunks · "
-            f"dates {dates['first'] or '–'} to {dates['last'] or '–'} · model "
-            f"`{stats['model'].split('/')[-1]}` ({stats['backend']})")
+    return (
+        f"**{stats['counts']['articles']} articles**, {stats['counts']['chunks']} chunks · "
+        f"dates {dates['first'] or '–'} to {dates['last'] or '–'} · model "
+        f"`{stats['model'].split('/')[-1]}` ({stats['backend']})"
+    )
 
 
 def stats_lines(stats: dict[str, Any]) -> list[str]:
@@ -47,10 +49,12 @@ def stats_lines(stats: dict[str, Any]) -> list[str]:
 
 def hit_lines(hit: Hit) -> list[str]:
     meta = ", ".join(x for x in (hit.article.published, hit.article.source) if x)
-    return [f"{hit.rank}. {hit.article.title} ({meta})  score {hit.score:.3f}",
-            f"   {hit.chunk.id}",
-            textwrap.indent(textwrap.fill(" ".join(hit.chunk.text.split()), 96), "   "),
-            ""]
+    return [
+        f"{hit.rank}. {hit.article.title} ({meta})  score {hit.score:.3f}",
+        f"   {hit.chunk.id}",
+        textwrap.indent(textwrap.fill(" ".join(hit.chunk.text.split()), 96), "   "),
+        "",
+    ]
 
 
 def answer_lines(answer: Answer) -> list[str]:
@@ -64,8 +68,9 @@ def answer_lines(answer: Answer) -> list[str]:
         lines.append(f"[{c.n}] {c.title} ({meta or 'undated'})")
         lines.append(f"    “{c.quote}”\n    {c.article_id}, characters {c.start}-{c.end}")
     for hit in answer.related:
-        lines.append(f"Related: {hit.article.title} ({hit.article.published or 'undated'}) "
-                     f"{hit.chunk.id}")
+        lines.append(
+            f"Related: {hit.article.title} ({hit.article.published or 'undated'}) {hit.chunk.id}"
+        )
     return lines
 
 
@@ -74,10 +79,14 @@ def eval_table(metrics: dict[str, Any]) -> list[str]:
     runs = [metrics, metrics["without_as_of"]] if "without_as_of" in metrics else [metrics]
     lines = []
     if len(runs) == 2:
-        lines.append("Questions carry question_date: each is asked as of that day (first "
-                     "column); the second column ignores it.")
+        lines.append(
+            "Questions carry question_date: each is asked as of that day (first "
+            "column); the second column ignores it."
+        )
     for key, label in EVAL_LABELS.items():
         row = [run[key] for run in runs]
-        lines.append(f"{label:24}" + "".join(f"{v:>10}" if isinstance(v, int) else f"{v:>10.3f}"
-                                             for v in row))
+        lines.append(
+            f"{label:24}"
+            + "".join(f"{v:>10}" if isinstance(v, int) else f"{v:>10.3f}" for v in row)
+        )
     return lines

@@ -16,8 +16,13 @@ def spans_text(text: str) -> list[str]:
 
 def test_sentences_keep_abbreviations_and_initials_together() -> None:
     text = "Mr. Kim met U.S. officials. J. Smith said no! Then? Yes.\nA new line"
-    assert spans_text(text) == ["Mr. Kim met U.S. officials.", "J. Smith said no!", "Then?",
-                                "Yes.", "A new line"]
+    assert spans_text(text) == [
+        "Mr. Kim met U.S. officials.",
+        "J. Smith said no!",
+        "Then?",
+        "Yes.",
+        "A new line",
+    ]
 
 
 def test_sentences_end_after_closing_quote() -> None:
@@ -54,15 +59,37 @@ def test_settings_are_validated() -> None:
         ChunkSettings(max_tokens=2, overlap_tokens=0)
 
 
-_WORDS = st.sampled_from(["Kim", "met", "U.S.", "troops", "14,000", "Mr.", "said", "é", "北",
-                          "“quoted.”", "end.", "Why?", "(AP)", "-", "3.5%", "\n", "\n\n", "  "])
+_WORDS = st.sampled_from(
+    [
+        "Kim",
+        "met",
+        "U.S.",
+        "troops",
+        "14,000",
+        "Mr.",
+        "said",
+        "é",
+        "北",
+        "“quoted.”",
+        "end.",
+        "Why?",
+        "(AP)",
+        "-",
+        "3.5%",
+        "\n",
+        "\n\n",
+        "  ",
+    ]
+)
 
 
 @settings(max_examples=300, deadline=None)
-@given(words=st.lists(_WORDS, max_size=300), max_tokens=st.integers(8, 40),
-       overlap=st.integers(0, 7))
-def test_chunks_slice_back_and_cover_the_article(words: list[str], max_tokens: int,
-                                                 overlap: int) -> None:
+@given(
+    words=st.lists(_WORDS, max_size=300), max_tokens=st.integers(8, 40), overlap=st.integers(0, 7)
+)
+def test_chunks_slice_back_and_cover_the_article(
+    words: list[str], max_tokens: int, overlap: int
+) -> None:
     text = " ".join(words)
     article = Article(id="x", title="t", text=text)
     tokenizer = HashingEmbedder()

@@ -40,8 +40,12 @@ WRITER = textwrap.dedent("""
 
 def writer(index: Path, first: int, last: int, mode: str = "run") -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.Popen([sys.executable, "-c", WRITER, str(index), str(first), str(last),
-                             mode], env=env, stdout=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(index), str(first), str(last), mode],
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
 
 
 def assert_sound(index: Path, rounds: int) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
 from dateline.index import MiniLMEmbedder
@@ -21,14 +23,16 @@ def test_vectors_are_unit_length_and_meaningful(real_embedder: MiniLMEmbedder) -
     assert int(np.argmax(vectors @ query)) == 0
 
 
-def test_onnx_backends_agree_with_sentence_transformers(real_embedder: MiniLMEmbedder,
-                                                        model_cache) -> None:  # type: ignore[no-untyped-def]
+def test_onnx_backends_agree_with_sentence_transformers(
+    real_embedder: MiniLMEmbedder, model_cache: Path
+) -> None:
     torch_vectors = MiniLMEmbedder("torch", cache_dir=model_cache).embed(TEXTS)
     assert real_embedder.backend == "onnx"
     fp32 = (real_embedder.embed(TEXTS) * torch_vectors).sum(axis=1)
     assert fp32.min() > 0.9999, fp32
-    int8 = (MiniLMEmbedder("onnx-int8", cache_dir=model_cache).embed(TEXTS)
-            * torch_vectors).sum(axis=1)
+    int8 = (MiniLMEmbedder("onnx-int8", cache_dir=model_cache).embed(TEXTS) * torch_vectors).sum(
+        axis=1
+    )
     assert int8.min() > 0.95 and int8.max() < 0.99999, int8  # close, but really quantised
 
 

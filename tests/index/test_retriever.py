@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 import pytest
@@ -59,6 +60,8 @@ def test_documents_carry_exact_offsets_and_metadata() -> None:
         assert doc.id == f"{article.id}:{doc.metadata['start']}-{doc.metadata['end']}"
     assert retriever.invoke("troops", since="2026-01-01") == []
     assert retriever.invoke("troops", as_of="2025-01-01") == []
-    dated = DatelineRetriever(searcher=searcher, as_of="2025-06-20", k=10).invoke("troops")
+    dated = DatelineRetriever(searcher=searcher, as_of=date(2025, 6, 20), k=10).invoke("troops")
+    as_text = DatelineRetriever.model_validate({"searcher": searcher, "as_of": "2025-06-20"})
+    assert as_text.as_of == date(2025, 6, 20)  # pydantic parses ISO strings too
     assert len(dated) == len(searcher.store)  # every chunk was published by then
     assert [len(r) for r in retriever.batch(["troops", "treaty"], k=1)] == [1, 1]

@@ -43,10 +43,15 @@ def test_seed_header_body_source_and_title() -> None:
 
 
 def test_text_headers_with_colons() -> None:
-    article = parse_text_article("title: Big day\nsource: Wire\nurl: https://x.org/a\n"
-                                 "date: June 19, 2025\n\nBody text here.")
+    article = parse_text_article(
+        "title: Big day\nsource: Wire\nurl: https://x.org/a\ndate: June 19, 2025\n\nBody text here."
+    )
     assert (article.title, article.source, article.url, article.published) == (
-        "Big day", "Wire", "https://x.org/a", "2025-06-19")
+        "Big day",
+        "Wire",
+        "https://x.org/a",
+        "2025-06-19",
+    )
     assert article.text == "Body text here."
 
 
@@ -57,8 +62,12 @@ def test_body_that_looks_like_a_header_is_kept() -> None:
 
 
 def test_ids_are_stable_and_given_ids_win(tmp_path: Path) -> None:
-    (tmp_path / "a.jsonl").write_text(json.dumps({"id": "x1", "title": "T", "text": "Hello."})
-                                      + "\n" + json.dumps({"title": "U", "text": "Other."}) + "\n")
+    (tmp_path / "a.jsonl").write_text(
+        json.dumps({"id": "x1", "title": "T", "text": "Hello."})
+        + "\n"
+        + json.dumps({"title": "U", "text": "Other."})
+        + "\n"
+    )
     first = read_paths([tmp_path]).articles
     second = read_paths([tmp_path]).articles
     assert first[0].id == "x1"
@@ -67,9 +76,19 @@ def test_ids_are_stable_and_given_ids_win(tmp_path: Path) -> None:
 
 def test_jsonl_keeps_text_verbatim_and_normalises_dates(tmp_path: Path) -> None:
     text = "  Leading spaces kept.\n\nAnd “quotes” too.  "
-    (tmp_path / "c.jsonl").write_text(json.dumps(
-        {"id": "r1", "title": "T", "source": "S", "published": "2022-07-06T10:00:00",
-         "url": "https://u", "text": text}) + "\n")
+    (tmp_path / "c.jsonl").write_text(
+        json.dumps(
+            {
+                "id": "r1",
+                "title": "T",
+                "source": "S",
+                "published": "2022-07-06T10:00:00",
+                "url": "https://u",
+                "text": text,
+            }
+        )
+        + "\n"
+    )
     (article,) = read_paths([tmp_path / "c.jsonl"]).articles
     assert article.text == text
     assert article.published == "2022-07-06"
@@ -103,10 +122,14 @@ def test_bad_files_are_skipped_with_reasons_and_good_ones_kept(tmp_path: Path) -
     (tmp_path / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01")
     (tmp_path / "latin1.txt").write_bytes("Caf\xe9 opens in S\xe3o Paulo.".encode("latin-1"))
     (tmp_path / "mixed.jsonl").write_text(
-        json.dumps({"id": "j1", "title": "One", "text": "First."}) + "\n"
+        json.dumps({"id": "j1", "title": "One", "text": "First."})
+        + "\n"
         + '{"id": "j2", "title": "Broken", "text": \n'
-        + json.dumps({"id": "j3", "title": "Three", "text": "Third."}) + "\n"
-        + json.dumps({"id": "j4", "title": "No text"}) + "\n")
+        + json.dumps({"id": "j3", "title": "Three", "text": "Third."})
+        + "\n"
+        + json.dumps({"id": "j4", "title": "No text"})
+        + "\n"
+    )
     report = read_paths([tmp_path, tmp_path / "missing"])
     assert sorted(a.title for a in report.articles) == ["A good article.", "One", "Three"]
     reasons = {s.where: s.reason for s in report.skipped}

@@ -27,8 +27,9 @@ def new_store(path: Path, embedder: HashingEmbedder, kind: str = "flat") -> Stor
     return Store.open_or_create(path, embedder, chunking=ChunkSettings(24, 6), index_kind=kind)
 
 
-def test_chunks_on_disk_slice_back_to_their_articles(tmp_path: Path, articles: list[Article],
-                                                     embedder: HashingEmbedder) -> None:
+def test_chunks_on_disk_slice_back_to_their_articles(
+    tmp_path: Path, articles: list[Article], embedder: HashingEmbedder
+) -> None:
     store = new_store(tmp_path, embedder)
     ingest(store, articles, embedder)
     reopened = Store.open(tmp_path, embedder)
@@ -55,8 +56,13 @@ def test_faiss_top_k_equals_numpy_brute_force(tmp_path: Path) -> None:
         article = Article(id=f"a{i}", title=f"t{i}", text=f"text {i}")
         from dateline.index import Chunk
 
-        items.append((article, [Chunk(f"a{i}:0-6", f"a{i}", 0, len(article.text),
-                                      article.text)], vectors[i : i + 1]))
+        items.append(
+            (
+                article,
+                [Chunk(f"a{i}:0-6", f"a{i}", 0, len(article.text), article.text)],
+                vectors[i : i + 1],
+            )
+        )
     store.put(items)
     store.save()
     store = Store.open(tmp_path)
@@ -64,15 +70,18 @@ def test_faiss_top_k_equals_numpy_brute_force(tmp_path: Path) -> None:
         q /= np.linalg.norm(q)
         expected = np.argsort(-(vectors @ q), kind="stable")[:10]
         rows, scores = store.vectors.search(q, 10)
-        hits = [store.hit(int(r), float(s), i)
-                for i, (r, s) in enumerate(zip(rows, scores, strict=True), 1)]
+        hits = [
+            store.hit(int(r), float(s), i)
+            for i, (r, s) in enumerate(zip(rows, scores, strict=True), 1)
+        ]
         assert [h.article.id for h in hits] == [f"a{i}" for i in expected]
         assert np.allclose([h.score for h in hits], (vectors @ q)[expected], atol=1e-5)
 
 
 @pytest.mark.parametrize("kind", ["flat", "hnsw", "ivf"])
-def test_save_then_load_gives_identical_results(tmp_path: Path, articles: list[Article],
-                                                embedder: HashingEmbedder, kind: str) -> None:
+def test_save_then_load_gives_identical_results(
+    tmp_path: Path, articles: list[Article], embedder: HashingEmbedder, kind: str
+) -> None:
     store = new_store(tmp_path, embedder, kind)
     ingest(store, articles, embedder)
     before = Searcher(store, embedder).search("troops deployed to Russia", 4)
@@ -83,7 +92,8 @@ def test_save_then_load_gives_identical_results(tmp_path: Path, articles: list[A
 
 
 def test_reindex_skips_unchanged_replaces_changed_adds_new(
-        tmp_path: Path, articles: list[Article], embedder: HashingEmbedder) -> None:
+    tmp_path: Path, articles: list[Article], embedder: HashingEmbedder
+) -> None:
     store = new_store(tmp_path, embedder)
     first = ingest(store, articles, embedder)
     assert (len(first.added), first.unchanged, first.replaced) == (3, [], [])
@@ -109,8 +119,9 @@ def test_reindex_skips_unchanged_replaces_changed_adds_new(
     assert len({c.id for c in reopened.chunks()}) == len(reopened)
 
 
-def test_remove_deletes_article_and_chunks(tmp_path: Path, articles: list[Article],
-                                           embedder: HashingEmbedder) -> None:
+def test_remove_deletes_article_and_chunks(
+    tmp_path: Path, articles: list[Article], embedder: HashingEmbedder
+) -> None:
     store = new_store(tmp_path, embedder)
     ingest(store, articles, embedder)
     store.remove("troops")
@@ -125,8 +136,9 @@ def test_remove_deletes_article_and_chunks(tmp_path: Path, articles: list[Articl
     assert "rain" in reopened  # nothing removed when one id is unknown
 
 
-def test_opening_with_another_model_says_what_to_do(tmp_path: Path, articles: list[Article],
-                                                    embedder: HashingEmbedder) -> None:
+def test_opening_with_another_model_says_what_to_do(
+    tmp_path: Path, articles: list[Article], embedder: HashingEmbedder
+) -> None:
     ingest(new_store(tmp_path, embedder), articles, embedder)
     other = HashingEmbedder(dim=32, name="other-model")
     with pytest.raises(IndexMismatch, match=r"built with hashing-test-embedder.*new folder"):
@@ -137,8 +149,9 @@ def test_opening_with_another_model_says_what_to_do(tmp_path: Path, articles: li
         Store.open_or_create(tmp_path, HashingEmbedder(dim=embedder.dim, backend="torch"))
 
 
-def test_missing_index_and_old_format(tmp_path: Path, articles: list[Article],
-                                      embedder: HashingEmbedder) -> None:
+def test_missing_index_and_old_format(
+    tmp_path: Path, articles: list[Article], embedder: HashingEmbedder
+) -> None:
     with pytest.raises(IndexNotFound, match="dateline index"):
         Store.open(tmp_path / "nothing")
     ingest(new_store(tmp_path, embedder), articles, embedder)
@@ -149,13 +162,23 @@ def test_missing_index_and_old_format(tmp_path: Path, articles: list[Article],
         Store.open(tmp_path)
 
 
-def test_no_pickle_files(tmp_path: Path, articles: list[Article],
-                         embedder: HashingEmbedder) -> None:
+def test_no_pickle_files(
+    tmp_path: Path, articles: list[Article], embedder: HashingEmbedder
+) -> None:
     ingest(new_store(tmp_path, embedder), articles, embedder)
     names = {p.name for p in tmp_path.rglob("*") if p.is_file()}
-    assert names == {"manifest.json", ".lock", "records.sqlite", "vectors.npy", "faiss.index",
-                     "data.csc.index.npy", "indices.csc.index.npy", "indptr.csc.index.npy",
-                     "params.index.json", "vocab.index.json"}
+    assert names == {
+        "manifest.json",
+        ".lock",
+        "records.sqlite",
+        "vectors.npy",
+        "faiss.index",
+        "data.csc.index.npy",
+        "indices.csc.index.npy",
+        "indptr.csc.index.npy",
+        "params.index.json",
+        "vocab.index.json",
+    }
     for array in tmp_path.rglob("*.npy"):
         np.load(array, allow_pickle=False)  # raises if anything needed pickle
     assert np.load(next(tmp_path.rglob("vectors.npy"))).dtype == np.float32
@@ -163,21 +186,24 @@ def test_no_pickle_files(tmp_path: Path, articles: list[Article],
 
 @pytest.mark.parametrize("kind", ["flat", "hnsw"])
 def test_date_window_keeps_only_articles_published_in_it(
-        tmp_path: Path, articles: list[Article], embedder: HashingEmbedder, kind: str) -> None:
+    tmp_path: Path, articles: list[Article], embedder: HashingEmbedder, kind: str
+) -> None:
     store = new_store(tmp_path, embedder, kind)
     ingest(store, articles, embedder)
     searcher = Searcher.open(tmp_path, embedder)
     for mode in ("hybrid", "dense", "lexical"):
-        hits = searcher.search("troops rain exports", 10, since=date(2025, 6, 1),
-                               until=date(2025, 6, 30), mode=mode)
+        hits = searcher.search(
+            "troops rain exports", 10, since=date(2025, 6, 1), until=date(2025, 6, 30), mode=mode
+        )
         assert hits and {h.article.id for h in hits} == {"troops"}, mode
     assert searcher.search("troops", 10, since=date(2026, 1, 1)) == []
     with pytest.raises(ValueError, match="after until"):
         searcher.search("troops", since=date(2025, 7, 1), until=date(2025, 6, 1))
 
 
-def test_hybrid_fuses_dense_and_lexical_ranks(tmp_path: Path, articles: list[Article],
-                                              embedder: HashingEmbedder) -> None:
+def test_hybrid_fuses_dense_and_lexical_ranks(
+    tmp_path: Path, articles: list[Article], embedder: HashingEmbedder
+) -> None:
     store = new_store(tmp_path, embedder)
     ingest(store, articles, embedder)
     searcher = Searcher(store, embedder, ranking=Ranking(article_weight=0.0, support=1))
@@ -185,9 +211,10 @@ def test_hybrid_fuses_dense_and_lexical_ranks(tmp_path: Path, articles: list[Art
     dense = [h.chunk.id for h in searcher.search(query, 20, mode="dense")]
     lexical = [h.chunk.id for h in searcher.search(query, 20, mode="lexical")]
     hybrid = searcher.search(query, 20)
-    expected = {c: sum(1 / (60 + r) for r, x in
-                       [*enumerate(dense, 1), *enumerate(lexical, 1)] if x == c)
-                for c in set(dense) | set(lexical)}
+    expected = {
+        c: sum(1 / (60 + r) for r, x in [*enumerate(dense, 1), *enumerate(lexical, 1)] if x == c)
+        for c in set(dense) | set(lexical)
+    }
     assert {h.chunk.id for h in hybrid} == set(expected)
     assert all(h.score == pytest.approx(expected[h.chunk.id]) for h in hybrid)
     assert [h.score for h in hybrid] == sorted((h.score for h in hybrid), reverse=True)
@@ -195,8 +222,9 @@ def test_hybrid_fuses_dense_and_lexical_ranks(tmp_path: Path, articles: list[Art
     assert [h.rank for h in hybrid] == list(range(1, len(hybrid) + 1))
 
 
-def test_hybrid_adds_each_article_s_evidence(tmp_path: Path, articles: list[Article],
-                                             embedder: HashingEmbedder) -> None:
+def test_hybrid_adds_each_article_s_evidence(
+    tmp_path: Path, articles: list[Article], embedder: HashingEmbedder
+) -> None:
     store = new_store(tmp_path, embedder)
     ingest(store, articles, embedder)
     ranking = Ranking(article_weight=0.5, support=3)
@@ -204,7 +232,9 @@ def test_hybrid_adds_each_article_s_evidence(tmp_path: Path, articles: list[Arti
     plain = Searcher(store, embedder, ranking=Ranking(article_weight=0.0, support=1))
     plain_hits = plain.search(query, 50)
     fused = {h.chunk.id: h.score for h in plain_hits}
-    whole = {a: 0.5 / (60 + r) for r, (a, _) in enumerate(store.lexical.search_articles(query, 50), 1)}
+    whole = {
+        a: 0.5 / (60 + r) for r, (a, _) in enumerate(store.lexical.search_articles(query, 50), 1)
+    }
     assert whole  # whole-article BM25 found something, so the bonus below is exercised
     hits = Searcher(store, embedder, ranking=ranking).search(query, 50)
     by_article: dict[str, list[float]] = {}
@@ -224,9 +254,9 @@ def test_hybrid_adds_each_article_s_evidence(tmp_path: Path, articles: list[Arti
     assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
 
 
-def test_article_search_ranks_whole_articles_within_a_set(tmp_path: Path,
-                                                          articles: list[Article],
-                                                          embedder: HashingEmbedder) -> None:
+def test_article_search_ranks_whole_articles_within_a_set(
+    tmp_path: Path, articles: list[Article], embedder: HashingEmbedder
+) -> None:
     store = new_store(tmp_path, embedder)
     ingest(store, articles, embedder)
     store = Store.open(tmp_path)  # read back from bm25-articles/, not rebuilt in memory
@@ -236,18 +266,20 @@ def test_article_search_ranks_whole_articles_within_a_set(tmp_path: Path,
 
 
 def test_index_written_without_article_bm25_gets_it_on_the_next_save(
-        tmp_path: Path, articles: list[Article], embedder: HashingEmbedder) -> None:
+    tmp_path: Path, articles: list[Article], embedder: HashingEmbedder
+) -> None:
     import shutil
 
     store = new_store(tmp_path, embedder)
     ingest(store, articles, embedder)
+    assert store.manifest.generation is not None
     generation = tmp_path / store.manifest.generation
     shutil.rmtree(generation / "bm25-articles")  # as written by Dateline 0.1
     old = Store.open(tmp_path)
     assert old.lexical.search_articles("exports", 5)[0][0] == "chips"  # built meanwhile
     upgraded = new_store(tmp_path, embedder)
     assert upgraded.save()
-    assert (tmp_path / upgraded.manifest.generation / "bm25-articles").is_dir()
+    assert (tmp_path / str(upgraded.manifest.generation) / "bm25-articles").is_dir()
 
 
 def test_ranking_settings_come_from_the_manifest() -> None:

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
+from dateline.index import MiniLMEmbedder
 from dateline.qa import Answer, Answerer, Turn
 
 
@@ -41,8 +43,9 @@ def test_unanswerable_question_abstains_with_related_passages(seed_answerer: Ans
     answer = seed_answerer.ask("How old is Kim Jong-un?")
     assert answer.abstained and answer.citations == ()
     assert "don't answer" in answer.text
-    assert answer.related and all(h.article.text[h.chunk.start : h.chunk.end] == h.chunk.text
-                                  for h in answer.related)
+    assert answer.related and all(
+        h.article.text[h.chunk.start : h.chunk.end] == h.chunk.text for h in answer.related
+    )
     assert answer.to_dict()["citations"] == [] and answer.to_dict()["related"]
 
 
@@ -76,19 +79,32 @@ def test_empty_question_is_refused(seed_answerer: Answerer) -> None:
 def test_to_dict_shape(seed_answerer: Answerer) -> None:
     data = seed_answerer.ask("How many troops were deployed?").to_dict()
     assert {"question", "answer", "abstained", "citations", "related"} <= set(data)
-    assert set(data["citations"][0]) == {"n", "article_id", "title", "published", "url",
-                                         "start", "end", "quote"}
+    assert set(data["citations"][0]) == {
+        "n",
+        "article_id",
+        "title",
+        "published",
+        "url",
+        "start",
+        "end",
+        "quote",
+    }
 
 
 def test_conflicting_figures_from_two_articles_are_both_cited(
-        tmp_path, real_embedder, seed_answerer: Answerer) -> None:  # type: ignore[no-untyped-def]
+    tmp_path: Path, real_embedder: MiniLMEmbedder, seed_answerer: Answerer
+) -> None:
     from dateline.index import Article, Searcher, Store, ingest, read_paths
     from tests.conftest import SEEDS
 
-    other = Article(id="earlier", title="Seoul says 11,000 troops sent", published="2024-12-01",
-                    source="Example Wire",
-                    text="South Korea's spy agency said North Korea deployed about 11,000 troops "
-                         "to Russia to fight against Ukraine. The troops were sent to Kursk.")
+    other = Article(
+        id="earlier",
+        title="Seoul says 11,000 troops sent",
+        published="2024-12-01",
+        source="Example Wire",
+        text="South Korea's spy agency said North Korea deployed about 11,000 troops "
+        "to Russia to fight against Ukraine. The troops were sent to Kursk.",
+    )
     store = Store.open_or_create(tmp_path, real_embedder)
     ingest(store, [*read_paths([SEEDS]).articles, other], real_embedder)
     answerer = Answerer(Searcher(store, real_embedder), nlp=seed_answerer.nlp)
@@ -99,8 +115,10 @@ def test_conflicting_figures_from_two_articles_are_both_cited(
     # the newest figure leads, the earlier one is mentioned with its date
     assert answer.short == "Around 14,000 troops"
     assert answer.citations[0].published == "2025-06-19"
-    assert "Earlier, on December 1, 2024, another article reported about 11,000 troops [2]" \
+    assert (
+        "Earlier, on December 1, 2024, another article reported about 11,000 troops [2]"
         in answer.text
+    )
     assert answer.notes == ("newer figure wins",)
     check_citations(answer, answerer)
 
@@ -175,8 +193,11 @@ def test_time_words_are_read_out_with_the_answer(seed_answerer: Answerer) -> Non
     assert not answer.abstained  # a preferred window, so the answer is the same one
     assert "14,000" in answer.short
     # an event is dated by the newest article about it up to the as-of date
-    event = seed_answerer.ask("How many troops were deployed since the treaty anniversary?",
-                              as_of=date(2025, 6, 20))
+    event = seed_answerer.ask(
+        "How many troops were deployed since the treaty anniversary?", as_of=date(2025, 6, 20)
+    )
     assert event.reading.startswith("“since the treaty anniversary” (dated by “North Korea on")
     assert event.reading.endswith("…”): favouring articles from 2025-06-19 to 2025-06-21")
-    assert seed_answerer.ask("How many troops were deployed?", as_of=date(2025, 6, 20)).reading == ""
+    assert (
+        seed_answerer.ask("How many troops were deployed?", as_of=date(2025, 6, 20)).reading == ""
+    )

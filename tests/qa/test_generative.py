@@ -9,17 +9,21 @@ def llm_answerer(seed_answerer: Answerer, replies: list[str]) -> tuple[Answerer,
     return Answerer(seed_answerer.searcher, nlp=seed_answerer.nlp, llm=model), model
 
 
-def test_prompt_numbers_sources_and_citations_map_to_exact_spans(
-        seed_answerer: Answerer) -> None:
+def test_prompt_numbers_sources_and_citations_map_to_exact_spans(seed_answerer: Answerer) -> None:
     answerer, model = llm_answerer(seed_answerer, ["placeholder"])
     # learn which source holds the troop figure from the prompt, then script the reply
     answerer.ask("How many troops were deployed?")
     prompt = model.prompts[0][1][1]  # type: ignore[attr-defined]
     assert model.prompts[0][0][0] == "system" and "[1]" in prompt  # type: ignore[attr-defined]
-    n = next(line.split("]")[0][1:] for line in prompt.splitlines()
-             if line.startswith("[") and "14,000 troops" in line)
-    model.replies = [f"North Korea deployed around 14,000 troops [{n}]. "  # type: ignore[attr-defined]
-                     f"It also sent 20,000 tanks [{n}]. Putin was pleased."]
+    n = next(
+        line.split("]")[0][1:]
+        for line in prompt.splitlines()
+        if line.startswith("[") and "14,000 troops" in line
+    )
+    model.replies = [  # type: ignore[attr-defined]
+        f"North Korea deployed around 14,000 troops [{n}]. "
+        f"It also sent 20,000 tanks [{n}]. Putin was pleased."
+    ]
     answer = answerer.ask("How many troops were deployed?")
     assert not answer.abstained
     assert answer.text == "North Korea deployed around 14,000 troops [1]."
@@ -34,10 +38,14 @@ def test_resolved_dates_are_accepted_and_wrong_ones_dropped(seed_answerer: Answe
     answerer, model = llm_answerer(seed_answerer, ["placeholder"])
     answerer.ask("When was the treaty signed?")
     prompt = model.prompts[0][1][1]  # type: ignore[attr-defined]
-    n = next(line.split("]")[0][1:] for line in prompt.splitlines()
-             if line.startswith("[") and "June 19 last year" in line)
-    model.replies = [f"The treaty was signed on June 19, 2024 [{n}]. "  # type: ignore[attr-defined]
-                     f"It was renewed on June 19, 2023 [{n}]."]
+    n = next(
+        line.split("]")[0][1:]
+        for line in prompt.splitlines()
+        if line.startswith("[") and "June 19 last year" in line
+    )
+    model.replies = [  # type: ignore[attr-defined]
+        f"The treaty was signed on June 19, 2024 [{n}]. It was renewed on June 19, 2023 [{n}]."
+    ]
     answer = answerer.ask("When was the treaty signed?")
     assert answer.text == "The treaty was signed on June 19, 2024 [1]."
 

@@ -15,48 +15,58 @@ from dateline.qa import (
 from dateline.qa.relative import resolve_date
 
 
-@pytest.mark.parametrize("question, kind, unit", [
-    ("How many troops were deployed?", "quantity", "troop"),
-    ("How many military construction workers will go?", "quantity", "worker"),
-    ("How much money did they raise?", "quantity", "money"),
-    ("What percentage of voters agreed?", "quantity", None),
-    ("How old is Kim Jong-un?", "age", None),
-    ("When was the treaty signed?", "date", None),
-    ("In what year did it open?", "date", None),
-    ("Who won the election?", "person", None),
-    ("Where was the treaty signed?", "place", None),
-    ("Which country hosted the summit?", "place", None),
-    ("Which company bought Twitter?", "org", None),
-    ("Why did the talks fail?", "other", None),
-])
+@pytest.mark.parametrize(
+    "question, kind, unit",
+    [
+        ("How many troops were deployed?", "quantity", "troop"),
+        ("How many military construction workers will go?", "quantity", "worker"),
+        ("How much money did they raise?", "quantity", "money"),
+        ("What percentage of voters agreed?", "quantity", None),
+        ("How old is Kim Jong-un?", "age", None),
+        ("When was the treaty signed?", "date", None),
+        ("In what year did it open?", "date", None),
+        ("Who won the election?", "person", None),
+        ("Where was the treaty signed?", "place", None),
+        ("Which country hosted the summit?", "place", None),
+        ("Which company bought Twitter?", "org", None),
+        ("Why did the talks fail?", "other", None),
+    ],
+)
 def test_question_kinds(question: str, kind: str, unit: str | None) -> None:
     parsed = analyse(question)
     assert (parsed.kind, parsed.unit) == (kind, unit)
 
 
 def test_follow_up_rewrite() -> None:
-    assert rewrite_follow_up("and how many sappers?", "How many troops were deployed?") == \
-        "How many sappers (troops deployed)?"
-    assert rewrite_follow_up("Who signed the treaty with Russia?", "How many troops?") == \
-        "Who signed the treaty with Russia?"
+    assert (
+        rewrite_follow_up("and how many sappers?", "How many troops were deployed?")
+        == "How many sappers (troops deployed)?"
+    )
+    assert (
+        rewrite_follow_up("Who signed the treaty with Russia?", "How many troops?")
+        == "Who signed the treaty with Russia?"
+    )
     assert rewrite_follow_up("What about Ukraine?", None) == "What about Ukraine?"
 
 
-@pytest.mark.parametrize("phrase, expected", [
-    ("June 19 last year", "2024-06-19"),
-    ("October last year", "2024-10"),
-    ("February this year", "2025-02"),
-    ("On Tuesday", "2025-06-17"),
-    ("Thursday", "2025-06-19"),
-    ("last Thursday", "2025-06-12"),
-    ("yesterday", "2025-06-18"),
-    ("June 25", "2024-06-25"),
-    ("March 3, 2022", "2022-03-03"),
-    ("3 March 2022", "2022-03-03"),
-    ("in 2019", "2019"),
-    ("they may leave", None),
-    ("recently", None),
-])
+@pytest.mark.parametrize(
+    "phrase, expected",
+    [
+        ("June 19 last year", "2024-06-19"),
+        ("October last year", "2024-10"),
+        ("February this year", "2025-02"),
+        ("On Tuesday", "2025-06-17"),
+        ("Thursday", "2025-06-19"),
+        ("last Thursday", "2025-06-12"),
+        ("yesterday", "2025-06-18"),
+        ("June 25", "2024-06-25"),
+        ("March 3, 2022", "2022-03-03"),
+        ("3 March 2022", "2022-03-03"),
+        ("in 2019", "2019"),
+        ("they may leave", None),
+        ("recently", None),
+    ],
+)
 def test_relative_dates_against_the_article_date(phrase: str, expected: str | None) -> None:
     resolved = resolve_date(phrase, "2025-06-19")
     assert (resolved.iso() if resolved else None) == expected
@@ -72,10 +82,12 @@ def test_claims_must_be_carried_by_their_quote() -> None:
     assert claim_is_supported("Around 14,000 troops [1]", quote)
     assert not claim_is_supported("Around 15,000 troops [1]", quote)
     assert not claim_is_supported("Kim Jong-un sent 14,000 troops [1]", quote)
-    assert claim_is_supported("June 19, 2024 [1]", "signed on June 19 last year",
-                              derived="June 19, 2024")
-    assert not claim_is_supported("June 19, 2023 [1]", "signed on June 19 last year",
-                                  derived="June 19, 2024")
+    assert claim_is_supported(
+        "June 19, 2024 [1]", "signed on June 19 last year", derived="June 19, 2024"
+    )
+    assert not claim_is_supported(
+        "June 19, 2023 [1]", "signed on June 19 last year", derived="June 19, 2024"
+    )
 
 
 def test_citations_slice_the_article() -> None:

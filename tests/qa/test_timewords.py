@@ -11,19 +11,22 @@ from dateline.qa.timewords import time_scope
 AS_OF = date(2025, 6, 19)  # a Thursday
 
 
-@pytest.mark.parametrize("question, since, until", [
-    ("What happened today?", "2025-06-19", "2025-06-20"),
-    ("Who resigned yesterday?", "2025-06-18", "2025-06-20"),
-    ("What did Kim do this week?", "2025-06-13", "2025-06-20"),
-    ("What did Kim do last week?", "2025-06-09", "2025-06-20"),
-    ("What happened last month?", "2025-05-01", "2025-06-07"),
-    ("What happened in March?", "2025-03-01", "2025-04-07"),
-    ("What happened in September?", "2024-09-01", "2024-10-07"),
-    ("Who won in 2022?", "2022-01-01", "2023-01-07"),
-    ("How many troops in the past 10 days?", "2025-06-09", "2025-06-20"),
-    ("What changed since March 3?", "2025-03-03", "2025-06-20"),
-    ("How many troops were deployed?", None, None),
-])
+@pytest.mark.parametrize(
+    "question, since, until",
+    [
+        ("What happened today?", "2025-06-19", "2025-06-20"),
+        ("Who resigned yesterday?", "2025-06-18", "2025-06-20"),
+        ("What did Kim do this week?", "2025-06-13", "2025-06-20"),
+        ("What did Kim do last week?", "2025-06-09", "2025-06-20"),
+        ("What happened last month?", "2025-05-01", "2025-06-07"),
+        ("What happened in March?", "2025-03-01", "2025-04-07"),
+        ("What happened in September?", "2024-09-01", "2024-10-07"),
+        ("Who won in 2022?", "2022-01-01", "2023-01-07"),
+        ("How many troops in the past 10 days?", "2025-06-09", "2025-06-20"),
+        ("What changed since March 3?", "2025-03-03", "2025-06-20"),
+        ("How many troops were deployed?", None, None),
+    ],
+)
 def test_windows(question: str, since: str | None, until: str | None) -> None:
     scope = time_scope(question, AS_OF)
     shown = [d.isoformat() if d is not None else None for d in (scope.since, scope.until)]

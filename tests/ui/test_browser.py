@@ -7,18 +7,20 @@ import socket
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from dateline.index import Searcher
+from dateline.index import MiniLMEmbedder, Searcher
 from dateline.qa import Answerer
 from dateline.ui.app import CSS, SEED_EXAMPLES, build_app
 from dateline.ui.service import ChatService
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
-                                reason="needs Debian's chromium: apt-get install chromium")
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="needs Debian's chromium: apt-get install chromium"
+)
 
 
 def free_port() -> int:
@@ -28,8 +30,12 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def app_service(seed_index: Path, seed_answerer: Answerer, real_embedder,  # type: ignore[no-untyped-def]
-                tmp_path_factory: pytest.TempPathFactory) -> ChatService:
+def app_service(
+    seed_index: Path,
+    seed_answerer: Answerer,
+    real_embedder: MiniLMEmbedder,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> ChatService:
     folder = tmp_path_factory.mktemp("app") / "index"
     shutil.copytree(seed_index, folder)
     return ChatService(Searcher.open(folder, real_embedder), nlp=seed_answerer.nlp)
@@ -39,8 +45,14 @@ def app_service(seed_index: Path, seed_answerer: Answerer, real_embedder,  # typ
 def server(app_service: ChatService) -> Iterator[str]:
     app = build_app(app_service, examples=SEED_EXAMPLES, today=date(2025, 6, 20))
     port = free_port()
-    app.queue().launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True,
-                       css=CSS, quiet=True, max_file_size="20mb")
+    app.queue().launch(
+        server_name="127.0.0.1",
+        server_port=port,
+        prevent_thread_lock=True,
+        css=CSS,
+        quiet=True,
+        max_file_size="20mb",
+    )
     yield f"http://127.0.0.1:{port}/"
     app.close()
 
@@ -52,11 +64,24 @@ def page(server: str) -> Iterator[object]:
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"])
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.dialogs = []  # type: ignore[attr-defined]
-        page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))  # type: ignore[attr-defined]
+        dialogs: list[str] = []
+        page.dialogs = dialogs  # type: ignore[attr-defined]
+
+        def dismiss(dialog: Any) -> None:
+            dialogs.append(dialog.message)
+            dialog.dismiss()
+
+        page.on("dialog", dismiss)
         page.goto(server)
         yield page
         browser.close()
@@ -66,18 +91,21 @@ def ask(page, question: str, *, follow_up: bool = False) -> None:  # type: ignor
     page.get_by_role("tab", name="Chat").click()
     if not follow_up:  # each test starts its own conversation: no test reads another's turns
         page.get_by_role("button", name="New conversation").click()
-        page.wait_for_function("() => !document.querySelector('#chat').innerText.includes('?')",
-                               timeout=30_000)
+        page.wait_for_function(
+            "() => !document.querySelector('#chat').innerText.includes('?')", timeout=30_000
+        )
     box = page.locator("#question textarea")
     box.fill(question)
     box.press("Enter")
     # the user's message and the emptied sources panel arrive in the same update
-    page.wait_for_function("q => document.querySelector('#chat').innerText.includes(q)",
-                           arg=question, timeout=60_000)
+    page.wait_for_function(
+        "q => document.querySelector('#chat').innerText.includes(q)", arg=question, timeout=60_000
+    )
     page.locator("#sources .dl-heading").wait_for(timeout=60_000)
     page.wait_for_function(
         "() => !document.querySelector('#chat').innerText.includes('Searching the articles')",
-        timeout=60_000)
+        timeout=60_000,
+    )
 
 
 def articles_indexed(page) -> int:  # type: ignore[no-untyped-def]
@@ -128,9 +156,11 @@ def test_abstention_shows_related_passages(page) -> None:  # type: ignore[no-unt
 
 def test_upload_then_ask_about_it(page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     article = tmp_path / "volcano.txt"
-    article.write_text("date 2025-06-18\ntitle: Volcanoes erupt in Iceland\n\nThree volcanoes "
-                       "erupted in southern Iceland on Monday, forcing 4,000 residents to leave "
-                       "their homes. (Example Wire)")
+    article.write_text(
+        "date 2025-06-18\ntitle: Volcanoes erupt in Iceland\n\nThree volcanoes "
+        "erupted in southern Iceland on Monday, forcing 4,000 residents to leave "
+        "their homes. (Example Wire)"
+    )
     before = articles_indexed(page)
     assert "1 added" in upload(page, article)
     assert articles_indexed(page) == before + 1
@@ -141,10 +171,12 @@ def test_upload_then_ask_about_it(page, tmp_path: Path) -> None:  # type: ignore
 
 def test_script_laden_article_renders_as_text(page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     article = tmp_path / "evil.txt"
-    article.write_text("date 2025-06-15\n"
-                       "title: <script>alert(1)</script> Parade <img src=x onerror=alert(1)>\n\n"
-                       "The parade drew 25,000 spectators <img src=x onerror=alert(1)> to the "
-                       "harbour <script>alert(1)</script> on Sunday.")
+    article.write_text(
+        "date 2025-06-15\n"
+        "title: <script>alert(1)</script> Parade <img src=x onerror=alert(1)>\n\n"
+        "The parade drew 25,000 spectators <img src=x onerror=alert(1)> to the "
+        "harbour <script>alert(1)</script> on Sunday."
+    )
     assert "1 added" in upload(page, article)
     ask(page, "How many spectators did the parade draw?")
     sources = page.locator("#sources").inner_text()
@@ -152,7 +184,7 @@ def test_script_laden_article_renders_as_text(page, tmp_path: Path) -> None:  # 
     assert "<img src=x onerror=alert(1)>" in sources
     assert page.locator("#sources script, #sources img, #chat img[src=x]").count() == 0
     page.wait_for_timeout(500)
-    assert page.dialogs == []  # type: ignore[attr-defined]
+    assert page.dialogs == []
     page.screenshot(path=str(ARTIFACTS / "chat-escaped.png"), full_page=True)
 
 

@@ -23,7 +23,8 @@ def run(capsys: pytest.CaptureFixture[str], settings: Settings, *argv: str) -> t
 
 
 def test_index_then_search_the_seed_with_the_real_model(
-        capsys: pytest.CaptureFixture[str], settings: Settings) -> None:
+    capsys: pytest.CaptureFixture[str], settings: Settings
+) -> None:
     code, out, err = run(capsys, settings, "index", str(SEEDS), "-q")
     assert code == 0, err
     assert out.startswith("1 added, 0 unchanged, 0 replaced, 0 skipped")
@@ -35,8 +36,18 @@ def test_index_then_search_the_seed_with_the_real_model(
     for result in results:
         article = store.article(result["article_id"])
         assert article.text[result["start"] : result["end"]] == result["text"]
-        assert set(result) == {"chunk_id", "article_id", "title", "published", "source", "url",
-                               "start", "end", "text", "score"}
+        assert set(result) == {
+            "chunk_id",
+            "article_id",
+            "title",
+            "published",
+            "source",
+            "url",
+            "start",
+            "end",
+            "text",
+            "score",
+        }
     assert results[0]["published"] == "2025-06-19" and results[0]["source"] == "Yonhap"
 
     code, out, _ = run(capsys, settings, "index", str(SEEDS), "-q")
@@ -67,7 +78,8 @@ def test_index_then_search_the_seed_with_the_real_model(
 
 
 def test_partial_run_names_each_bad_file_and_exits_1(
-        capsys: pytest.CaptureFixture[str], settings: Settings, tmp_path: Path) -> None:
+    capsys: pytest.CaptureFixture[str], settings: Settings, tmp_path: Path
+) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "good.txt").write_text("date 2025-03-01 Rain fell on Seoul. Roads closed.")
@@ -80,18 +92,25 @@ def test_partial_run_names_each_bad_file_and_exits_1(
     assert out.startswith("2 added, 0 unchanged, 0 replaced, 4 skipped")
     lines = err.strip().splitlines()
     assert len(lines) == 5 and lines[-1].startswith("Error: 4 input(s) could not be read")
-    for name in ("empty.txt: empty file", "blob.bin: binary file", "latin.txt: not UTF-8",
-                 "a.jsonl:2: broken JSON"):
+    for name in (
+        "empty.txt: empty file",
+        "blob.bin: binary file",
+        "latin.txt: not UTF-8",
+        "a.jsonl:2: broken JSON",
+    ):
         assert any(name in line for line in lines), name
     assert "ok" in Store.open(settings.index_dir).article_ids()
 
 
-def test_errors_are_one_line_with_the_next_step(capsys: pytest.CaptureFixture[str],
-                                                settings: Settings) -> None:
+def test_errors_are_one_line_with_the_next_step(
+    capsys: pytest.CaptureFixture[str], settings: Settings
+) -> None:
     code, out, err = run(capsys, settings, "search", "anything")
     assert (code, out) == (1, "")
-    assert err == f"Error: No index at {settings.index_dir}; run `dateline index PATH --index " \
-                  f"{settings.index_dir}`\n"
+    assert (
+        err == f"Error: No index at {settings.index_dir}; run `dateline index PATH --index "
+        f"{settings.index_dir}`\n"
+    )
     code, _, err = run(capsys, settings, "stats")
     assert code == 1 and "dateline index" in err
 
@@ -110,33 +129,49 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str], settings: Setti
 
 
 def test_settings_from_env() -> None:
-    settings = Settings.from_env({"DATELINE_INDEX": "/x", "DATELINE_BACKEND": "torch",
-                                  "XDG_CACHE_HOME": "/c"})
-    assert settings == Settings(index_dir=Path("/x"), backend="torch",
-                                cache_dir=Path("/c/dateline"))
+    settings = Settings.from_env(
+        {"DATELINE_INDEX": "/x", "DATELINE_BACKEND": "torch", "XDG_CACHE_HOME": "/c"}
+    )
+    assert settings == Settings(
+        index_dir=Path("/x"), backend="torch", cache_dir=Path("/c/dateline")
+    )
     assert Settings.from_env({}).index_dir == Path(".dateline")
 
 
-def test_ask_and_eval_on_the_seed(capsys: pytest.CaptureFixture[str], tmp_path: Path,
-                                  seed_index: Path, model_cache: Path) -> None:
+def test_ask_and_eval_on_the_seed(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, seed_index: Path, model_cache: Path
+) -> None:
     settings = Settings(index_dir=seed_index, cache_dir=model_cache)
-    code, out, err = run(capsys, settings, "ask", "How many troops were deployed?",
-                         "--as-of", "2025-06-20")
+    code, out, err = run(
+        capsys, settings, "ask", "How many troops were deployed?", "--as-of", "2025-06-20"
+    )
     assert code == 0, err
     assert out.startswith("Around 14,000 troops [1]") and "\nSources:\n[1] " in out
-    code, out, err = run(capsys, settings, "ask", "How many troops were deployed?",
-                         "--as-of", "2025-01-01")
+    code, out, err = run(
+        capsys, settings, "ask", "How many troops were deployed?", "--as-of", "2025-01-01"
+    )
     assert code == 0 and out.startswith("The indexed articles don't answer this.")
-    code, out, err = run(capsys, settings, "ask", "When did Kim meet Shoigu?",
-                         "--as-of", "2025-06-20")
+    code, out, err = run(
+        capsys, settings, "ask", "When did Kim meet Shoigu?", "--as-of", "2025-06-20"
+    )
     assert out.startswith("June 17, 2025") and "On Tuesday" in out
 
     questions = tmp_path / "q.jsonl"
     questions.write_text(
-        json.dumps({"id": "q1", "question": "How many troops were deployed?",
-                    "answers": ["around 14,000 troops"], "answerable": True}) + "\n"
-        + json.dumps({"id": "q2", "question": "How old is Kim Jong-un?", "answers": [],
-                      "answerable": False}) + "\n")
+        json.dumps(
+            {
+                "id": "q1",
+                "question": "How many troops were deployed?",
+                "answers": ["around 14,000 troops"],
+                "answerable": True,
+            }
+        )
+        + "\n"
+        + json.dumps(
+            {"id": "q2", "question": "How old is Kim Jong-un?", "answers": [], "answerable": False}
+        )
+        + "\n"
+    )
     code, out, err = run(capsys, settings, "ask", "--questions", str(questions), "--json")
     assert code == 0, err
     rows = [json.loads(line) for line in out.splitlines()]
@@ -161,8 +196,9 @@ def test_ask_and_eval_on_the_seed(capsys: pytest.CaptureFixture[str], tmp_path: 
     assert code == 1 and "bad.jsonl:1: broken JSON" in err
 
 
-def test_llm_spec_errors_say_what_to_install(capsys: pytest.CaptureFixture[str],
-                                            settings: Settings) -> None:
+def test_llm_spec_errors_say_what_to_install(
+    capsys: pytest.CaptureFixture[str], settings: Settings
+) -> None:
     from dateline.ui.llm import chat_model_from_spec
 
     with pytest.raises(DatelineError, match="unknown provider 'gpt'"):
@@ -176,8 +212,9 @@ def test_llm_spec_errors_say_what_to_install(capsys: pytest.CaptureFixture[str],
             chat_model_from_spec("ollama:llama3")
 
 
-def test_chat_checks_its_options_before_starting(capsys: pytest.CaptureFixture[str],
-                                                 settings: Settings) -> None:
+def test_chat_checks_its_options_before_starting(
+    capsys: pytest.CaptureFixture[str], settings: Settings
+) -> None:
     code, _, err = run(capsys, settings, "chat", "--auth", "nopassword", "--no-browser")
     assert code == 1 and "USER:PASS" in err
 

@@ -20,8 +20,13 @@ def test_mcp_tools(seed_index, seed_answerer: Answerer) -> None:  # type: ignore
     service = ChatService(seed_answerer.searcher, nlp=seed_answerer.nlp)
     app = build_app(service, today=date(2025, 6, 20))
     port = free_port()
-    app.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True,
-               mcp_server=True)
+    app.launch(
+        server_name="127.0.0.1",
+        server_port=port,
+        prevent_thread_lock=True,
+        quiet=True,
+        mcp_server=True,
+    )
     try:
         url = f"http://127.0.0.1:{port}/gradio_api/mcp/schema"
         with urllib.request.urlopen(url, timeout=30) as response:

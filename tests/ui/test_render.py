@@ -5,11 +5,15 @@ from dateline.qa import Answer, make_citation
 from dateline.ui.app import normalise_history
 from dateline.ui.render import answer_markdown, highlighted_paragraph, safe_url, sources_html
 
-EVIL = Article(id="evil", title="<script>alert(1)</script> Big <b>news</b>",
-               published="2025-06-19", source="<img src=x onerror=alert(1)>",
-               url="javascript:alert(1)",
-               text="Intro paragraph.\n\nOfficials said 300 <img src=x onerror=alert(1)> "
-                    "troops left. More text follows here.\n\nLast paragraph.")
+EVIL = Article(
+    id="evil",
+    title="<script>alert(1)</script> Big <b>news</b>",
+    published="2025-06-19",
+    source="<img src=x onerror=alert(1)>",
+    url="javascript:alert(1)",
+    text="Intro paragraph.\n\nOfficials said 300 <img src=x onerror=alert(1)> "
+    "troops left. More text follows here.\n\nLast paragraph.",
+)
 
 
 def evil_answer() -> Answer:
@@ -17,8 +21,13 @@ def evil_answer() -> Answer:
     end = EVIL.text.index("left.") + len("left.")
     citation = make_citation(1, EVIL, start, end)
     chunk = Chunk("evil:0-10", "evil", 0, 10, EVIL.text[:10])
-    return Answer("q", f"300 troops [1]\n“{citation.quote}” [1]", (citation,),
-                  (Hit(chunk, 1.0, 1, EVIL),), False)
+    return Answer(
+        "q",
+        f"300 troops [1]\n“{citation.quote}” [1]",
+        (citation,),
+        (Hit(chunk, 1.0, 1, EVIL),),
+        False,
+    )
 
 
 def test_markdown_escapes_text_and_links_markers() -> None:
@@ -41,8 +50,9 @@ def test_sources_panel_escapes_everything_and_highlights_the_quote() -> None:
     assert "<script>" not in panel and "<img" not in panel and "<b>" not in panel
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in panel
     assert "javascript:" not in panel  # unsafe URL dropped
-    assert '<mark>Officials said 300 &lt;img src=x onerror=alert(1)&gt; troops left.</mark>' \
-        in panel
+    assert (
+        "<mark>Officials said 300 &lt;img src=x onerror=alert(1)&gt; troops left.</mark>" in panel
+    )
     assert 'id="source-1"' in panel and "characters" in panel
 
 
@@ -69,10 +79,11 @@ def test_safe_url() -> None:
 
 
 def test_history_normalisation_handles_gradio_shapes() -> None:
-    history = [{"role": "user", "content": "How many troops?"},
-               {"role": "assistant", "content": "Around 14,000 troops [1]"},
-               {"role": "user", "content": [{"type": "text", "text": "And sappers?"}]}]
-    assert [t.question for t in normalise_history(history)] == ["How many troops?",
-                                                                "And sappers?"]
+    history = [
+        {"role": "user", "content": "How many troops?"},
+        {"role": "assistant", "content": "Around 14,000 troops [1]"},
+        {"role": "user", "content": [{"type": "text", "text": "And sappers?"}]},
+    ]
+    assert [t.question for t in normalise_history(history)] == ["How many troops?", "And sappers?"]
     assert [t.question for t in normalise_history([["Hi", "Hello"]])] == ["Hi"]
     assert normalise_history(None) == []
