@@ -103,7 +103,7 @@ class ChatService:
         with self._write_lock:
             store = Store.open_or_create(self.index_dir, self.searcher.embedder)
             report = index_paths(store, paths, self.searcher.embedder, progress=progress)
-            self._swap()
+            self._swap(store)
         return report
 
     def remove(self, article_id: str) -> None:
@@ -111,10 +111,12 @@ class ChatService:
             store = Store.open(self.index_dir)
             store.remove(article_id)
             store.save()
-            self._swap()
+            self._swap(store)
 
-    def _swap(self) -> None:
-        self.answerer.searcher = Searcher.open(self.index_dir, self.searcher.embedder)
+    def _swap(self, store: Store) -> None:
+        """Answer from ``store`` from now on: the instance that was just saved, so the folder
+        is not read again."""
+        self.answerer.searcher = Searcher(store, self.searcher.embedder)
 
     def stats(self) -> str:
         return stats_markdown(self.searcher.store.stats())
