@@ -15,7 +15,7 @@ from .evaluate import (
     read_questions,
     token_f1,
 )
-from .questions import Question, analyse, rewrite_follow_up
+from .questions import Question, analyse, names_a_given, rewrite_follow_up
 from .records import Answer, Retrieval, Turn
 
 __all__ = [
@@ -34,6 +34,7 @@ __all__ = [
     "exact_match",
     "gold_rank",
     "make_citation",
+    "names_a_given",
     "normalize_answer",
     "parse_markers",
     "question_date",

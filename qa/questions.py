@@ -1,13 +1,24 @@
-"""What a question asks for: its answer type, its content terms, and the unit it counts."""
+"""What a question asks for: its answer type, its content terms, the unit it counts and, from
+its parse, the predicate it asks about, the class of thing it asks for and the names it gives."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
-__all__ = ["KINDS", "Question", "analyse", "content_terms", "rewrite_follow_up", "stem"]
+__all__ = [
+    "KINDS",
+    "Question",
+    "analyse",
+    "content_terms",
+    "names_a_given",
+    "needs_context",
+    "rewrite_follow_up",
+    "stem",
+]
 
-KINDS = ("quantity", "age", "date", "person", "org", "place", "other")
+KINDS = ("quantity", "age", "date", "person", "org", "place", "reason", "other")
 
 STOPWORDS = frozenset(
     """a an the of to in on at for from by with about as into and or but if
@@ -21,6 +32,7 @@ new said says say according year years""".split()
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*")
 _AUX = r"(?:is|are|was|were|will|would|did|do|does|have|has|had|can|could|should|be|been)"
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("reason", re.compile(r"^\W*why\b|\bfor what reason\b|\bwhat (?:was|is) the reason\b", re.I)),
     ("age", re.compile(r"\bhow old\b|\bwhat age\b|\bat what age\b", re.I)),
     (
         "quantity",
@@ -67,6 +79,79 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 _UNIT = re.compile(rf"\bhow (?:many|much)\s+((?:(?!{_AUX}\b)[A-Za-z\-]+\s*){{1,3}})", re.I)
 _FOLLOW_UP = re.compile(r"^\W*(?:and|but|also|what about|how about|so)\b\s*", re.I)
+# "which X" asks for a thing of class X: the class decides the entity type wanted
+CLASSES = {
+    "person": {
+        "official",
+        "minister",
+        "president",
+        "leader",
+        "secretary",
+        "spokesperson",
+        "spokesman",
+        "spokeswoman",
+        "chief",
+        "general",
+        "commander",
+        "envoy",
+        "ambassador",
+        "diplomat",
+        "person",
+        "man",
+        "woman",
+        "politician",
+        "lawmaker",
+        "senator",
+        "judge",
+        "executive",
+        "ceo",
+        "chairman",
+        "director",
+        "player",
+        "coach",
+        "actor",
+        "singer",
+        "author",
+        "king",
+        "queen",
+        "prince",
+        "premier",
+        "chancellor",
+        "governor",
+        "mayor",
+        "candidate",
+    },
+    "org": {
+        "newspaper",
+        "agency",
+        "company",
+        "organization",
+        "organisation",
+        "group",
+        "party",
+        "firm",
+        "network",
+        "broadcaster",
+        "channel",
+        "daily",
+        "outlet",
+        "bank",
+        "ministry",
+        "department",
+        "council",
+        "committee",
+        "team",
+        "club",
+        "university",
+        "airline",
+        "brand",
+        "union",
+        "court",
+        "government",
+    },
+    "place": {"country", "city", "state", "region", "nation", "town", "province", "capital"},
+}
+LIGHT_VERBS = frozenset({"be", "have", "do", "happen", "occur", "take", "make", "get", "go"})
 
 
 def stem(word: str) -> str:
@@ -87,35 +172,90 @@ def content_terms(text: str) -> list[str]:
 
 @dataclass(frozen=True, slots=True)
 class Question:
-    """A parsed question. ``unit`` is what a "how many X" question counts (stemmed X)."""
+    """A parsed question. ``unit`` is what a "how many X" question counts (stemmed X).
+
+    From the spaCy parse, when one is given: ``predicate`` is the lemma of the verb asked
+    about ("kill" in "how many were killed"), ``asked_class`` the noun after "which"/"what"
+    ("newspaper"), ``names`` the lower-cased tokens of the names the question itself gives
+    (an answer never repeats them).
+    """
 
     text: str
     kind: str
     terms: tuple[str, ...]
     unit: str | None
+    predicate: str | None = None
+    asked_class: str | None = None
+    names: frozenset[str] = frozenset()
 
 
-def analyse(text: str) -> Question:
-    """Classify ``text`` into one of :data:`KINDS` and pull out its terms and unit."""
+def analyse(text: str, doc: Any = None) -> Question:
+    """Classify ``text`` into one of :data:`KINDS` and pull out its terms and unit; with
+    ``doc`` (its spaCy parse), also its predicate, asked class and names."""
     kind = next((name for name, pattern in _PATTERNS if pattern.search(text)), "other")
     unit = None
     match = _UNIT.search(text)
     if match:
         words = [w for w in match[1].split() if w.lower() not in STOPWORDS]
         unit = stem(words[-1].lower()) if words else None
-    return Question(text, kind, tuple(content_terms(text)), unit)
+    predicate = asked_class = None
+    names: frozenset[str] = frozenset()
+    if doc is not None:
+        verbs = [t for t in doc if t.pos_ == "VERB" and t.lemma_.lower() not in LIGHT_VERBS]
+        root = next((t for t in verbs if t.dep_ == "ROOT"), verbs[0] if verbs else None)
+        predicate = root.lemma_.lower() if root is not None else None
+        wh = next((t for t in doc if t.lower_ in ("which", "what") and t.dep_ == "det"), None)
+        if wh is not None and wh.head.pos_ == "NOUN":
+            asked_class = wh.head.lemma_.lower()
+            if kind == "other":
+                kind = next((k for k, nouns in CLASSES.items() if asked_class in nouns), kind)
+        names = frozenset(
+            t.lower_ for t in doc if t.pos_ == "PROPN" or (t.ent_type_ and t.pos_ == "ADJ")
+        )
+    return Question(text, kind, tuple(content_terms(text)), unit, predicate, asked_class, names)
 
 
-def rewrite_follow_up(question: str, previous: str | None) -> str:
+def names_a_given(entity: str, names: frozenset[str]) -> bool:
+    """Whether ``entity`` shares a name with the question ("Kim Jong-un" with "Kim"; "Russia"
+    with "Russian"): the question's own subject is not its answer."""
+    for token in re.findall(r"[a-z0-9]+", entity.lower()):
+        for name in names:
+            if (
+                token == name
+                or (len(token) >= 4 and name.startswith(token))
+                or (len(name) >= 4 and token.startswith(name))
+            ):
+                return True
+    return False
+
+
+def needs_context(doc: Any) -> bool:
+    """Whether a parsed question leans on the conversation: it has no verb of its own ("how
+    many sappers?"), or its subject is a pronoun ("when was that?")."""
+    verbs = [t for t in doc if t.pos_ == "VERB"]
+    pronoun = any(t.pos_ == "PRON" and t.dep_.startswith("nsubj") for t in doc) or any(
+        t.lower_ in ("that", "it", "this", "they", "them") and t.dep_.startswith("nsubj")
+        for t in doc
+    )
+    nouns = [t for t in doc if t.pos_ in ("NOUN", "PROPN")]
+    return not verbs or pronoun or not nouns
+
+
+def rewrite_follow_up(question: str, previous: str | None, doc: Any = None) -> str:
     """Make a follow-up ("and how many sappers?") stand alone using the previous question.
 
-    The follow-up's own words lead; the previous question's content words it lacks are
-    appended, so retrieval sees the topic and the answer type comes from the follow-up.
+    Only elliptical questions are follow-ups: those opening with "and", "what about" and the
+    like, and, given the question's parse ``doc``, those without a verb or with a pronoun
+    subject (:func:`needs_context`); a question that names its own subject and predicate
+    ("When was the treaty signed?") stands alone. The follow-up's own words lead; the
+    previous question's content words it lacks are appended, so retrieval sees the topic and
+    the answer type comes from the follow-up.
     """
     if not previous:
         return question
     stripped = _FOLLOW_UP.sub("", question)
-    is_follow_up = stripped != question or len(content_terms(question)) <= 2
+    elliptical = needs_context(doc) if doc is not None else len(content_terms(question)) <= 2
+    is_follow_up = stripped != question or elliptical
     if not is_follow_up:
         return question
     own = set(content_terms(stripped))

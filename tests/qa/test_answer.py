@@ -201,3 +201,45 @@ def test_time_words_are_read_out_with_the_answer(seed_answerer: Answerer) -> Non
     assert (
         seed_answerer.ask("How many troops were deployed?", as_of=date(2025, 6, 20)).reading == ""
     )
+
+
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        # the span plays the role asked: not the question's own subject ("Kim")
+        ("Which Russian official met Kim in Pyongyang?", "Sergei Shoigu"),
+        # the date attached to the asked verb, not the day the article was published
+        ("When was the mutual defense treaty signed?", "June 19, 2024"),
+        # the entity whose head noun is the class asked for ("Rodong Sinmun newspaper")
+        ("Which newspaper praised the alliance?", "Rodong Sinmun"),
+        # the reason clause
+        ("Why did North Korean media leave out the decision?", "domestic public opinion"),
+    ],
+)
+def test_the_answer_plays_the_role_the_question_asks(
+    seed_answerer: Answerer, question: str, expected: str
+) -> None:
+    answer = seed_answerer.ask(question, as_of=date(2025, 6, 20))
+    assert not answer.abstained
+    assert expected in answer.short
+    quote = answer.citations[0].quote
+    assert expected.split(",")[0].split()[-1] in quote or "last year" in quote
+
+
+def test_a_figure_for_another_predicate_is_not_an_answer(seed_answerer: Answerer) -> None:
+    # the article gives 14,000 troops *deployed*; it gives no death toll
+    answer = seed_answerer.ask(
+        "How many North Korean soldiers were killed in the war?", as_of=date(2025, 6, 20)
+    )
+    assert answer.abstained and "14,000" not in answer.text
+    assert answer.related  # what is there is still shown, as related passages
+
+
+def test_a_standalone_question_is_not_read_as_a_follow_up(seed_answerer: Answerer) -> None:
+    history = [Turn("How many troops were deployed?")]
+    standalone = seed_answerer.ask("When was the treaty signed?", history, as_of=date(2025, 6, 20))
+    assert standalone.query == "When was the treaty signed?"
+    assert standalone.short.startswith("June 19, 2024")
+    for elliptical in ("and how many sappers?", "How many sappers?"):
+        follow_up = seed_answerer.ask(elliptical, history, as_of=date(2025, 6, 20))
+        assert "troops" in follow_up.query and follow_up.short == "1,000 sappers"

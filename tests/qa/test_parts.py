@@ -8,6 +8,7 @@ from dateline.qa import (
     claim_is_supported,
     exact_match,
     make_citation,
+    names_a_given,
     parse_markers,
     rewrite_follow_up,
     token_f1,
@@ -29,7 +30,7 @@ from dateline.qa.relative import resolve_date
         ("Where was the treaty signed?", "place", None),
         ("Which country hosted the summit?", "place", None),
         ("Which company bought Twitter?", "org", None),
-        ("Why did the talks fail?", "other", None),
+        ("Why did the talks fail?", "reason", None),
     ],
 )
 def test_question_kinds(question: str, kind: str, unit: str | None) -> None:
@@ -103,3 +104,11 @@ def test_squad_scores() -> None:
     assert exact_match("The Squid Game", ["Squid Game"]) == 1.0
     assert token_f1("squid game season", ["Squid Game"]) == pytest.approx(0.8)
     assert token_f1("", ["x"]) == 0.0
+
+
+def test_answers_never_repeat_a_name_the_question_gives() -> None:
+    names = frozenset({"kim", "russian", "pyongyang"})
+    assert names_a_given("Kim Jong-un", names)
+    assert names_a_given("Russia", names)  # the country of a demonym the question uses
+    assert not names_a_given("Sergei Shoigu", names)
+    assert not names_a_given("Rodong Sinmun", frozenset())

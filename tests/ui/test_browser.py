@@ -148,6 +148,15 @@ def test_answer_says_how_time_words_were_read(page) -> None:  # type: ignore[no-
     page.screenshot(path=str(ARTIFACTS / "chat-time-words.png"), full_page=True)
 
 
+def test_example_after_an_answer_stands_alone_and_and_follows_up(page) -> None:  # type: ignore[no-untyped-def]
+    ask(page, "How many troops were deployed?")
+    ask(page, "and how many sappers?", follow_up=True)
+    assert "1,000 sappers" in page.locator("#chat").inner_text()
+    ask(page, "When was the treaty signed?", follow_up=True)  # the app's own example
+    answers = page.locator("#chat").inner_text()
+    assert "June 19, 2024" in answers and "October 2024" not in answers
+
+
 def test_abstention_shows_related_passages(page) -> None:  # type: ignore[no-untyped-def]
     ask(page, "How old is Kim Jong-un?")
     assert "don't answer" in page.locator("#chat").inner_text()
