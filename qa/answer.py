@@ -18,6 +18,7 @@ from ..index import Hit, Searcher
 from .compose import Option, compose
 from .extractive import Candidate, candidates_from_hits, find_spans, rank_sentences
 from .questions import Question, analyse, rewrite_follow_up, stem
+from .readers import Reader, locate
 from .records import Answer, Retrieval, Turn
 from .timewords import TimeScope, time_scope
 
@@ -31,6 +32,7 @@ TYPED = ("quantity", "age", "date", "person", "place", "org")
 # cosine of MiniLM word vectors above which a sentence's verb counts as the question's
 # predicate ("killed" ~ "died" 0.79, "sent" ~ "send" 0.68; "killed" ~ "deployed" 0.38)
 PREDICATE_SIMILARITY = 0.5
+READ = 6  # sentences a reader model is shown
 
 
 class Answerer:
@@ -45,8 +47,10 @@ class Answerer:
         nlp: Any = None,
         llm: Any = None,
         cross_encoder: Any = None,
+        reader: Reader | None = None,
     ) -> None:
         self.searcher = searcher
+        self.reader = reader  # e.g. a LocalReader; None: the rules pick the span
         self.threshold = threshold
         self.k = k
         self.cross_encoder = cross_encoder  # optional sentence-transformers CrossEncoder
@@ -167,6 +171,12 @@ class Answerer:
         if self.llm is not None:
             return self._generate(question, query, ranked, hits)
         options = self._options(parsed, ranked[:6])
+        if self.reader is not None:
+            read = self._read(parsed, ranked[:READ], day)
+            if read is None:  # the reader found that no sentence answers
+                return self._abstain(question, query, hits, ranked[0].score if ranked else 0.0)
+            if read is not False:
+                options = [read, *options]
         if retrieval.window is not None:  # "in December": that month's reports answer first
             options.sort(key=lambda o: not o.published_in(retrieval.window))
         if parsed.kind == "reason":  # a sentence that gives a reason beats one that doesn't
@@ -221,6 +231,28 @@ class Answerer:
         # a typed question with no span of its type yields no options: don't guess
         options.sort(key=lambda o: -o.score)
         return options
+
+    def _read(
+        self, question: Question, ranked: Sequence[Candidate], day: date | None
+    ) -> Option | bool | None:
+        """The reader's answer as an option (its span verified in a shown sentence); None
+        when it says no sentence answers; False when its answer is in no shown sentence (the
+        rules' answer stands)."""
+        assert self.reader is not None
+        docs = list(self.nlp.pipe([c.text for c in ranked]))
+        sources = [
+            c for c, ok in zip(ranked, self._says_predicate(question, docs), strict=True) if ok
+        ]
+        if not sources or sources[0].score < self.threshold:
+            return None
+        reading = self.reader.read(question.text, sources, day)
+        if reading.answer is None:
+            return None
+        found = locate(reading, sources)
+        if found is None:
+            return False
+        i, span = found
+        return Option(sources[i].score, sources[i], span)
 
     def _says_predicate(self, question: Question, docs: Sequence[Any]) -> list[bool]:
         """For a quantity question, whether each sentence states the asked predicate: the

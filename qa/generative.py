@@ -15,7 +15,7 @@ from typing import Any
 from ..index import sentence_spans
 from .citations import Citation, claim_is_supported, make_citation, parse_markers
 from .extractive import Candidate
-from .relative import resolve_date
+from .relative import date_phrases, resolve_date
 
 __all__ = ["NOT_FOUND", "GeneratedAnswer", "build_messages", "generate"]
 
@@ -26,13 +26,6 @@ SYSTEM = (
     "like [1] or [2][3]. Copy numbers, names and dates exactly as the sources give them; when a "
     'source dates something relatively ("last year", "on Tuesday"), use its publication date '
     f"to say the calendar date. If the sources do not answer, reply exactly: {NOT_FOUND}"
-)
-_DATE_PHRASE = re.compile(
-    r"\b(?:(?:last|this|next)\s+(?:year|week|month)|yesterday|today|"
-    r"(?:on\s+)?(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|"
-    r"(?:January|February|March|April|May|June|July|August|September|"
-    r"October|November|December)(?:\s+\d{1,2})?(?:,?\s+\d{4})?"
-    r"(?:\s+(?:last|this)\s+year)?)\b"
 )
 
 
@@ -58,7 +51,7 @@ def build_messages(question: str, sources: Sequence[Candidate]) -> list[tuple[st
 
 def _derived_dates(quote: str, published: str | None) -> str:
     """Calendar dates the quote's relative date phrases stand for ("June 19, 2024")."""
-    resolved = (resolve_date(m[0], published) for m in _DATE_PHRASE.finditer(quote))
+    resolved = (resolve_date(quote[a:b], published) for a, b in date_phrases(quote))
     return " ".join(r.text() for r in resolved if r is not None)
 
 

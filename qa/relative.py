@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-__all__ = ["ResolvedDate", "resolve_date"]
+__all__ = ["ResolvedDate", "date_phrases", "resolve_date"]
 
 _MONTHS = {
     m.lower(): i
@@ -133,3 +133,17 @@ def resolve_date(phrase: str, published: str | date | None) -> ResolvedDate | No
             shift = {"last": -1, "this": 0, "next": 1}[relative[1]]
             return ResolvedDate(date(anchor.year + shift, 1, 1), "year")
     return None
+
+
+DATE_PHRASE = re.compile(
+    r"\b(?:(?:last|this|next)\s+(?:year|week|month)|yesterday|today|"
+    r"(?:on\s+)?(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|"
+    r"(?:January|February|March|April|May|June|July|August|September|"
+    r"October|November|December)(?:\s+\d{1,2})?(?:,?\s+\d{4})?"
+    r"(?:\s+(?:last|this)\s+year)?)\b"
+)
+
+
+def date_phrases(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of each date phrase in ``text`` ("June 19 last year", "on Tuesday")."""
+    return [m.span() for m in DATE_PHRASE.finditer(text)]

@@ -15,6 +15,8 @@ from .service import MAX_UPLOAD_MB, ChatService
 
 __all__ = ["CSS", "SEED_EXAMPLES", "build_app", "normalise_history"]
 
+LOCAL = "Local model (span-checked)"
+MODES = {"Extractive (no LLM)": "extractive", LOCAL: "local", "LLM": "llm"}
 SEED_EXAMPLES = (
     "How many troops were deployed?",
     "When was the treaty signed?",
@@ -125,7 +127,7 @@ def build_app(
                 since=_date(since, "From"),
                 until=_date(until, "Until"),
                 as_of=_date(as_of, "As of"),
-                mode="llm" if mode.startswith("LLM") else "extractive",
+                mode=MODES.get(mode, "extractive"),
             )
         except (DatelineError, ValueError) as exc:
             raise gr.Error(str(exc)) from exc
@@ -232,8 +234,10 @@ def build_app(
                     elem_id="as-of",
                     info="Later articles are left out; recent ones count more",
                 )
-                modes = ["Extractive (no LLM)"] + (["LLM"] if service.llm else [])
-                mode = gr.Radio(modes, value=modes[0], label="Answer mode")
+                modes = ["Extractive (no LLM)"]
+                modes += [LOCAL] if service.reader else []
+                modes += ["LLM"] if service.llm else []
+                mode = gr.Radio(modes, value=modes[1 if service.reader else 0], label="Answer mode")
         with gr.Tab("Your articles"):
             gr.Markdown(
                 "Upload text, JSONL, HTML or RSS/Atom files (up to "

@@ -156,7 +156,10 @@ def _answerer(args: argparse.Namespace, settings: Settings) -> Any:
         from sentence_transformers import CrossEncoder
 
         cross_encoder = CrossEncoder(str(args.cross_encoder), device="cpu")
-    return Answerer(_searcher(args, settings), llm=llm, cross_encoder=cross_encoder)
+    from ..qa.local import reader_from_spec
+
+    reader = reader_from_spec(args.reader, cache_dir=settings.cache_dir)
+    return Answerer(_searcher(args, settings), llm=llm, cross_encoder=cross_encoder, reader=reader)
 
 
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
@@ -242,7 +245,10 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
         from .llm import chat_model_from_spec
 
         llm = chat_model_from_spec(args.llm, api_key=settings.llm_api_key)
-    service = ChatService(_searcher(args, settings), llm=llm)
+    from ..qa.local import reader_from_spec
+
+    reader = reader_from_spec(args.reader, cache_dir=settings.cache_dir)
+    service = ChatService(_searcher(args, settings), llm=llm, reader=reader)
     print("Loading models...", file=sys.stderr)
     service.ask(SEED_EXAMPLES[0])  # load the embedder, spaCy and the index once, up front
     app = build_app(service, examples=SEED_EXAMPLES, today=date.today())

@@ -45,6 +45,13 @@ def _options(settings: Settings) -> dict[str, argparse.ArgumentParser]:
     )
     made["json"].add_argument("--json", action="store_true", help="print JSON")
     made["llm"].add_argument(
+        "--reader",
+        default=settings.reader,
+        metavar="READER",
+        help="who picks the answer span: rules (default, $DATELINE_READER), llm (a local "
+        "model, needs dateline[local]), llm:1.5b, or llm:PATH.gguf; answers stay verified",
+    )
+    made["llm"].add_argument(
         "--llm",
         default=settings.llm,
         metavar="SPEC",

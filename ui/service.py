@@ -20,6 +20,7 @@ from ..index import (
     index_paths,
 )
 from ..qa import Answer, Answerer, Turn
+from ..qa.readers import Reader
 from .views import stats_markdown
 
 __all__ = ["MAX_UPLOAD_MB", "ChatService"]
@@ -30,8 +31,11 @@ MAX_UPLOAD_MB = 20
 class ChatService:
     """Answers, searches, uploads and removals over the index ``searcher`` reads."""
 
-    def __init__(self, searcher: Searcher, *, llm: Any = None, nlp: Any = None) -> None:
+    def __init__(
+        self, searcher: Searcher, *, llm: Any = None, reader: Reader | None = None, nlp: Any = None
+    ) -> None:
         self.llm = llm
+        self.reader = reader
         self.answerer = Answerer(searcher, nlp=nlp)
         self._write_lock = threading.Lock()
 
@@ -68,18 +72,24 @@ class ChatService:
         mode: str = "extractive",
     ) -> Answer:
         answerer = self.answerer
-        if k is not None or mode == "llm":
-            if mode == "llm" and self.llm is None:
-                raise DatelineError(
-                    "No LLM is configured; start with "
-                    "`dateline chat --llm ollama:MODEL` or use extractive mode"
-                )
+        if mode == "llm" and self.llm is None:
+            raise DatelineError(
+                "No LLM is configured; start with `dateline chat --llm ollama:MODEL` or use "
+                "extractive mode"
+            )
+        if mode == "local" and self.reader is None:
+            raise DatelineError(
+                "No local model is configured; start with `dateline chat --reader llm` or use "
+                "extractive mode"
+            )
+        if k is not None or mode != "extractive":
             answerer = Answerer(
                 answerer.searcher,
                 threshold=answerer.threshold,
                 k=k or answerer.k,
                 nlp=answerer.nlp,
                 llm=self.llm if mode == "llm" else None,
+                reader=self.reader if mode == "local" else None,
             )
         return answerer.ask(question, history, since=since, until=until, as_of=as_of)
 

@@ -21,12 +21,13 @@ class Settings:
     cache_dir: Path = DEFAULT_CACHE
     llm: str | None = None
     llm_api_key: str | None = None
+    reader: str = "rules"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Read ``DATELINE_INDEX``, ``DATELINE_BACKEND``, ``DATELINE_CACHE`` (else
         ``$XDG_CACHE_HOME/dateline``), ``DATELINE_LLM`` and ``DATELINE_LLM_API_KEY`` (else
-        ``OPENAI_API_KEY``)."""
+        ``OPENAI_API_KEY``) and ``DATELINE_READER``."""
         env = os.environ if environ is None else environ
         cache = env.get("DATELINE_CACHE") or (
             str(Path(env["XDG_CACHE_HOME"]) / "dateline") if env.get("XDG_CACHE_HOME") else None
@@ -37,4 +38,5 @@ class Settings:
             cache_dir=Path(cache) if cache else DEFAULT_CACHE,
             llm=env.get("DATELINE_LLM") or None,
             llm_api_key=env.get("DATELINE_LLM_API_KEY") or env.get("OPENAI_API_KEY") or None,
+            reader=env.get("DATELINE_READER") or "rules",
         )

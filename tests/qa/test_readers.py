@@ -1,0 +1,103 @@
+"""Readers propose spans; only words of a shown sentence become answers (exact offsets)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+import pytest
+
+from dateline.index import Article
+from dateline.qa import Answerer
+from dateline.qa.extractive import Candidate
+from dateline.qa.readers import Reading, locate, parse_reply
+
+ARTICLE = Article(
+    id="seed",
+    title="t",
+    published="2025-06-19",
+    text="The treaty was signed on June 19 last year in Pyongyang. "
+    "North Korea deployed around 14,000 troops to Russia.",
+)
+FIRST = Candidate(ARTICLE, 0, 56, 1)
+SECOND = Candidate(ARTICLE, 57, len(ARTICLE.text), 1)
+
+
+def spanned(reading: Reading) -> tuple[int, str] | None:
+    found = locate(reading, [FIRST, SECOND])
+    if found is None:
+        return None
+    i, span = found
+    return i, ARTICLE.text[span.start : span.end]
+
+
+def test_the_answer_is_mapped_to_exact_offsets_in_a_shown_sentence() -> None:
+    assert spanned(Reading("around 14,000 troops", 2)) == (1, "around 14,000 troops")
+    assert spanned(Reading("Around 14000 Troops.", 2)) == (1, "around 14,000 troops")
+    # a right span under the wrong source number is found where it is, and cited there
+    assert spanned(Reading("14,000 troops", 1)) == (1, "14,000 troops")
+    # a date the reader rewrote maps back to the phrase that states it
+    assert spanned(Reading("2024-06-19", 2)) == (0, "June 19 last year")
+    assert spanned(Reading("June 19, 2024", None)) == (0, "June 19 last year")
+
+
+def test_words_no_sentence_states_are_not_an_answer() -> None:
+    assert spanned(Reading("15,000 troops", 2)) is None
+    assert spanned(Reading("2023-06-19", 1)) is None
+    assert spanned(Reading(None)) is None
+
+
+def test_replies_that_say_nothing_are_no_answer() -> None:
+    assert parse_reply('{"answer": "Sergei Shoigu", "source": 3}') == Reading("Sergei Shoigu", 3)
+    for reply in ('{"answer": null}', '{"answer": "null"}', "not json", '["x"]', '{"answer": 3}'):
+        assert parse_reply(reply).answer is None
+
+
+class Scripted:
+    """A reader that replies from a script and records what it was shown."""
+
+    name = "scripted"
+
+    def __init__(self, reading: Reading) -> None:
+        self.reading = reading
+        self.shown: list[list[str]] = []
+
+    def read(self, question: str, sources: Sequence[Candidate], as_of: date | None) -> Reading:
+        self.shown.append([s.text for s in sources])
+        return self.reading
+
+
+def with_reader(seed_answerer: Answerer, reader: Scripted) -> Answerer:
+    return Answerer(seed_answerer.searcher, nlp=seed_answerer.nlp, reader=reader)
+
+
+def test_a_verified_reading_answers_with_its_citation(seed_answerer: Answerer) -> None:
+    reader = Scripted(Reading("5,000 military construction workers", 1))
+    answer = with_reader(seed_answerer, reader).ask(
+        "How many workers will be sent?", as_of=date(2025, 6, 20)
+    )
+    assert answer.short == "5,000 military construction workers"
+    assert "construction workers" in answer.citations[0].quote
+    assert 1 <= len(reader.shown[0]) <= 6
+
+
+@pytest.mark.parametrize("reading", [Reading(None), Reading("nobody knows", 1)])
+def test_no_answer_abstains_and_an_unstated_one_falls_back_to_the_rules(
+    seed_answerer: Answerer, reading: Reading
+) -> None:
+    answer = with_reader(seed_answerer, Scripted(reading)).ask(
+        "How many troops were deployed?", as_of=date(2025, 6, 20)
+    )
+    if reading.answer is None:
+        assert answer.abstained
+    else:  # "nobody knows" is in no sentence: the rules' answer stands
+        assert answer.short == "Around 14,000 troops"
+
+
+def test_a_reader_is_not_shown_sentences_about_another_predicate(seed_answerer: Answerer) -> None:
+    reader = Scripted(Reading("around 14,000 troops", 1))
+    answer = with_reader(seed_answerer, reader).ask(
+        "How many North Korean soldiers were killed in the war?", as_of=date(2025, 6, 20)
+    )
+    assert answer.abstained
+    assert all("14,000" not in text for shown in reader.shown for text in shown)
