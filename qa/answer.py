@@ -17,7 +17,7 @@ from typing import Any
 from ..index import Hit, Searcher
 from .compose import Option, compose
 from .extractive import Candidate, candidates_from_hits, find_spans, rank_sentences
-from .questions import Question, analyse, rewrite_follow_up, stem
+from .questions import Question, analyse, rewrite_follow_up
 from .readers import Reader, locate
 from .records import Answer, Retrieval, Turn
 from .timewords import TimeScope, time_scope
@@ -32,6 +32,7 @@ TYPED = ("quantity", "age", "date", "person", "place", "org")
 # cosine of MiniLM word vectors above which a sentence's verb counts as the question's
 # predicate ("killed" ~ "died" 0.79, "sent" ~ "send" 0.68; "killed" ~ "deployed" 0.38)
 PREDICATE_SIMILARITY = 0.5
+NOUN_SIMILARITY = 0.6  # "kill" ~ "death" 0.65, but "kill" ~ "attack" 0.49, "war" 0.47
 READ = 6  # sentences a reader model is shown
 
 
@@ -255,26 +256,26 @@ class Answerer:
         return Option(sources[i].score, sources[i], span)
 
     def _says_predicate(self, question: Question, docs: Sequence[Any]) -> list[bool]:
-        """For a quantity question, whether each sentence states the asked predicate: the
-        same lemma, or a verb the embedder finds close (``PREDICATE_SIMILARITY``)."""
+        """For a quantity question, whether each sentence states the asked predicate: a word
+        of the same lemma or stem ("disapprove" ~ "disapproval"), or one the embedder finds
+        close (a verb at ``PREDICATE_SIMILARITY``, a noun at ``NOUN_SIMILARITY``: "killed" ~
+        "death toll")."""
         predicate = question.predicate
         if question.kind != "quantity" or predicate is None:
             return [True] * len(docs)
-        verbs = [{t.lemma_.lower() for t in doc if t.pos_ == "VERB"} for doc in docs]
-        words = sorted(set().union(*verbs) - {predicate})
-        vectors = self.searcher.embedder.embed([predicate, *words]) if words else None
-        close = {predicate}
-        if vectors is not None:
-            similarity = vectors[1:] @ vectors[0]
-            close |= {
-                w
-                for w, sim in zip(words, similarity.tolist(), strict=True)
-                if sim >= PREDICATE_SIMILARITY
-            }
-        return [
-            bool(close & found) or any(stem(t.lower_) == stem(predicate) for t in doc)
-            for found, doc in zip(verbs, docs, strict=True)
+        words = [
+            {(t.lemma_.lower(), t.pos_) for t in doc if t.pos_ in ("VERB", "NOUN", "ADJ")}
+            for doc in docs
         ]
+        close = {w for found in words for w, _ in found if _same_word(w, predicate)}
+        distinct = sorted({w for found in words for w in found if w[0] not in close})
+        if distinct:
+            vectors = self.searcher.embedder.embed([predicate, *(w for w, _ in distinct)])
+            similarity = (vectors[1:] @ vectors[0]).tolist()
+            for (word, pos), sim in zip(distinct, similarity, strict=True):
+                if sim >= (PREDICATE_SIMILARITY if pos == "VERB" else NOUN_SIMILARITY):
+                    close.add(word)
+        return [any(w in close for w, _ in found) for found in words]
 
     def _abstain(
         self, question: str, query: str, hits: Sequence[Hit], confidence: float, why: str = ""
@@ -283,3 +284,14 @@ class Answerer:
             " The closest passages are listed as related." if hits else ""
         )
         return Answer(question, text, (), tuple(hits), True, tuple(hits[:3]), "", query, confidence)
+
+
+def _same_word(word: str, lemma: str) -> bool:
+    """The same lemma, or the same stem with a different ending ("deploy" ~ "deployment")."""
+    if word == lemma:
+        return True
+    shared = next(
+        (i for i, (a, b) in enumerate(zip(word, lemma, strict=False)) if a != b),
+        min(len(word), len(lemma)),
+    )
+    return shared >= 4 and shared >= min(len(word), len(lemma)) - 2

@@ -151,7 +151,30 @@ CLASSES = {
     },
     "place": {"country", "city", "state", "region", "nation", "town", "province", "capital"},
 }
-LIGHT_VERBS = frozenset({"be", "have", "do", "happen", "occur", "take", "make", "get", "go"})
+LIGHT_VERBS = frozenset(
+    {
+        "be",
+        "have",
+        "do",
+        "happen",
+        "occur",
+        "take",
+        "make",
+        "get",
+        "go",
+        "accord",
+        "say",
+        "tell",
+        "report",
+        "reveal",
+        "find",
+        "show",
+        "announce",
+        "claim",
+        "estimate",
+    }
+)
+WH_WORDS = frozenset({"how", "what", "which", "who", "whom", "whose", "when", "where", "why"})
 
 
 def stem(word: str) -> str:
@@ -201,9 +224,8 @@ def analyse(text: str, doc: Any = None) -> Question:
     predicate = asked_class = None
     names: frozenset[str] = frozenset()
     if doc is not None:
-        verbs = [t for t in doc if t.pos_ == "VERB" and t.lemma_.lower() not in LIGHT_VERBS]
-        root = next((t for t in verbs if t.dep_ == "ROOT"), verbs[0] if verbs else None)
-        predicate = root.lemma_.lower() if root is not None else None
+        verb = _asked_verb(doc)
+        predicate = verb.lemma_.lower() if verb is not None else None
         wh = next((t for t in doc if t.lower_ in ("which", "what") and t.dep_ == "det"), None)
         if wh is not None and wh.head.pos_ == "NOUN":
             asked_class = wh.head.lemma_.lower()
@@ -213,6 +235,20 @@ def analyse(text: str, doc: Any = None) -> Question:
             t.lower_ for t in doc if t.pos_ == "PROPN" or (t.ent_type_ and t.pos_ == "ADJ")
         )
     return Question(text, kind, tuple(content_terms(text)), unit, predicate, asked_class, names)
+
+
+def _asked_verb(doc: Any) -> Any:
+    """The verb the question asks about: the first verb above its wh-word ("how many
+    subscribers did it *lose*", "what percentage of adults *disapprove*"), else the main verb;
+    never a light or reporting verb ("according to a poll", "Netflix says")."""
+    wh = next((t for t in doc if t.lower_ in WH_WORDS), None)
+    token = wh
+    while token is not None and token.head.i != token.i:
+        token = token.head
+        if token.pos_ == "VERB" and token.lemma_.lower() not in LIGHT_VERBS:
+            return token
+    verbs = [t for t in doc if t.pos_ == "VERB" and t.lemma_.lower() not in LIGHT_VERBS]
+    return next((t for t in verbs if t.dep_ == "ROOT"), verbs[0] if verbs else None)
 
 
 def names_a_given(entity: str, names: frozenset[str]) -> bool:
