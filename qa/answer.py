@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from ..index import Hit, Searcher
 from .compose import Option, compose
@@ -173,7 +173,7 @@ class Answerer:
             return self._generate(question, query, ranked, hits)
         options = self._options(parsed, ranked[:6])
         if self.reader is not None:
-            read = self._read(parsed, ranked[:READ], day)
+            read = self._read(self.reader, parsed, ranked[:READ], day)
             if read is None:  # the reader found that no sentence answers
                 return self._abstain(question, query, hits, ranked[0].score if ranked else 0.0)
             if read is not False:
@@ -234,19 +234,18 @@ class Answerer:
         return options
 
     def _read(
-        self, question: Question, ranked: Sequence[Candidate], day: date | None
-    ) -> Option | bool | None:
+        self, reader: Reader, question: Question, ranked: Sequence[Candidate], day: date | None
+    ) -> Option | Literal[False] | None:
         """The reader's answer as an option (its span verified in a shown sentence); None
         when it says no sentence answers; False when its answer is in no shown sentence (the
         rules' answer stands)."""
-        assert self.reader is not None
         docs = list(self.nlp.pipe([c.text for c in ranked]))
         sources = [
             c for c, ok in zip(ranked, self._says_predicate(question, docs), strict=True) if ok
         ]
         if not sources or sources[0].score < self.threshold:
             return None
-        reading = self.reader.read(question.text, sources, day)
+        reading = reader.read(question.text, sources, day)
         if reading.answer is None:
             return None
         found = locate(reading, sources)
