@@ -94,8 +94,11 @@ def assemble(model: LocalModel, cache_dir: Path) -> Path:
 
 class LocalReader:
     """Reads the top candidate sentences with a GGUF instruction model through llama.cpp and
-    answers with JSON constrained by a grammar. The prompt prefix (instructions) is cached,
-    so follow-ups over the same sources cost only their new tokens."""
+    answers with JSON constrained by a grammar. llama.cpp keeps the previous prompt's
+    evaluated tokens and re-evaluates only what follows the longest shared prefix, so the
+    fixed instructions, and a follow-up over the same sources, cost only their new tokens.
+    (llama-cpp-python's LlamaRAMCache is not used: each saved state holds a full logits
+    array, over a gigabyte for this vocabulary.)"""
 
     def __init__(
         self,
@@ -129,7 +132,7 @@ class LocalReader:
     def _model(self) -> Any:
         if self._llama is None:
             try:
-                from llama_cpp import Llama, LlamaRAMCache
+                from llama_cpp import Llama
             except ImportError as exc:
                 raise ModelUnavailable(
                     "The local reader needs llama-cpp-python; run `pip install "
@@ -142,7 +145,6 @@ class LocalReader:
                 verbose=False,
                 seed=0,
             )
-            self._llama.set_cache(LlamaRAMCache(capacity_bytes=256 << 20))
         return self._llama
 
     def read(self, question: str, sources: Sequence[Candidate], as_of: date | None) -> Reading:
