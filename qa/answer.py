@@ -96,7 +96,7 @@ class Answerer:
     ) -> Answer:
         """Answer ``question``; ``history`` holds earlier turns for follow-ups.
 
-        ``as_of`` is the reader's day (ISO date): articles published after it are left out,
+        ``as_of`` is the reader's day: articles published after it are left out,
         recent ones are preferred, and time words in the question ("last week", "in March",
         "latest") favour articles from the window they name.
         """
