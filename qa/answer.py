@@ -171,9 +171,13 @@ class Answerer:
         )
         if self.llm is not None:
             return self._generate(question, query, ranked, hits)
-        options = self._options(parsed, ranked[:6])
+        shown = ranked[:READ]  # the sentences the rules (and a reader) choose from
+        docs = list(self.nlp.pipe([c.text for c in shown]))
+        says = self._says_predicate(parsed, docs)
+        options = self._options(parsed, shown, docs, says)
         if self.reader is not None:
-            read = self._read(self.reader, parsed, ranked[:READ], day)
+            sources = [c for c, ok in zip(shown, says, strict=True) if ok]
+            read = self._read(self.reader, parsed, sources, day)
             if read is None:  # the reader found that no sentence answers
                 return self._abstain(question, query, hits, ranked[0].score if ranked else 0.0)
             if read is not False:
@@ -213,12 +217,15 @@ class Answerer:
             notes,
         )
 
-    def _options(self, question: Question, ranked: Sequence[Candidate]) -> list[Option]:
-        """Candidate sentences with their best span of the asked type, best first."""
-        if not ranked:
-            return []
-        docs = list(self.nlp.pipe([c.text for c in ranked]))
-        says = self._says_predicate(question, docs)
+    def _options(
+        self,
+        question: Question,
+        ranked: Sequence[Candidate],
+        docs: Sequence[Any],
+        says: Sequence[bool],
+    ) -> list[Option]:
+        """Candidate sentences (``docs``: their parses; ``says``: whether each states the
+        asked predicate) with their best span of the asked type, best first."""
         options: list[Option] = []
         for order, (candidate, doc) in enumerate(zip(ranked, docs, strict=True)):
             if not says[order]:
@@ -234,15 +241,11 @@ class Answerer:
         return options
 
     def _read(
-        self, reader: Reader, question: Question, ranked: Sequence[Candidate], day: date | None
+        self, reader: Reader, question: Question, sources: Sequence[Candidate], day: date | None
     ) -> Option | Literal[False] | None:
-        """The reader's answer as an option (its span verified in a shown sentence); None
-        when it says no sentence answers; False when its answer is in no shown sentence (the
-        rules' answer stands)."""
-        docs = list(self.nlp.pipe([c.text for c in ranked]))
-        sources = [
-            c for c, ok in zip(ranked, self._says_predicate(question, docs), strict=True) if ok
-        ]
+        """The reader's answer from ``sources`` as an option (its span verified in one of
+        them); None when it says no sentence answers; False when its answer is in no shown
+        sentence (the rules' answer stands)."""
         if not sources or sources[0].score < self.threshold:
             return None
         reading = reader.read(question.text, sources, day)
