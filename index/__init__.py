@@ -17,6 +17,7 @@ from .errors import (
     ArticleNotFound,
     BadArticle,
     DatelineError,
+    IndexChanged,
     IndexCorrupt,
     IndexLocked,
     IndexMismatch,
@@ -30,6 +31,7 @@ from .records import Article, Chunk, Hit
 from .search import MODES, Searcher
 from .sources import ReadReport, Skipped, article_from_record, parse_text_article, read_paths
 from .store import Store
+from .writing import writing
 
 __all__ = [
     "BACKENDS",
@@ -47,6 +49,7 @@ __all__ = [
     "Embedder",
     "HashingEmbedder",
     "Hit",
+    "IndexChanged",
     "IndexCorrupt",
     "IndexLocked",
     "IndexMismatch",
@@ -70,4 +73,5 @@ __all__ = [
     "parse_text_article",
     "read_paths",
     "sentence_spans",
+    "writing",
 ]

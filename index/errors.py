@@ -16,6 +16,7 @@ __all__ = [
     "ArticleNotFound",
     "BadArticle",
     "DatelineError",
+    "IndexChanged",
     "IndexCorrupt",
     "IndexLocked",
     "IndexMismatch",
@@ -47,6 +48,10 @@ class IndexNotFound(DatelineError):
 
 class IndexLocked(DatelineError):
     """Another process holds the index's write lock."""
+
+
+class IndexChanged(DatelineError):
+    """Another writer saved the index after this one opened it; nothing was written."""
 
 
 class IndexMismatch(DatelineError):

@@ -1,8 +1,12 @@
 """Generations of an index folder: each save writes ``gen-N+1`` complete and fsynced beside
-the live one; the manifest is then switched to it and older generations are removed.
+the live one; the manifest is then switched to it and generations older than the previous one
+are removed.
 
-A crash before the switch leaves an orphan folder that the next save removes; a crash after
-it leaves the new generation live. Either way the manifest names a complete generation.
+Numbers are never reused: ``N`` is the highest generation present (live, previous or left by
+a crashed writer), so a save never overwrites a folder a reader may be opening. The previous
+generation is kept for readers that read the manifest just before the switch. A crash before
+the switch leaves an orphan folder that a later save removes; a crash after it leaves the new
+generation live. Either way the manifest names a complete generation.
 """
 
 from __future__ import annotations
@@ -20,12 +24,11 @@ __all__ = ["collect_garbage", "write_generation"]
 def write_generation(folder: Path, live: Path | None, write: Callable[[Path], None]) -> Path:
     """Write the generation after ``live`` into ``folder`` with ``write(tmp)``, fsync it and
     move it into place; returns its path. Call it under the folder's write lock."""
-    number = int(live.name.split("-")[1]) + 1 if live else 1
-    generation = folder / f"gen-{number:06d}"
+    numbers = [_number(child.name) for child in folder.iterdir()]
+    if live is not None:
+        numbers.append(_number(live.name))
+    generation = folder / f"gen-{max((n for n in numbers if n is not None), default=0) + 1:06d}"
     tmp = folder / f".tmp-{generation.name}"
-    for stale in (generation, tmp):  # left by a writer that crashed before its switch
-        if stale.exists():
-            shutil.rmtree(stale)
     tmp.mkdir()
     write(tmp)
     for file in tmp.rglob("*"):
@@ -35,8 +38,19 @@ def write_generation(folder: Path, live: Path | None, write: Callable[[Path], No
     return generation
 
 
-def collect_garbage(folder: Path, keep: str) -> None:
-    """Remove every generation folder but ``keep`` (and unfinished ones)."""
+def collect_garbage(folder: Path, keep: str, previous: str | None = None) -> None:
+    """Remove every generation folder but ``keep`` and ``previous`` (and unfinished ones).
+    Call it under the write lock: an unfinished folder is then a crashed writer's."""
     for child in folder.iterdir():
-        if child.is_dir() and child.name != keep and child.name.startswith(("gen-", ".tmp-gen-")):
+        if child.name in (keep, previous) or not child.is_dir():
+            continue
+        if _number(child.name) is not None:
             shutil.rmtree(child, ignore_errors=True)
+
+
+def _number(name: str) -> int | None:
+    """N of ``gen-N`` or ``.tmp-gen-N``; None for any other name."""
+    stem = name.removeprefix(".tmp-")
+    if not stem.startswith("gen-") or not stem[4:].isdigit():
+        return None
+    return int(stem[4:])

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .chunking import ChunkSettings
-from .errors import IndexCorrupt, IndexMismatch, IndexNotFound
+from .errors import IndexChanged, IndexCorrupt, IndexMismatch, IndexNotFound
 from .ranking import Ranking
 
 if TYPE_CHECKING:
@@ -161,6 +161,17 @@ class Manifest:
             first=min(dates, default=None),
             last=max(dates, default=None),
             updated=_now(),
+        )
+
+
+def check_unchanged(folder: Path, generation: str | None) -> None:
+    """IndexChanged unless ``folder``'s manifest still names ``generation`` (None: no index
+    yet): a store opened without holding the lock must not save over another writer's."""
+    current = Manifest.read(folder).generation if (folder / FILENAME).is_file() else None
+    if current != generation:
+        raise IndexChanged(
+            f"Another Dateline process saved {folder} after this one opened it; nothing was "
+            f"written. Run again: the articles already indexed are kept"
         )
 
 

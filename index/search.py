@@ -12,6 +12,7 @@ from .errors import IndexMismatch
 from .ranking import Ranking
 from .records import Hit, published_in
 from .store import Store
+from .timeline import published_between
 
 __all__ = ["MODES", "Searcher"]
 
@@ -84,10 +85,10 @@ class Searcher:
         if since and until and since > until:
             raise ValueError(f"since ({since}) is after until ({until})")
         store = self.store
-        articles = store.published_between(_iso(since), _iso(until))
+        articles = published_between(store.dates, _iso(since), _iso(until))
         if as_of is not None:  # undated articles can't be "later": they stay
             limit = as_of + timedelta(days=self.ranking.grace_days)
-            published = store.published_between(None, limit.isoformat(), keep_undated=True)
+            published = published_between(store.dates, None, limit.isoformat(), keep_undated=True)
             articles = published if articles is None or published is None else articles & published
         mask = store.layout.row_mask(articles)
         depth = max(self.depth, k)

@@ -10,13 +10,15 @@ Layout::
     DIR/gen-000007/bm25-articles/   BM25 over whole articles           (lexical.py)
 
 A save writes a complete new generation folder aside, fsyncs it, then atomically replaces
-``manifest.json`` to point at it; only then are older generations removed. A crash at any
-moment leaves the manifest pointing at the last complete generation. The store keeps the
-folder; each engine keeps its own files and state.
+``manifest.json`` to point at it; only then are generations before the previous one removed.
+A crash at any moment leaves the manifest pointing at the last complete generation. Writers
+hold the folder's lock from open to save (``writing.py``). The store keeps the folder; each
+engine keeps its own files and state.
 """
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
@@ -32,7 +34,7 @@ from .errors import ArticleNotFound, IndexCorrupt, IndexMismatch
 from .generations import collect_garbage, write_generation
 from .lexical import Layout, Lexical
 from .locking import write_lock
-from .manifest import FILENAME, Manifest
+from .manifest import FILENAME, Manifest, check_unchanged
 from .ranking import Ranking
 from .records import Article, Chunk, Hit, text_hash
 from .vectors import Vectors
@@ -60,6 +62,7 @@ class Store:
         self._lexical: Lexical | None = None
         self._catalog: Catalog | None = None
         self._dirty = False
+        self._locked = False  # True inside `writing()`: the lock is already held
 
     @classmethod
     def create(
@@ -81,11 +84,23 @@ class Store:
 
     @classmethod
     def open(cls, path: str | Path, embedder: Embedder | None = None) -> Store:
-        """Open the index at ``path``; with ``embedder``, check it is the index's model."""
+        """Open the index at ``path``; with ``embedder``, check it is the index's model.
+
+        A writer may switch generations between reading the manifest and opening its files:
+        when they can't be read and the manifest names another generation by then, the open
+        is retried once with it, and the index is called damaged only if that fails too."""
         store = cls(Path(path), Manifest.read(Path(path)))
         if embedder is not None:
             store.manifest.check_reader(embedder, store.path)
-        store._load()
+        try:
+            store._load()
+        except IndexCorrupt:
+            store.close()
+            manifest = Manifest.read(store.path)
+            if manifest.generation == store.manifest.generation:
+                raise
+            store = cls(store.path, manifest)
+            store._load()
         return store
 
     @classmethod
@@ -202,21 +217,10 @@ class Store:
                 found[meta.text_hash] = self._vectors.row(row)
         return found
 
-    def published_between(
-        self, since: str | None = None, until: str | None = None, *, keep_undated: bool = False
-    ) -> set[str] | None:
-        """Ids of articles published in ``[since, until]`` (ISO dates), or None for all.
-
-        Articles without a date are left out once a bound is set, unless ``keep_undated``.
-        """
-        if since is None and until is None:
-            return None
-        return {
-            a
-            for a, d in self._published.items()
-            if (d is None and keep_undated)
-            or (d is not None and (since is None or d >= since) and (until is None or d <= until))
-        }
+    @property
+    def dates(self) -> dict[str, str | None]:
+        """Each article's publication date (ISO), None when undated."""
+        return self._published
 
     @property
     def layout(self) -> Layout:
@@ -303,7 +307,8 @@ class Store:
         if not self._dirty:
             return False
         self.path.mkdir(parents=True, exist_ok=True)
-        with write_lock(self.path):
+        with contextlib.nullcontext() if self._locked else write_lock(self.path):
+            check_unchanged(self.path, self.manifest.generation)
             live = self._generation()
             gen = write_generation(self.path, live, lambda tmp: self._write(tmp, live))
             manifest = self.manifest.saved_as(
@@ -316,7 +321,7 @@ class Store:
                 Store.before_publish(gen)
             manifest.write(self.path)
             self.manifest = manifest
-            collect_garbage(self.path, keep=gen.name)
+            collect_garbage(self.path, keep=gen.name, previous=live.name if live else None)
         self._pending.clear()
         self._removed.clear()
         self._dirty = False

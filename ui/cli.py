@@ -22,6 +22,7 @@ from ..index import (
     Store,
     index_paths,
     load_embedder,
+    writing,
 )
 from .parser import build_parser
 from .settings import Settings
@@ -41,6 +42,11 @@ def main(argv: Sequence[str] | None = None, settings: Settings | None = None) ->
     except KeyboardInterrupt:
         print("Interrupted; the index keeps everything saved so far.", file=sys.stderr)
         return 130
+
+
+def _waiting(pid: int | None) -> None:
+    who = f" (pid {pid})" if pid else ""
+    print(f"Another Dateline process{who} is writing to this index; waiting...", file=sys.stderr)
 
 
 def _announce(embedder: Embedder) -> None:
@@ -81,10 +87,10 @@ def _index(args: argparse.Namespace, settings: Settings) -> int:
             args.chunk_tokens or default.max_tokens,
             default.overlap_tokens if args.overlap_tokens is None else args.overlap_tokens,
         )
-    store = Store.open_or_create(
-        args.index, embedder, chunking=chunking, index_kind=args.index_kind
-    )
-    report = index_paths(store, args.paths, embedder, progress=_progress_bar(args.quiet))
+    with writing(
+        args.index, embedder, chunking=chunking, index_kind=args.index_kind, on_wait=_waiting
+    ) as store:
+        report = index_paths(store, args.paths, embedder, progress=_progress_bar(args.quiet))
     for skipped in report.skipped:
         print(f"Skipped {skipped}", file=sys.stderr)
     counts = report.counts()
@@ -134,9 +140,9 @@ def _stats(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _remove(args: argparse.Namespace, settings: Settings) -> int:
-    store = Store.open(args.index)
-    store.remove(*args.ids)
-    store.save()
+    with writing(args.index, on_wait=_waiting) as store:
+        store.remove(*args.ids)
+        store.save()
     print(f"Removed {len(set(args.ids))} article(s); {len(store.article_ids())} left")
     return 0
 
@@ -234,12 +240,8 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
         )
         embedder = load_embedder(args.backend, cache_dir=settings.cache_dir)
         _announce(embedder)
-        index_paths(
-            Store.open_or_create(args.index, embedder),
-            seeds.paths(),
-            embedder,
-            progress=_progress_bar(False),
-        )
+        with writing(args.index, embedder, on_wait=_waiting) as store:
+            index_paths(store, seeds.paths(), embedder, progress=_progress_bar(False))
     llm = None
     if args.llm:
         from .llm import chat_model_from_spec

@@ -18,6 +18,7 @@ from ..index import (
     Searcher,
     Store,
     index_paths,
+    writing,
 )
 from ..qa import Answer, Answerer, Turn
 from ..qa.readers import Reader
@@ -110,15 +111,13 @@ class ChatService:
                     f"{Path(path).name} is {size / 2**20:.1f} MB; files up to "
                     f"{MAX_UPLOAD_MB} MB can be uploaded"
                 )
-        with self._write_lock:
-            store = Store.open_or_create(self.index_dir, self.searcher.embedder)
+        with self._write_lock, writing(self.index_dir, self.searcher.embedder) as store:
             report = index_paths(store, paths, self.searcher.embedder, progress=progress)
             self._swap(store)
         return report
 
     def remove(self, article_id: str) -> None:
-        with self._write_lock:
-            store = Store.open(self.index_dir)
+        with self._write_lock, writing(self.index_dir) as store:
             store.remove(article_id)
             store.save()
             self._swap(store)
