@@ -29,7 +29,7 @@ from .manifest import INDEX_KINDS, Manifest
 from .ranking import Ranking
 from .records import Article, Chunk, Hit
 from .search import MODES, Searcher
-from .sources import ReadReport, Skipped, article_from_record, parse_text_article, read_paths
+from .sources import Note, ReadReport, Skipped, article_from_record, parse_text_article, read_paths
 from .store import Store
 from .writing import writing
 
@@ -58,6 +58,7 @@ __all__ = [
     "Manifest",
     "MiniLMEmbedder",
     "ModelUnavailable",
+    "Note",
     "ProgressBar",
     "ProgressFactory",
     "ReadReport",

@@ -17,7 +17,7 @@ import numpy as np
 from .chunking import Chunker
 from .embedding import Embedder
 from .records import Article, Chunk, text_hash
-from .sources import Skipped, read_paths
+from .sources import Note, Skipped, read_paths
 from .store import Store
 
 __all__ = ["IngestReport", "ProgressBar", "ProgressFactory", "index_paths", "ingest"]
@@ -42,6 +42,7 @@ class IngestReport:
     unchanged: list[str] = field(default_factory=list)
     replaced: list[str] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)  # kept, with a change (e.g. undated)
     chunks_embedded: int = 0
     chunks_reused: int = 0
 
@@ -146,4 +147,5 @@ def index_paths(
     read = read_paths(paths)
     report = ingest(store, read.articles, embedder, progress=progress)
     report.skipped.extend(read.skipped)
+    report.notes.extend(read.notes)
     return report

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-__all__ = ["Article", "Chunk", "Hit", "content_id", "published_in", "text_hash"]
+__all__ = ["Article", "Chunk", "Hit", "content_id", "published_in", "text_hash", "web_url"]
 
 
 def text_hash(text: str) -> str:
@@ -22,6 +22,14 @@ def published_in(published: str | None, window: tuple[date, date] | None) -> boo
         and published is not None
         and window[0].isoformat() <= published <= window[1].isoformat()
     )
+
+
+def web_url(url: str | None) -> str | None:
+    """``url`` when it is an http(s) address; None for anything else (``javascript:``,
+    ``data:``, ``file:``), which API clients must not be handed as a link."""
+    if url and url.strip().lower().startswith(("http://", "https://")):
+        return url.strip()
+    return None
 
 
 def content_id(key: str) -> str:
@@ -79,7 +87,7 @@ class Hit:
             "title": self.article.title,
             "published": self.article.published,
             "source": self.article.source,
-            "url": self.article.url,
+            "url": web_url(self.article.url),
             "start": self.chunk.start,
             "end": self.chunk.end,
             "text": self.chunk.text,

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import json
 import re
+import stat
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -20,17 +23,26 @@ from .dates import parse_published
 from .errors import BadArticle
 from .records import Article, content_id
 
-__all__ = ["ReadReport", "Skipped", "article_from_record", "parse_text_article", "read_paths"]
+__all__ = [
+    "Note",
+    "ReadReport",
+    "Skipped",
+    "article_from_record",
+    "parse_text_article",
+    "read_paths",
+]
 
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 FEED_SUFFIXES = frozenset({".xml", ".rss", ".atom"})
 MAX_FILE_BYTES = 200 * 1024 * 1024
+MAX_ARTICLE_CHARS = 20 * 1024 * 1024  # per article; the chat's upload cap is 20 MB too
 
 _HEADER = re.compile(r"[ \t]*(date|published|title|source|url)\b[ \t]*:?[ \t]*", re.IGNORECASE)
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ][0-9:.+\-Z]*)?")
 _CREDIT = re.compile(r"\(([A-Z][A-Za-z.&' -]{1,40})\)\s*$")
+_SURROGATE = re.compile("[\ud800-\udfff]")  # lone halves of a UTF-16 pair: no UTF-8 for them
 _TITLE_CHARS = 200
 
 
@@ -45,43 +57,83 @@ class Skipped:
         return f"{self.where}: {self.reason}"
 
 
+@dataclass(frozen=True, slots=True)
+class Note(Skipped):
+    """An input indexed with a change the user should know of (a date that is not one)."""
+
+
 @dataclass(slots=True)
 class ReadReport:
-    """The articles read and the inputs skipped, in input order."""
+    """The articles read, the inputs skipped and the notes on kept ones, in input order."""
 
     articles: list[Article] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
 
 
 def read_paths(paths: Iterable[str | Path]) -> ReadReport:
     """Read every article under ``paths`` (files, or folders walked recursively)."""
     report = ReadReport()
+    first_seen: dict[str, str] = {}  # article id -> the file it was first read from
     for path in paths:
         path = Path(path)
         if not path.exists():
             report.skipped.append(Skipped(str(path), "no such file or folder"))
             continue
-        for file in _walk(path):
+        for file in _walk(path, set()):
+            if isinstance(file, Skipped):
+                report.skipped.append(file)
+                continue
             try:
                 for item in _read_file(file):
-                    if isinstance(item, Skipped):
+                    if isinstance(item, Note):
+                        report.notes.append(item)
+                    elif isinstance(item, Skipped):
                         report.skipped.append(item)
                     else:
+                        if item.id in first_seen:
+                            report.notes.append(
+                                Note(
+                                    first_seen[item.id],
+                                    f"id {item.id!r} again in {file}; the later copy is indexed",
+                                )
+                            )
+                        first_seen[item.id] = str(file)
                         report.articles.append(item)
             except BadArticle as exc:
                 report.skipped.append(Skipped(exc.where, exc.reason))
     return report
 
 
-def _walk(path: Path) -> Iterator[Path]:
-    if path.is_file():
-        yield path
+def _walk(path: Path, seen: set[Path]) -> Iterator[Path | Skipped]:
+    """Regular files under ``path``; FIFOs, devices, sockets, symlink loops and unreadable
+    folders are reported, not followed (a FIFO would block the run forever)."""
+    try:
+        mode = path.stat().st_mode
+        if stat.S_ISDIR(mode):
+            real = path.resolve(strict=True)
+            if real in seen:
+                yield Skipped(str(path), "a link back to a folder already read (a loop)")
+                return
+            seen.add(real)
+            if (path / "manifest.json").is_file() and any(path.glob("gen-*")):
+                yield Skipped(str(path), "a Dateline index folder, not articles")
+                return
+            children = sorted(path.iterdir())
+        elif not stat.S_ISREG(mode):
+            yield Skipped(str(path), "not a regular file (a FIFO, device or socket)")
+            return
+        else:
+            yield path
+            return
+    except (OSError, RuntimeError) as exc:  # ELOOP, EACCES, a link to nowhere
+        yield Skipped(str(path), f"cannot open ({getattr(exc, 'strerror', None) or exc})")
         return
-    for child in sorted(path.iterdir()):
+    for child in children:
         if child.name.startswith((".", "__")):
             continue  # hidden files and folders (.git, an index folder) and Python's
             # __init__.py / __pycache__ (the bundled seeds/ folder is a package)
-        yield from _walk(child)
+        yield from _walk(child, seen)
 
 
 def _read_file(path: Path) -> Iterator[Article | Skipped]:
@@ -169,9 +221,24 @@ def _make_article(
     source: str | None = None,
     url: str | None = None,
     id: str | None = None,
+    notes: list[Note] | None = None,
 ) -> Article:
     if not text.strip():
         raise BadArticle(where, "no article text")
+    if len(text) > MAX_ARTICLE_CHARS:
+        raise BadArticle(
+            where,
+            f"article text is {len(text) / 2**20:.0f} M characters, over the "
+            f"{MAX_ARTICLE_CHARS // 2**20} M limit for one article; split it",
+        )
+    for name, value in (("text", text), ("title", title), ("source", source), ("url", url)):
+        bad = _SURROGATE.search(value or "")
+        if bad:
+            raise BadArticle(
+                where,
+                f"its {name} holds an invalid character (a lone surrogate, "
+                f"U+{ord(bad[0]):04X}, at character {bad.start()}); fix the text's encoding",
+            )
     if source is None:
         credit = _CREDIT.search(text[-80:])
         source = credit[1] if credit else None
@@ -180,10 +247,24 @@ def _make_article(
         id=id or content_id(url or text),
         title=title,
         text=text,
-        published=parse_published(published),
+        published=_published(where, published, notes),
         source=(source or "").strip() or None,
         url=(url or "").strip() or None,
     )
+
+
+def _published(where: str, value: object, notes: list[Note] | None) -> str | None:
+    """``value`` as an ISO date; None, with a note, when it is not a date or is after
+    tomorrow (a date no reader's as-of day would ever reach)."""
+    day = parse_published(value)
+    reason = None
+    if day is None and value not in (None, "") and not isinstance(value, time.struct_time):
+        reason = f"published {str(value)[:40]!r} is not a date; indexed undated"
+    elif day is not None and day > (date.today() + timedelta(days=1)).isoformat():
+        reason, day = f"published {day} is in the future; indexed undated", None
+    if reason and notes is not None:
+        notes.append(Note(where, reason))
+    return day
 
 
 def parse_text_article(text: str, *, where: str = "<text>") -> Article:
@@ -232,11 +313,16 @@ def parse_text_article(text: str, *, where: str = "<text>") -> Article:
     )
 
 
-def article_from_record(record: Any, where: str = "<record>") -> Article:
-    """An Article from a JSON object with ``id, title, source, published, url, text``."""
+def article_from_record(
+    record: Any, where: str = "<record>", notes: list[Note] | None = None
+) -> Article:
+    """An Article from a JSON object with ``id, title, source, published, url, text``
+    (``notes`` collects what was changed on the way, e.g. a date that is not one)."""
     if not isinstance(record, dict):
         raise BadArticle(where, f"expected a JSON object, got {type(record).__name__}")
     text = record.get("text")
+    if text is not None and not isinstance(text, str):
+        raise BadArticle(where, f"'text' is a {type(text).__name__}, not a string")
     if not isinstance(text, str) or not text.strip():
         raise BadArticle(
             where, "no 'text' field (each line needs id, title, published, source, url and text)"
@@ -250,6 +336,7 @@ def article_from_record(record: Any, where: str = "<record>") -> Article:
         source=_str_or_none(record.get("source")),
         url=_str_or_none(record.get("url")),
         id=str(given_id) if given_id not in (None, "") else None,
+        notes=notes,
     )
 
 
@@ -267,10 +354,12 @@ def _read_jsonl(where: str, text: str) -> Iterator[Article | Skipped]:
         except json.JSONDecodeError as exc:
             yield Skipped(here, f"broken JSON ({exc.msg} at column {exc.colno})")
             continue
+        notes: list[Note] = []
         try:
-            yield article_from_record(record, here)
+            yield article_from_record(record, here, notes)
         except BadArticle as exc:
             yield Skipped(exc.where, exc.reason)
+        yield from notes
 
 
 def _read_json(where: str, text: str) -> Iterator[Article | Skipped]:
@@ -284,10 +373,12 @@ def _read_json(where: str, text: str) -> Iterator[Article | Skipped]:
     records = data if isinstance(data, list) else [data]
     for number, record in enumerate(records):
         here = f"{where}[{number}]" if isinstance(data, list) else where
+        notes: list[Note] = []
         try:
-            yield article_from_record(record, here)
+            yield article_from_record(record, here, notes)
         except BadArticle as exc:
             yield Skipped(exc.where, exc.reason)
+        yield from notes
 
 
 def _read_html(where: str, data: bytes) -> Article:
@@ -312,6 +403,7 @@ def _read_html(where: str, data: bytes) -> Article:
 def _read_feed(where: str, data: bytes) -> Iterator[Article | Skipped]:
     import feedparser
 
+    data, bad_refs = _CHAR_REF.subn(_no_surrogate, data)
     feed = feedparser.parse(data)
     if not feed.entries:
         problem = getattr(feed, "bozo_exception", None)
@@ -325,6 +417,12 @@ def _read_feed(where: str, data: bytes) -> Iterator[Article | Skipped]:
         text = html_to_text(body)
         link = entry.get("link")
         try:
+            if bad_refs and "\ufffd" in text + entry.get("title", ""):
+                raise BadArticle(
+                    here,
+                    "holds a character reference to a lone surrogate (e.g. &#xD800;), which no "
+                    "text can hold; fix the feed",
+                )
             yield _make_article(
                 here,
                 text=text,
@@ -338,6 +436,17 @@ def _read_feed(where: str, data: bytes) -> Iterator[Article | Skipped]:
             )
         except BadArticle as exc:
             yield Skipped(exc.where, exc.reason)
+
+
+_CHAR_REF = re.compile(rb"&#(x[0-9a-fA-F]+|[0-9]+);")
+
+
+def _no_surrogate(match: re.Match[bytes]) -> bytes:
+    """A character reference to a UTF-16 surrogate (feedparser crashes on those) becomes
+    U+FFFD; any other is kept."""
+    ref = match[1]
+    code = int(ref[1:], 16) if ref[:1] == b"x" else int(ref)
+    return b"&#xFFFD;" if 0xD800 <= code <= 0xDFFF else match[0]
 
 
 class _TextCollector(HTMLParser):

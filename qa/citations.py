@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from ..index import Article
+from ..index.records import web_url
 
 __all__ = ["Citation", "claim_is_supported", "make_citation", "parse_markers"]
 
@@ -33,7 +34,7 @@ class Citation:
             "article_id": self.article_id,
             "title": self.title,
             "published": self.published,
-            "url": self.url,
+            "url": web_url(self.url),
             "start": self.start,
             "end": self.end,
             "quote": self.quote,

@@ -93,6 +93,8 @@ def _index(args: argparse.Namespace, settings: Settings) -> int:
         report = index_paths(store, args.paths, embedder, progress=_progress_bar(args.quiet))
     for skipped in report.skipped:
         print(f"Skipped {skipped}", file=sys.stderr)
+    for note in report.notes:
+        print(f"Note: {note}", file=sys.stderr)
     counts = report.counts()
     print(
         f"{counts['added']} added, {counts['unchanged']} unchanged, "

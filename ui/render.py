@@ -8,9 +8,10 @@ import re
 from typing import Any
 
 from ..index import Article, Hit
+from ..index.records import web_url
 from ..qa import Answer, Citation
 
-__all__ = ["answer_markdown", "highlighted_paragraph", "safe_url", "sources_html"]
+__all__ = ["answer_markdown", "highlighted_paragraph", "sources_html"]
 
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|>~<])")
@@ -37,13 +38,6 @@ def answer_markdown(answer: Answer) -> str:
     return "\n\n".join(lines)
 
 
-def safe_url(url: str | None) -> str | None:
-    """``url`` when it is http(s), else None (no javascript: links)."""
-    if url and re.match(r"https?://", url.strip(), re.I):
-        return url.strip()
-    return None
-
-
 def highlighted_paragraph(article: Article, start: int, end: int, context: int = 400) -> str:
     """The paragraph around ``[start, end)`` as HTML, the quote inside ``<mark>``."""
     text = article.text
@@ -58,7 +52,7 @@ def highlighted_paragraph(article: Article, start: int, end: int, context: int =
 
 def _meta(published: str | None, source: str | None, url: str | None) -> str:
     bits = [html.escape(b) for b in (published or "undated", source) if b]
-    link = safe_url(url)
+    link = web_url(url)
     if link:
         bits.append(
             f'<a href="{html.escape(link)}" target="_blank" rel="noopener noreferrer">'

@@ -14,6 +14,7 @@ from ..index import (
     Article,
     DatelineError,
     IngestReport,
+    Manifest,
     ProgressFactory,
     Searcher,
     Store,
@@ -57,6 +58,17 @@ class ChatService:
     def searcher(self) -> Searcher:
         return self.answerer.searcher
 
+    def refresh(self) -> None:
+        """Answer from the index on disk: when another process (``dateline index``,
+        ``dateline remove``) saved a new generation, open it (one manifest read per request;
+        IndexNotFound when the folder's index is gone)."""
+        store = self.searcher.store
+        if Manifest.read(store.path).generation == store.manifest.generation:
+            return
+        with self._write_lock:
+            if Manifest.read(store.path).generation != self.searcher.store.manifest.generation:
+                self._swap(Store.open(store.path))
+
     @property
     def index_dir(self) -> Path:
         return self.searcher.store.path
@@ -72,6 +84,7 @@ class ChatService:
         as_of: date | None = None,
         mode: str = "extractive",
     ) -> Answer:
+        self.refresh()
         answerer = self.answerer
         if mode == "llm" and self.llm is None:
             raise DatelineError(
@@ -95,6 +108,7 @@ class ChatService:
         return answerer.ask(question, history, since=since, until=until, as_of=as_of)
 
     def search(self, query: str, k: int = 5, as_of: date | None = None) -> list[dict[str, Any]]:
+        self.refresh()
         return [h.to_dict() for h in self.searcher.search(query, k, as_of=as_of)]
 
     def article(self, article_id: str) -> Article:
@@ -128,4 +142,5 @@ class ChatService:
         self.answerer.searcher = Searcher(store, self.searcher.embedder)
 
     def stats(self) -> str:
+        self.refresh()
         return stats_markdown(self.searcher.store.stats())

@@ -150,3 +150,53 @@ def test_hidden_folders_are_not_read(tmp_path: Path) -> None:
     (tmp_path / "__init__.py").write_text('"""Nor this."""')
     (tmp_path / "a.txt").write_text("Read me.")
     assert [a.text for a in read_paths([tmp_path]).articles] == ["Read me."]
+
+
+def test_special_files_loops_and_bad_characters_are_skipped_not_fatal(tmp_path: Path) -> None:
+    import os
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text("Title: Good\n\nA good article about the floods in Seoul.")
+    good = {"id": "ok", "title": "Fine", "text": "Fine text about the election results."}
+    bad = {"id": "bad", "title": "Bad", "text": "Text with a lone \ud800 surrogate."}
+    (folder / "mixed.jsonl").write_text(
+        json.dumps(good) + "\n" + json.dumps(bad) + "\n", encoding="utf-8"
+    )  # json.dumps writes the surrogate as the escape \\ud800, as real files carry it
+    (folder / "feed.xml").write_text(FEED.replace("Schools shut.", "Schools &#xD800; shut."))
+    os.mkfifo(folder / "pipe")  # would block a reader forever
+    (folder / "loop").symlink_to(folder, target_is_directory=True)
+    (folder / "dangling").symlink_to(tmp_path / "nowhere")
+    (folder / "idx" / "gen-000001").mkdir(parents=True)  # an index kept beside its inputs
+    (folder / "idx" / "manifest.json").write_text('{"format": 3}')
+    report = read_paths([folder, "/dev/zero"])
+    assert {a.id for a in report.articles} >= {"ok"} and len(report.articles) == 2
+    assert "Good" in {a.title for a in report.articles}
+    reasons = {s.where.rsplit("/", 1)[-1]: s.reason for s in report.skipped}
+    assert "lone surrogate" in reasons["mixed.jsonl:2"] and "U+D800" in reasons["mixed.jsonl:2"]
+    assert "FIFO" in reasons["pipe"] and "FIFO" in reasons["zero"]
+    assert "loop" in reasons["loop"]
+    assert "cannot open" in reasons["dangling"]
+    assert reasons["idx"] == "a Dateline index folder, not articles"
+    assert any("feed.xml" in s.where and "surrogate" in s.reason for s in report.skipped)
+
+
+def test_dates_that_are_not_dates_and_repeated_ids_are_reported(tmp_path: Path) -> None:
+    rows = [
+        {"id": "g", "text": "A garbage date article.", "published": "soon-ish"},
+        {"id": "f", "text": "A future article.", "published": "9999-12-31"},
+        {"id": 123, "text": "First copy of 123."},
+        {"id": "123", "text": "Second copy of 123."},
+        {"id": "n", "text": 42},
+    ]
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    report = read_paths([path])
+    by_id = {a.id: a for a in report.articles}
+    assert by_id["g"].published is None and by_id["f"].published is None
+    assert by_id["123"].text == "Second copy of 123." and len(report.articles) == 4
+    notes = [str(n) for n in report.notes]
+    assert any("in.jsonl:1" in n and "'soon-ish' is not a date" in n for n in notes)
+    assert any("in.jsonl:2" in n and "9999-12-31 is in the future" in n for n in notes)
+    assert any("id '123' again" in n for n in notes)
+    assert [str(s) for s in report.skipped] == [f"{path}:5: 'text' is a int, not a string"]

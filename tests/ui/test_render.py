@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 from dateline.index import Article, Chunk, Hit
+from dateline.index.records import web_url
 from dateline.qa import Answer, make_citation
 from dateline.ui.app import normalise_history
-from dateline.ui.render import answer_markdown, highlighted_paragraph, safe_url, sources_html
+from dateline.ui.render import answer_markdown, highlighted_paragraph, sources_html
 
 EVIL = Article(
     id="evil",
@@ -73,9 +74,12 @@ def test_abstention_lists_related_passages_labelled_as_such() -> None:
     assert "dl-empty" in empty and "appear here" in empty and "Related" not in empty
 
 
-def test_safe_url() -> None:
-    assert safe_url("https://example.org/a") == "https://example.org/a"
-    assert safe_url("javascript:alert(1)") is None and safe_url(None) is None
+def test_only_web_urls_are_links_or_api_urls() -> None:
+    assert web_url(" https://example.org/a") == "https://example.org/a"
+    assert web_url("javascript:alert(1)") is None and web_url(None) is None
+    article = Article("x", "t", "Some text here.", url="javascript:alert(1)")
+    hit = Hit(Chunk("c", "x", 0, 4, "Some"), 1.0, 1, article)
+    assert hit.to_dict()["url"] is None  # the API's JSON carries no script URL
 
 
 def test_history_normalisation_handles_gradio_shapes() -> None:
