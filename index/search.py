@@ -143,7 +143,7 @@ class Searcher:
         for article_id, rows in by_article.items():
             rows.sort(key=lambda r: (-fused[r], r))
             extra = bonus.get(article_id, 0.0)
-            published = store.published(article_id)
+            published = store.dates.get(article_id)
             if as_of is not None and recency > 0:
                 extra += recency * self.ranking.recency(published, as_of)
             if published_in(published, prefer):

@@ -11,9 +11,8 @@ Layout::
 
 A save writes a complete new generation folder aside, fsyncs it, then atomically replaces
 ``manifest.json`` to point at it; only then are generations before the previous one removed.
-A crash at any moment leaves the manifest pointing at the last complete generation. Writers
-hold the folder's lock from open to save (``writing.py``). The store keeps the folder; each
-engine keeps its own files and state.
+A crash leaves the manifest pointing at the last complete generation. Writers hold the lock
+from open to save (``writing.py``). The store keeps the folder; engines keep their files.
 """
 
 from __future__ import annotations
@@ -180,9 +179,10 @@ class Store:
     def fingerprint(self, article_id: str) -> str | None:
         return self._fingerprints.get(article_id)
 
-    def published(self, article_id: str) -> str | None:
-        """The article's publication date (ISO), None when undated or unknown."""
-        return self._published.get(article_id)
+    @property
+    def rows(self) -> Sequence[ChunkRow]:
+        """Every chunk row (id, article, offsets, text hash), in vector order."""
+        return self._rows
 
     def article(self, article_id: str) -> Article:
         """The stored article with this id; KeyError when there is none."""

@@ -24,6 +24,7 @@ from ..index import (
     load_embedder,
     writing,
 )
+from ..index.check import REPAIR, check_index
 from .parser import build_parser
 from .settings import Settings
 from .views import answer_lines, eval_table, hit_lines, stats_lines
@@ -138,6 +139,15 @@ def _search(args: argparse.Namespace, settings: Settings) -> int:
 def _stats(args: argparse.Namespace, settings: Settings) -> int:
     stats = Store.open(args.index).stats()
     print(json.dumps(stats, indent=2) if args.json else "\n".join(stats_lines(stats)))
+    return 0
+
+
+def _check(args: argparse.Namespace, settings: Settings) -> int:
+    report = check_index(args.index)
+    if not report.ok:
+        problems = "".join(f"\n  - {problem}" for problem in report.problems)
+        raise DatelineError(f"the index at {args.index} is damaged; {REPAIR}{problems}")
+    print(f"OK: {args.index}: {report.articles} articles, {report.chunks} chunks verified")
     return 0
 
 
@@ -279,6 +289,7 @@ _COMMANDS = {
     "eval": _eval,
     "chat": _chat,
     "stats": _stats,
+    "check": _check,
     "remove": _remove,
 }
 

@@ -170,6 +170,7 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
     p.add_argument("--no-browser", action="store_true", help="don't open a browser tab")
 
     command("stats", "what the index holds", "json")
+    command("check", "verify the index: files, counts, SQLite integrity, article checksums")
     p = command("remove", "delete articles by id")
     p.add_argument("ids", nargs="+", metavar="ID")
     return parser
