@@ -16,6 +16,7 @@ __all__ = [
     "ArticleNotFound",
     "BadArticle",
     "DatelineError",
+    "DiskFull",
     "IndexChanged",
     "IndexCorrupt",
     "IndexLocked",
@@ -48,6 +49,10 @@ class IndexNotFound(DatelineError):
 
 class IndexLocked(DatelineError):
     """Another process holds the index's write lock."""
+
+
+class DiskFull(DatelineError):
+    """A save ran out of disk space; the live generation is untouched."""
 
 
 class IndexChanged(DatelineError):

@@ -11,11 +11,13 @@ generation live. Either way the manifest names a complete generation.
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+from .errors import DiskFull
 from .manifest import fsync_path
 
 __all__ = ["collect_garbage", "write_generation"]
@@ -30,9 +32,21 @@ def write_generation(folder: Path, live: Path | None, write: Callable[[Path], No
     generation = folder / f"gen-{max((n for n in numbers if n is not None), default=0) + 1:06d}"
     tmp = folder / f".tmp-{generation.name}"
     tmp.mkdir()
-    write(tmp)
-    for file in tmp.rglob("*"):
-        fsync_path(file)
+    try:
+        write(tmp)
+        for file in tmp.rglob("*"):
+            fsync_path(file)
+    except Exception as exc:
+        written = _size(tmp)
+        shutil.rmtree(tmp, ignore_errors=True)  # the live generation is untouched
+        if _disk_full(exc):
+            need = max(written, _size(live) if live else 0) * 1.2
+            raise DiskFull(
+                f"No space left on the disk of {folder}: this save needs about "
+                f"{need / 2**20:.0f} MB free. Free some space and run again; the index is "
+                f"unchanged"
+            ) from exc
+        raise
     os.replace(tmp, generation)
     fsync_path(folder)
     return generation
@@ -46,6 +60,18 @@ def collect_garbage(folder: Path, keep: str, previous: str | None = None) -> Non
             continue
         if _number(child.name) is not None:
             shutil.rmtree(child, ignore_errors=True)
+
+
+def _disk_full(exc: BaseException) -> bool:
+    """ENOSPC from the OS, or as SQLite, numpy and FAISS report it."""
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return True
+    text = str(exc).lower()
+    return "disk is full" in text or "no space left" in text
+
+
+def _size(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) if path.exists() else 0
 
 
 def _number(name: str) -> int | None:
