@@ -68,7 +68,7 @@ def main() -> None:
         f"{sum(r['confidence'] is None for r in unanswerable)}"
     )
     print(f"{'threshold':>10}{'abstain recall':>16}{'false abstention':>18}{'precision':>11}")
-    for step in range(20, 80, 2):
+    for step in range(2, 100, 2):
         threshold = step / 100
 
         def abstains(r: dict[str, object], t: float = threshold) -> bool:

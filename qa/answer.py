@@ -16,24 +16,32 @@ from typing import Any, Literal
 
 from ..index import Hit, Searcher
 from .compose import Option, compose
-from .extractive import Candidate, candidates_from_hits, find_spans, rank_sentences
-from .questions import Question, analyse, rewrite_follow_up
+from .extractive import Candidate, Span, find_spans, rank_sentences
+from .questions import Question, analyse, rewrite_follow_up, stem
 from .readers import Reader, locate
 from .records import Answer, Retrieval, Turn
+from .selection import DEPTH, SentenceRanker
 from .timewords import TimeScope, time_scope
 
 __all__ = ["DEFAULT_THRESHOLD", "Answerer"]
 
 # `bench/calibrate.py` on RealTimeQA (402 answerable, 150 unanswerable, as of question dates,
-# fp32 index, calibrated ranking): the highest threshold keeping false abstention <= 5%
-# (0.36: 4.5% false, 52.7% recall; 0.365: 5.2%, 55.3%)
-DEFAULT_THRESHOLD = 0.36
+# fp32 index; confidence = the fitted sentence ranker's probability plus span evidence): 0.16
+# abstains on 55.3% of unanswerable questions at 6.7% false abstention (0.12: 28.7% / 5.0%;
+# 0.20: 76.0% / 8.7%); the previous release stood at 52.7% / 7.0%
+DEFAULT_THRESHOLD = 0.16
 TYPED = ("quantity", "age", "date", "person", "place", "org")
 # cosine of MiniLM word vectors above which a sentence's verb counts as the question's
 # predicate ("killed" ~ "died" 0.79, "sent" ~ "send" 0.68; "killed" ~ "deployed" 0.38)
 PREDICATE_SIMILARITY = 0.5
 NOUN_SIMILARITY = 0.6  # "kill" ~ "death" 0.65, but "kill" ~ "attack" 0.49, "war" 0.47
+# a span near a word this close to the predicate is attached to it ("meet" ~ "talk" 0.45,
+# "visit" 0.46; but "sign" 0.38, "hold" 0.32)
+NEAR_SIMILARITY = 0.42
+UNIT_SIMILARITY = 0.5  # "soldier" ~ "troop" 0.74, "personnel" 0.52; "worker" 0.43
 READ = 6  # sentences a reader model is shown
+# an event of "this week" may be reported (as scheduled) a few days before the window opens
+WINDOW_SLACK_DAYS = 3
 
 
 class Answerer:
@@ -55,6 +63,7 @@ class Answerer:
         self.threshold = threshold
         self.k = k
         self.cross_encoder = cross_encoder  # optional sentence-transformers CrossEncoder
+        self.ranker = SentenceRanker.fitted()
         self.llm = llm  # any LangChain chat model; None: extractive answers
         self._nlp = nlp
 
@@ -112,7 +121,8 @@ class Answerer:
         as_of: date | None = None,
         k: int | None = None,
     ) -> Retrieval:
-        """The passages :meth:`ask` answers from (``k`` of them; default: its own ``k``)."""
+        """The passages :meth:`ask` reads (``k`` of them; default: the sentence ranker's
+        ``DEPTH``, of which the best ``self.k`` are shown as the answer's hits)."""
         if not question.strip():
             raise ValueError(
                 'question is empty; ask something, e.g. "How many troops were deployed?"'
@@ -131,7 +141,13 @@ class Answerer:
             if scope.since and scope.until:  # a boost, not a filter: reports trail events
                 prefer, reading = (scope.since, scope.until), scope.reading()
         hits = self.searcher.search(
-            query, k or self.k, since=since, until=until, as_of=day, recency=recency, prefer=prefer
+            query,
+            k or max(self.k, DEPTH),
+            since=since,
+            until=until,
+            as_of=day,
+            recency=recency,
+            prefer=prefer,
         )
         return Retrieval(question, query, tuple(hits), day, future, prefer, reading)
 
@@ -157,7 +173,7 @@ class Answerer:
 
     def _answer(self, retrieval: Retrieval) -> Answer:
         question, query, day = retrieval.question, retrieval.query, retrieval.as_of
-        hits = retrieval.hits[: self.k]
+        hits = retrieval.hits[: self.k]  # shown; the sentences come from up to DEPTH hits
         if retrieval.future is not None:
             return self._abstain(
                 question, query, hits, 0.0, why=f"it asks about {retrieval.future}, after {day}"
@@ -166,15 +182,15 @@ class Answerer:
         if query != question:  # a follow-up asks about its own predicate, not the previous one's
             parsed = replace(parsed, predicate=analyse(question, self.nlp(question)).predicate)
         embedder = self.searcher.embedder
-        ranked = rank_sentences(
-            parsed, candidates_from_hits(hits), embedder, cross_encoder=self.cross_encoder
-        )
+        ranked = self.ranker.select(parsed, retrieval.hits[:DEPTH], embedder)
+        if self.cross_encoder is not None:  # it re-scores the ranker's shortlist
+            ranked = rank_sentences(parsed, ranked, embedder, cross_encoder=self.cross_encoder)
         if self.llm is not None:
             return self._generate(question, query, ranked, hits)
         shown = ranked[:READ]  # the sentences the rules (and a reader) choose from
         docs = list(self.nlp.pipe([c.text for c in shown]))
-        says = self._says_predicate(parsed, docs)
-        options = self._options(parsed, shown, docs, says)
+        says, near = self._predicate_words(parsed, docs)
+        options = self._options(parsed, shown, docs, says, near)
         if self.reader is not None:
             sources = [c for c, ok in zip(shown, says, strict=True) if ok]
             read = self._read(self.reader, parsed, sources, day)
@@ -184,6 +200,14 @@ class Answerer:
                 options = [read, *options]
         if retrieval.window is not None:  # "in December": that month's reports answer first
             options.sort(key=lambda o: not o.published_in(retrieval.window))
+            since, until = retrieval.window
+            if options and not any(
+                o.candidate.article.published is None
+                or o.published_in((since - timedelta(days=WINDOW_SLACK_DAYS), until))
+                for o in options
+            ):  # "this week", answered only by articles from months before: not answered
+                why = f"no article from {_day(since)} to {_day(until)} says"
+                return self._abstain(question, query, hits, options[0].confidence, why=why)
         if parsed.kind == "reason":  # a sentence that gives a reason beats one that doesn't
             options.sort(key=lambda o: o.span is None)
         confidence = options[0].confidence if options else (ranked[0].score if ranked else 0.0)
@@ -223,16 +247,19 @@ class Answerer:
         ranked: Sequence[Candidate],
         docs: Sequence[Any],
         says: Sequence[bool],
+        near: frozenset[str] = frozenset(),
     ) -> list[Option]:
         """Candidate sentences (``docs``: their parses; ``says``: whether each states the
-        asked predicate) with their best span of the asked type, best first."""
+        asked predicate; ``near``: words that count as it) with their best span of the asked
+        type, best first."""
         options: list[Option] = []
+        counts = self._counts_asked(question, docs)
         for order, (candidate, doc) in enumerate(zip(ranked, docs, strict=True)):
             if not says[order]:
                 continue  # "how many were killed" is not answered by a sentence on deployments
-            spans = find_spans(question, candidate, doc)
+            spans = [s for s in find_spans(question, candidate, doc, near) if counts(s)]
             if spans:
-                score = candidate.score + 0.05 * min(spans[0].score, 3) - 0.02 * order
+                score = candidate.score + 0.1 * min(spans[0].score, 5) - 0.02 * order
                 options.append(Option(score, candidate, spans[0]))
             elif question.kind not in TYPED:
                 options.append(Option(candidate.score - 0.02 * order, candidate, None))
@@ -257,19 +284,48 @@ class Answerer:
         i, span = found
         return Option(sources[i].score, sources[i], span)
 
-    def _says_predicate(self, question: Question, docs: Sequence[Any]) -> list[bool]:
-        """For a quantity question, whether each sentence states the asked predicate: a word
-        of the same lemma or stem ("disapprove" ~ "disapproval"), or one the embedder finds
-        close (a verb at ``PREDICATE_SIMILARITY``, a noun at ``NOUN_SIMILARITY``: "killed" ~
-        "death toll")."""
+    def _counts_asked(self, question: Question, docs: Sequence[Any]) -> Any:
+        """For "how many soldiers": whether a quantity span counts the asked thing: no unit
+        given, the same stem, or a noun the embedder finds close (``UNIT_SIMILARITY``:
+        "soldiers" ~ "troops" 0.74, but "soldiers" ~ "workers" 0.43: a figure of workers is
+        not an answer)."""
+        asked = question.unit
+        if question.kind != "quantity" or not asked:
+            return lambda span: True
+        nouns = sorted({t.lemma_.lower() for doc in docs for t in doc if t.pos_ == "NOUN"})
+        close = {asked}
+        if nouns:
+            vectors = self.searcher.embedder.embed([asked, *nouns])
+            similarity = (vectors[1:] @ vectors[0]).tolist()
+            close |= {n for n, sim in zip(nouns, similarity, strict=True) if sim >= UNIT_SIMILARITY}
+        close_stems = {stem(w) for w in close}
+
+        def counts(span: Span) -> bool:
+            if span.unit is None:
+                return True
+            unit = span.unit.lower()
+            return stem(unit) in close_stems or _lemma(unit) in close
+
+        return counts
+
+    def _predicate_words(
+        self, question: Question, docs: Sequence[Any]
+    ) -> tuple[list[bool], frozenset[str]]:
+        """Whether each sentence states the asked predicate, and the words of the sentences
+        that count as it: the same lemma or stem ("disapprove" ~ "disapproval"), or one the
+        embedder finds close (a verb at ``PREDICATE_SIMILARITY``, a noun at
+        ``NOUN_SIMILARITY``: "killed" ~ "death toll"). Only a quantity question is vetoed
+        by it; for every kind, a span near one of the words is the one attached to what was
+        asked (``NEAR_SIMILARITY``: "met" ~ "held talks")."""
         predicate = question.predicate
-        if question.kind != "quantity" or predicate is None:
-            return [True] * len(docs)
+        if predicate is None:
+            return [True] * len(docs), frozenset()
         words = [
             {(t.lemma_.lower(), t.pos_) for t in doc if t.pos_ in ("VERB", "NOUN", "ADJ")}
             for doc in docs
         ]
         close = {w for found in words for w, _ in found if _same_word(w, predicate)}
+        near = set(close)
         distinct = sorted({w for found in words for w in found if w[0] not in close})
         if distinct:
             vectors = self.searcher.embedder.embed([predicate, *(w for w, _ in distinct)])
@@ -277,7 +333,10 @@ class Answerer:
             for (word, pos), sim in zip(distinct, similarity, strict=True):
                 if sim >= (PREDICATE_SIMILARITY if pos == "VERB" else NOUN_SIMILARITY):
                     close.add(word)
-        return [any(w in close for w, _ in found) for found in words]
+                if sim >= NEAR_SIMILARITY:
+                    near.add(word)
+        says = [any(w in close for w, _ in found) for found in words]
+        return (says if question.kind == "quantity" else [True] * len(docs)), frozenset(near)
 
     def _abstain(
         self, question: str, query: str, hits: Sequence[Hit], confidence: float, why: str = ""
@@ -286,6 +345,14 @@ class Answerer:
             " The closest passages are listed as related." if hits else ""
         )
         return Answer(question, text, (), tuple(hits), True, tuple(hits[:3]), "", query, confidence)
+
+
+def _lemma(word: str) -> str:
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+
+
+def _day(day: date) -> str:
+    return f"{day:%B} {day.day}, {day.year}"
 
 
 def _same_word(word: str, lemma: str) -> bool:

@@ -72,6 +72,7 @@ class Span:
     label: str
     score: float
     fits: bool = False  # names a thing of the class the question asks for ("which newspaper")
+    unit: str | None = None  # what a quantity counts ("troops" in "14,000 troops")
 
 
 def candidates_from_hits(hits: Sequence[Hit]) -> list[Candidate]:
@@ -123,9 +124,12 @@ def rank_sentences(
     return scored
 
 
-def find_spans(question: Question, candidate: Candidate, doc: Any) -> list[Span]:
+def find_spans(
+    question: Question, candidate: Candidate, doc: Any, near: frozenset[str] = frozenset()
+) -> list[Span]:
     """Spans of the type ``question`` asks for in ``candidate`` (``doc`` is its spaCy parse),
-    best first. Quantities keep their qualifier and unit ("around 14,000 troops")."""
+    best first. Quantities keep their qualifier and unit ("around 14,000 troops"). A span
+    close to the question's predicate, or to a word in ``near`` that counts as it, wins."""
     text, base = candidate.text, candidate.start
     asked = {t for t in question.terms}
     spans: list[Span] = []
@@ -136,7 +140,12 @@ def find_spans(question: Question, candidate: Candidate, doc: Any) -> list[Span]
         return spans
     if question.kind == "reason":
         return [
-            Span(base + m.start(), base + m.end(), "REASON", 1.0 + _near(question, doc, m.start()))
+            Span(
+                base + m.start(),
+                base + m.end(),
+                "REASON",
+                1.0 + _near(question, doc, m.start(), near),
+            )
             for m in _REASON.finditer(text)
         ]
     labels = ENTITY_KINDS.get(question.kind, ENTITY_KINDS["other"])
@@ -147,10 +156,11 @@ def find_spans(question: Question, candidate: Candidate, doc: Any) -> list[Span]
         ent_terms = set(content_terms(ent.text))
         if (ent_terms and ent_terms <= asked) or names_a_given(ent.text, question.names):
             continue  # the question's own words and names are not its answer
-        near = _near(question, doc, ent.start_char)
-        if question.kind == "date" and 0 < near < 0.5:
+        close = _near(question, doc, ent.start_char, near)
+        if question.kind == "date" and 0 < close < 0.5:
             continue  # the sentence dates another event than the one asked about
-        start, end, score = ent.start_char, ent.end_char, 1.0 + 2.0 * of_class + near
+        start, end, score = ent.start_char, ent.end_char, 1.0 + 2.0 * of_class + close
+        unit = None
         if question.kind == "quantity":
             end, unit = _extend_unit(doc, ent)
             if question.unit and unit is not None:
@@ -160,10 +170,10 @@ def find_spans(question: Question, candidate: Candidate, doc: Any) -> list[Span]
         if ent.label_ == "GPE":
             score += 0.3  # for "where", a country or city beats a building or region
         # nearer to the question's words is better
-        near = sum(
+        by = sum(
             1 for tok in doc if stem(tok.lower_) in asked and abs(tok.idx - ent.start_char) < 80
         )
-        spans.append(Span(base + start, base + end, ent.label_, score + 0.1 * near, of_class))
+        spans.append(Span(base + start, base + end, ent.label_, score + 0.1 * by, of_class, unit))
     spans.sort(key=lambda s: -s.score)
     return spans
 
@@ -184,13 +194,20 @@ def _of_class(question: Question, ent: Any) -> bool:
     return asked in CLASSES["person"] and ent.label_ == "PERSON"
 
 
-def _near(question: Question, doc: Any, char: int) -> float:
+def _near(question: Question, doc: Any, char: int, near: frozenset[str] = frozenset()) -> float:
     """A bonus for a span close to the question's predicate in the sentence ("signed" ...
-    "on June 19 last year"): the date or name attached to what was asked about."""
+    "on June 19 last year"), or to a word in ``near`` that counts as it: the date or name
+    attached to what was asked about."""
     if question.predicate is None:
         return 0.0
     target = stem(question.predicate)
-    at = [t.i for t in doc if t.lemma_.lower() == question.predicate or stem(t.lower_) == target]
+    at = [
+        t.i
+        for t in doc
+        if t.lemma_.lower() == question.predicate
+        or stem(t.lower_) == target
+        or t.lemma_.lower() in near
+    ]
     if not at:
         return 0.0
     span_token = next((t.i for t in doc if t.idx >= char), len(doc))

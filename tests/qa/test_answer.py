@@ -235,6 +235,15 @@ def test_a_figure_for_another_predicate_is_not_an_answer(seed_answerer: Answerer
     assert answer.related  # what is there is still shown, as related passages
 
 
+def test_a_figure_of_another_thing_is_not_an_answer(seed_answerer: Answerer) -> None:
+    # the article counts troops, workers and sappers; never tanks
+    answer = seed_answerer.ask("How many tanks did Russia send to North Korea?")
+    assert answer.abstained and "workers" not in answer.text.split("closest")[0]
+    # ... while a figure of a close noun still answers ("soldiers" ~ "troops")
+    close = seed_answerer.ask("How many soldiers did North Korea deploy to the Russian side?")
+    assert "14,000 troops" in close.short
+
+
 def test_a_standalone_question_is_not_read_as_a_follow_up(seed_answerer: Answerer) -> None:
     history = [Turn("How many troops were deployed?")]
     standalone = seed_answerer.ask("When was the treaty signed?", history, as_of=date(2025, 6, 20))
@@ -243,3 +252,14 @@ def test_a_standalone_question_is_not_read_as_a_follow_up(seed_answerer: Answere
     for elliptical in ("and how many sappers?", "How many sappers?"):
         follow_up = seed_answerer.ask(elliptical, history, as_of=date(2025, 6, 20))
         assert "troops" in follow_up.query and follow_up.short == "1,000 sappers"
+
+
+def test_this_week_is_not_answered_from_an_article_of_another_year(
+    seed_answerer: Answerer,
+) -> None:
+    question = "How many troops did North Korea deploy this week?"
+    now = seed_answerer.ask(question, as_of=date(2025, 6, 20))  # the seed is from 2025-06-19
+    assert not now.abstained and "14,000" in now.short
+    later = seed_answerer.ask(question, as_of=date(2026, 3, 1))
+    assert later.abstained and "no article from February 2" in later.text
+    assert later.related  # the passages are still shown, as related

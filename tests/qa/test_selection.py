@@ -1,0 +1,86 @@
+"""The sentence ranker: its features, and its fitted weights on real sentences."""
+
+from __future__ import annotations
+
+import pytest
+
+from dateline.index import Article, Chunk, Hit, MiniLMEmbedder
+from dateline.qa import Answerer
+from dateline.qa.questions import analyse
+from dateline.qa.selection import FEATURES, SHORTLIST, SentenceRanker, features
+
+TEXT = (
+    "How many troops were deployed to Kursk? "
+    "The ministry said troops were deployed to the region last year. "
+    "Around 14,000 troops were deployed to Kursk, officials said. "
+    "The weather in the region was cold."
+)
+
+
+def hits(*texts: str) -> list[Hit]:
+    out = []
+    for rank, text in enumerate(texts, 1):
+        article = Article(f"a{rank}", f"Title {rank}", text, "2025-06-19")
+        out.append(
+            Hit(Chunk(f"c{rank}", article.id, 0, len(text), text), 1.0 / rank, rank, article)
+        )
+    return out
+
+
+def column(matrix, name: str) -> list[float]:  # type: ignore[no-untyped-def]
+    return matrix[:, FEATURES.index(name)].tolist()
+
+
+def test_features_mark_what_an_answering_sentence_has() -> None:
+    from dateline.qa.extractive import candidates_from_hits
+
+    found = hits(TEXT)
+    candidates = candidates_from_hits(found)
+    question = analyse("How many troops were deployed to Kursk?")
+    matrix = features(question, candidates, found)
+    assert matrix.shape == (4, len(FEATURES))
+    assert column(matrix, "asks") == [1.0, 0.0, 0.0, 0.0]  # the quiz line repeats the question
+    assert column(matrix, "typed") == [0.0, 0.0, 1.0, 0.0]  # only one states a number
+    near = column(matrix, "near")
+    assert near[2] > 0.5 and near[1] == 0.0
+    coverage = column(matrix, "idf_cover")
+    assert coverage[0] == pytest.approx(1.0) and coverage[3] < coverage[2]
+    assert column(matrix, "cosine") == [0.0] * 4  # filled in by the second stage only
+
+
+def test_names_and_hit_features(seed_answerer: Answerer) -> None:
+    from dateline.qa.extractive import candidates_from_hits
+
+    found = hits("Sergei Shoigu met Kim Jong-un in Pyongyang.", "Officials met in Seoul on Monday.")
+    text = "Who met Kim in Pyongyang?"
+    question = analyse(text, seed_answerer.nlp(text))  # names come from the parse
+    matrix = features(question, candidates_from_hits(found), found)
+    assert column(matrix, "names")[0] > column(matrix, "names")[1]
+    assert column(matrix, "hit_rank") == [1.0, 0.5]
+    assert column(matrix, "article_rank") == [1.0, 0.5]
+
+
+def test_the_fitted_ranker_puts_the_answer_first(real_embedder: MiniLMEmbedder) -> None:
+    ranker = SentenceRanker.fitted()
+    assert len(ranker.first) == len(ranker.second) == len(FEATURES)
+    question = analyse("How many troops were deployed to Kursk?")
+    ranked = ranker.select(question, hits(TEXT), real_embedder)
+    assert "14,000" in ranked[0].text
+    assert ranked[-1].text.endswith("?") or "weather" in ranked[-1].text
+    assert all(0.0 < c.score < 1.0 for c in ranked)
+    assert [c.score for c in ranked] == sorted((c.score for c in ranked), reverse=True)
+
+
+def test_only_a_shortlist_is_embedded(real_embedder: MiniLMEmbedder) -> None:
+    many = [f"Sentence number {i} talks about troops in Kursk at length here." for i in range(40)]
+    ranked = SentenceRanker.fitted().select(
+        analyse("How many troops?"), hits(" ".join(many)), real_embedder
+    )
+    assert len(ranked) == SHORTLIST
+
+
+def test_answerer_reads_sentences_beyond_the_shown_hits(seed_answerer: Answerer) -> None:
+    retrieval = seed_answerer.retrieve("How many troops were deployed?")
+    assert len(retrieval.hits) <= 30
+    answer = seed_answerer.answer(retrieval)
+    assert len(answer.hits) <= seed_answerer.k
