@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from dateline.index import HashingEmbedder, Store
+from dateline.index.check import check_index
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -49,7 +50,9 @@ def writer(index: Path, first: int, last: int, mode: str = "run") -> subprocess.
 
 
 def assert_sound(index: Path, rounds: int) -> None:
-    """The index holds exactly the articles of ``rounds`` whole rounds, readable."""
+    """The index holds exactly the articles of ``rounds`` whole rounds, readable, and passes
+    `dateline check`."""
+    assert check_index(index).ok, check_index(index).problems
     embedder = HashingEmbedder(dim=64)
     store = Store.open(index, embedder)
     expected = {f"r{r}-{i}" for r in range(1, rounds + 1) for i in range(20)}

@@ -36,3 +36,24 @@ def test_the_chat_picks_up_changes_saved_by_another_writer(tmp_path: Path) -> No
     (index / "manifest.json").unlink()  # the folder's index deleted on disk
     with pytest.raises(IndexNotFound):
         service.search("Kursk story")
+
+
+def test_a_chat_upload_and_a_cli_writer_at_once_keep_both(tmp_path: Path) -> None:
+    from tests.index.test_concurrency import writer
+
+    embedder, index = HashingEmbedder(dim=64), tmp_path / "idx"
+    with writing(index, embedder, chunking=ChunkSettings(24, 6)) as store:
+        ingest(store, [Article("seed", "T", "Seed story. " * 20)], embedder)
+    service = ChatService(Searcher.open(index, embedder))
+    uploads = tmp_path / "uploads"
+    uploads.mkdir()
+    for i in range(5):
+        (uploads / f"u{i}.txt").write_text(f"Title: Upload {i}\n\nUploaded story number {i}. " * 5)
+    cli = writer(index, "cli", 3)  # another process adding 3 rounds of 10 articles
+    report = service.index_files(sorted(uploads.iterdir()))
+    _, err = cli.communicate(timeout=300)
+    assert cli.returncode == 0, err
+    assert len(report.added) == 5
+    service.refresh()
+    ids = set(service.searcher.store.article_ids())
+    assert len(ids) == 1 + 5 + 30 and {f"cli-{r}-{i}" for r in range(3) for i in range(10)} <= ids
