@@ -28,9 +28,10 @@ from .errors import (
 from .ingest import IngestReport, ProgressBar, ProgressFactory, index_paths, ingest
 from .manifest import INDEX_KINDS, Manifest
 from .ranking import Ranking
+from .reading import read_paths
 from .records import Article, Chunk, Hit
 from .search import MODES, Searcher
-from .sources import Note, ReadReport, Skipped, article_from_record, parse_text_article, read_paths
+from .sources import Note, ReadReport, Skipped, article_from_record, parse_text_article
 from .store import Store
 from .writing import writing
 

@@ -16,8 +16,9 @@ import numpy as np
 
 from .chunking import Chunker
 from .embedding import Embedder
+from .reading import read_paths
 from .records import Article, Chunk, text_hash
-from .sources import Note, Skipped, read_paths
+from .sources import Note, Skipped
 from .store import Store
 
 __all__ = ["IngestReport", "ProgressBar", "ProgressFactory", "index_paths", "ingest"]

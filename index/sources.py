@@ -1,21 +1,20 @@
-"""Read articles from text files, JSONL, HTML pages, RSS/Atom feeds and folders of them.
+"""Parse articles out of text, JSONL/JSON, HTML pages and RSS/Atom feeds (``reading.py``
+walks folders and picks the parser).
 
-This is Dateline's only input I/O. Nothing here raises on a bad file: every file or line
-that cannot be read becomes a :class:`Skipped` with a reason, and every good article is
-still returned.
+Nothing here raises past its caller on a bad record: every record that cannot be read
+becomes a :class:`Skipped` with a reason (or, when it is kept with a change, a :class:`Note`),
+and every good article is still returned.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import stat
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from html.parser import HTMLParser
-from pathlib import Path
 from typing import Any
 
 from .chunking import sentence_spans
@@ -29,14 +28,12 @@ __all__ = [
     "Skipped",
     "article_from_record",
     "parse_text_article",
-    "read_paths",
+    "read_feed",
+    "read_html",
+    "read_json",
+    "read_jsonl",
 ]
 
-TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
-JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
-HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
-FEED_SUFFIXES = frozenset({".xml", ".rss", ".atom"})
-MAX_FILE_BYTES = 200 * 1024 * 1024
 MAX_ARTICLE_CHARS = 20 * 1024 * 1024  # per article; the chat's upload cap is 20 MB too
 
 _HEADER = re.compile(r"[ \t]*(date|published|title|source|url)\b[ \t]*:?[ \t]*", re.IGNORECASE)
@@ -69,138 +66,6 @@ class ReadReport:
     articles: list[Article] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
-
-
-def read_paths(paths: Iterable[str | Path]) -> ReadReport:
-    """Read every article under ``paths`` (files, or folders walked recursively)."""
-    report = ReadReport()
-    first_seen: dict[str, str] = {}  # article id -> the file it was first read from
-    for path in paths:
-        path = Path(path)
-        if not path.exists():
-            report.skipped.append(Skipped(str(path), "no such file or folder"))
-            continue
-        for file in _walk(path, set()):
-            if isinstance(file, Skipped):
-                report.skipped.append(file)
-                continue
-            try:
-                for item in _read_file(file):
-                    if isinstance(item, Note):
-                        report.notes.append(item)
-                    elif isinstance(item, Skipped):
-                        report.skipped.append(item)
-                    else:
-                        if item.id in first_seen:
-                            report.notes.append(
-                                Note(
-                                    first_seen[item.id],
-                                    f"id {item.id!r} again in {file}; the later copy is indexed",
-                                )
-                            )
-                        first_seen[item.id] = str(file)
-                        report.articles.append(item)
-            except BadArticle as exc:
-                report.skipped.append(Skipped(exc.where, exc.reason))
-    return report
-
-
-def _walk(path: Path, seen: set[Path]) -> Iterator[Path | Skipped]:
-    """Regular files under ``path``; FIFOs, devices, sockets, symlink loops and unreadable
-    folders are reported, not followed (a FIFO would block the run forever)."""
-    try:
-        mode = path.stat().st_mode
-        if stat.S_ISDIR(mode):
-            real = path.resolve(strict=True)
-            if real in seen:
-                yield Skipped(str(path), "a link back to a folder already read (a loop)")
-                return
-            seen.add(real)
-            if (path / "manifest.json").is_file() and any(path.glob("gen-*")):
-                yield Skipped(str(path), "a Dateline index folder, not articles")
-                return
-            children = sorted(path.iterdir())
-        elif not stat.S_ISREG(mode):
-            yield Skipped(str(path), "not a regular file (a FIFO, device or socket)")
-            return
-        else:
-            yield path
-            return
-    except (OSError, RuntimeError) as exc:  # ELOOP, EACCES, a link to nowhere
-        yield Skipped(str(path), f"cannot open ({getattr(exc, 'strerror', None) or exc})")
-        return
-    for child in children:
-        if child.name.startswith((".", "__")):
-            continue  # hidden files and folders (.git, an index folder) and Python's
-            # __init__.py / __pycache__ (the bundled seeds/ folder is a package)
-        yield from _walk(child, seen)
-
-
-def _read_file(path: Path) -> Iterator[Article | Skipped]:
-    where = str(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise BadArticle(
-                where,
-                f"file is {size // 2**20} MB, over the "
-                f"{MAX_FILE_BYTES // 2**20} MB limit; split it",
-            )
-        data = path.read_bytes()
-    except OSError as exc:
-        raise BadArticle(where, f"cannot read file ({exc.strerror or exc})") from exc
-    if not data.strip():
-        raise BadArticle(where, "empty file")
-    if b"\x00" in data[:8192]:
-        raise BadArticle(
-            where, "binary file, not an article (expected text, JSONL, HTML or an RSS/Atom feed)"
-        )
-    kind = _kind(path, data)
-    if kind == "html":
-        yield _read_html(where, data)
-    elif kind == "feed":
-        yield from _read_feed(where, data)
-    else:
-        text = _decode(where, data)
-        if kind == "jsonl":
-            yield from _read_jsonl(where, text)
-        elif kind == "json":
-            yield from _read_json(where, text)
-        else:
-            yield parse_text_article(text, where=where)
-
-
-def _kind(path: Path, data: bytes) -> str:
-    suffix = path.suffix.lower()
-    if suffix in JSONL_SUFFIXES:
-        return "jsonl"
-    if suffix == ".json":
-        return "json"
-    if suffix in HTML_SUFFIXES:
-        return "html"
-    if suffix in FEED_SUFFIXES:
-        return "feed"
-    if suffix in TEXT_SUFFIXES:
-        return "text"
-    head = data[:1024].lstrip().lower()
-    if head.startswith(b"{"):
-        return "jsonl"
-    if b"<rss" in head or b"<feed" in head or b"<rdf:rdf" in head:
-        return "feed"
-    if head.startswith((b"<!doctype html", b"<html")):
-        return "html"
-    return "text"
-
-
-def _decode(where: str, data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise BadArticle(
-            where,
-            f"not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
-            "re-save the file as UTF-8",
-        ) from exc
 
 
 def _first_sentence(text: str) -> str:
@@ -344,7 +209,7 @@ def _str_or_none(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-def _read_jsonl(where: str, text: str) -> Iterator[Article | Skipped]:
+def read_jsonl(where: str, text: str) -> Iterator[Article | Skipped]:
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
@@ -362,12 +227,12 @@ def _read_jsonl(where: str, text: str) -> Iterator[Article | Skipped]:
         yield from notes
 
 
-def _read_json(where: str, text: str) -> Iterator[Article | Skipped]:
+def read_json(where: str, text: str) -> Iterator[Article | Skipped]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         if text.lstrip().startswith("{") and "\n{" in text:
-            yield from _read_jsonl(where, text)  # JSON Lines saved as .json
+            yield from read_jsonl(where, text)  # JSON Lines saved as .json
             return
         raise BadArticle(where, f"broken JSON ({exc.msg} at line {exc.lineno})") from exc
     records = data if isinstance(data, list) else [data]
@@ -381,7 +246,7 @@ def _read_json(where: str, text: str) -> Iterator[Article | Skipped]:
         yield from notes
 
 
-def _read_html(where: str, data: bytes) -> Article:
+def read_html(where: str, data: bytes) -> Article:
     import trafilatura
 
     doc = trafilatura.bare_extraction(
@@ -400,7 +265,7 @@ def _read_html(where: str, data: bytes) -> Article:
     )
 
 
-def _read_feed(where: str, data: bytes) -> Iterator[Article | Skipped]:
+def read_feed(where: str, data: bytes) -> Iterator[Article | Skipped]:
     import feedparser
 
     data, bad_refs = _CHAR_REF.subn(_no_surrogate, data)
