@@ -7,7 +7,6 @@ import os
 import subprocess
 import sys
 import textwrap
-import threading
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,6 @@ from dateline.index import (
     HashingEmbedder,
     IndexChanged,
     IndexLocked,
-    Searcher,
     Store,
     ingest,
     writing,
@@ -122,34 +120,52 @@ def test_generation_numbers_are_never_reused(tmp_path: Path) -> None:
 
 
 def test_readers_never_fail_while_a_writer_saves(tmp_path: Path) -> None:
+    """Reader processes (as `dateline search` runs are) open and search in a loop while a
+    writer saves ten times; each prints one line per failure and its count of opens."""
     embedder, index = HashingEmbedder(dim=64), tmp_path / "idx"
     with writing(index, embedder, chunking=CHUNKING) as store:
         ingest(store, articles("seed", 5), embedder)
-    # imports done before the threads start (CPython 3.11 can fail compiling in threads)
-    Searcher.open(index, embedder).search("Article seed 3", 3)
+    stop = tmp_path / "stop"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    readers = [
+        subprocess.Popen(
+            [sys.executable, "-c", READER, str(index), str(stop)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
     proc = writer(index, "w", 10)
-    failures: list[BaseException] = []
-    opened = 0
-
-    def read() -> None:
-        nonlocal opened
-        while proc.poll() is None:
-            try:
-                hits = Searcher.open(index, embedder).search("Article seed 3", 3)
-                assert hits and hits[0].article.text[hits[0].chunk.start : hits[0].chunk.end]
-                opened += 1
-            except BaseException as exc:
-                failures.append(exc)
-
-    threads = [threading.Thread(target=read) for _ in range(2)]
-    for thread in threads:
-        thread.start()
     _, err = proc.communicate(timeout=300)
-    for thread in threads:
-        thread.join()
+    stop.touch()
+    outputs = [r.communicate(timeout=120) for r in readers]
     assert proc.returncode == 0, err
-    assert failures == [] and opened > 10
+    for reader, (out, reader_err) in zip(readers, outputs, strict=True):
+        assert reader.returncode == 0, reader_err
+        lines = out.splitlines()
+        assert lines[:-1] == []  # no failure lines
+        assert int(lines[-1].split()[1]) > 5  # "opened N": it did read during the writes
     assert len(Store.open(index).article_ids()) == 105
+
+
+# argv: index folder, stop file; searches until the stop file exists
+READER = textwrap.dedent("""
+    import sys
+    from pathlib import Path
+    from dateline.index import HashingEmbedder, Searcher
+    index, stop = sys.argv[1], Path(sys.argv[2])
+    embedder, opened = HashingEmbedder(dim=64), 0
+    while not stop.exists():
+        try:
+            hits = Searcher.open(index, embedder).search("Article seed 3", 3)
+            assert hits and hits[0].article.text[hits[0].chunk.start : hits[0].chunk.end]
+            opened += 1
+        except Exception as exc:
+            print("failed", type(exc).__name__, exc, flush=True)
+    print("opened", opened, flush=True)
+""")
 
 
 @pytest.mark.model
