@@ -293,11 +293,10 @@ class Answerer:
         if question.kind != "quantity" or not asked:
             return lambda span: True
         nouns = sorted({t.lemma_.lower() for doc in docs for t in doc if t.pos_ == "NOUN"})
-        close = {asked}
-        if nouns:
-            vectors = self.searcher.embedder.embed([asked, *nouns])
-            similarity = (vectors[1:] @ vectors[0]).tolist()
-            close |= {n for n, sim in zip(nouns, similarity, strict=True) if sim >= UNIT_SIMILARITY}
+        similarity = self._similarity(asked, nouns)
+        close = {asked} | {
+            n for n, sim in zip(nouns, similarity, strict=True) if sim >= UNIT_SIMILARITY
+        }
         close_stems = {stem(w) for w in close}
 
         def counts(span: Span) -> bool:
@@ -327,16 +326,21 @@ class Answerer:
         close = {w for found in words for w, _ in found if _same_word(w, predicate)}
         near = set(close)
         distinct = sorted({w for found in words for w in found if w[0] not in close})
-        if distinct:
-            vectors = self.searcher.embedder.embed([predicate, *(w for w, _ in distinct)])
-            similarity = (vectors[1:] @ vectors[0]).tolist()
-            for (word, pos), sim in zip(distinct, similarity, strict=True):
-                if sim >= (PREDICATE_SIMILARITY if pos == "VERB" else NOUN_SIMILARITY):
-                    close.add(word)
-                if sim >= NEAR_SIMILARITY:
-                    near.add(word)
+        similarity = self._similarity(predicate, [w for w, _ in distinct])
+        for (word, pos), sim in zip(distinct, similarity, strict=True):
+            if sim >= (PREDICATE_SIMILARITY if pos == "VERB" else NOUN_SIMILARITY):
+                close.add(word)
+            if sim >= NEAR_SIMILARITY:
+                near.add(word)
         says = [any(w in close for w, _ in found) for found in words]
         return (says if question.kind == "quantity" else [True] * len(docs)), frozenset(near)
+
+    def _similarity(self, word: str, others: Sequence[str]) -> list[float]:
+        """The embedder's cosine of ``word`` with each of ``others`` (no call for none)."""
+        if not others:
+            return []
+        vectors = self.searcher.embedder.embed([word, *others])
+        return (vectors[1:] @ vectors[0]).tolist()
 
     def _abstain(
         self, question: str, query: str, hits: Sequence[Hit], confidence: float, why: str = ""

@@ -18,6 +18,7 @@ accepted answer) on RealTimeQA's answerable questions with cross-validation by
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -89,11 +90,9 @@ class SentenceRanker:
 
     @classmethod
     def fitted(cls) -> SentenceRanker:
-        """The weights ``bench/sentences.py --write`` fitted (``selection.json``)."""
-        data = json.loads(resources.files(__package__).joinpath("selection.json").read_text())
-        if tuple(data["features"]) != FEATURES:
-            raise ValueError("selection.json was fitted on other features; re-run the bench")
-        return cls(tuple(data["first"]), tuple(data["second"]))
+        """The weights ``bench/sentences.py --write`` fitted (``selection.json``), read once
+        per process: an Answerer is built per chat request with other options."""
+        return _fitted()
 
     def select(
         self,
@@ -117,6 +116,14 @@ class SentenceRanker:
         second = _logistic(matrix, self.second)
         ranked = sorted(zip(second.tolist(), short, strict=True), key=lambda p: -p[0])
         return [replace(c, score=s) for s, c in ranked]
+
+
+@functools.cache
+def _fitted() -> SentenceRanker:
+    data = json.loads(resources.files(__package__).joinpath("selection.json").read_text())
+    if tuple(data["features"]) != FEATURES:
+        raise ValueError("selection.json was fitted on other features; re-run the bench")
+    return SentenceRanker(tuple(data["first"]), tuple(data["second"]))
 
 
 def _logistic(matrix: np.ndarray, weights: Sequence[float]) -> np.ndarray:
