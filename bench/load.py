@@ -40,6 +40,17 @@ def wait_for(url: str, deadline: float) -> Any:
     raise SystemExit(f"Error: the chat at {url} did not come up")
 
 
+def dateline(*arguments: str, stdout: int = subprocess.PIPE) -> subprocess.Popen[str]:
+    """`dateline ARGUMENTS` in its own process, offline, its errors kept for the report."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "dateline", *arguments],
+        env={**os.environ, "HF_HUB_OFFLINE": "1"},
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
 def articles_file(folder: Path, n: int) -> Path:
     path = folder / "extra.jsonl"
     with path.open("w") as handle:
@@ -63,15 +74,8 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="dateline-load-"))
     index = work / "index"
     shutil.copytree(args.index, index)
-    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
-    command = ["chat", "--index", str(index), "--no-browser", "--port", str(args.port)]
-    chat = subprocess.Popen(
-        [sys.executable, "-m", "dateline", *command],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    serve = ("chat", "--index", str(index), "--no-browser", "--port", str(args.port))
+    chat = dateline(*serve, stdout=subprocess.DEVNULL)
     url, start = f"http://127.0.0.1:{args.port}/", time.monotonic()
     deadline = start + args.limit
     latencies: list[float] = []
@@ -96,14 +100,8 @@ def main() -> None:
                     with lock:
                         errors.append(f"{question!r}: {exc}")
 
-        adding = ["index", str(articles_file(work, args.articles)), "--index", str(index), "-q"]
-        writer = subprocess.Popen(
-            [sys.executable, "-m", "dateline", *adding],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        adding = articles_file(work, args.articles)
+        writer = dateline("index", str(adding), "--index", str(index), "-q")
         threads = [threading.Thread(target=session, args=(n,)) for n in range(args.sessions)]
         began = time.perf_counter()
         for thread in threads:
