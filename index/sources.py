@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -123,7 +122,7 @@ def _published(where: str, value: object, notes: list[Note] | None) -> str | Non
     tomorrow (a date no reader's as-of day would ever reach)."""
     day = parse_published(value)
     reason = None
-    if day is None and value not in (None, "") and not isinstance(value, time.struct_time):
+    if day is None and value not in (None, ""):
         reason = f"published {str(value)[:40]!r} is not a date; indexed undated"
     elif day is not None and day > (date.today() + timedelta(days=1)).isoformat():
         reason, day = f"published {day} is in the future; indexed undated", None

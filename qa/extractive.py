@@ -36,9 +36,9 @@ ENTITY_KINDS = {
     },
 }
 _DATE_WORD = re.compile(r"\d|day|month|year|week", re.I)
-_AGE = re.compile(r"\b(\d{1,3})(?:-| )years?(?:-| )old\b|\baged? (\d{1,3})\b|, (\d{1,3}),")
+AGE = re.compile(r"\b(\d{1,3})(?:-| )years?(?:-| )old\b|\baged? (\d{1,3})\b|, (\d{1,3}),")
 # a reason clause runs from its marker to the next comma, semicolon or full stop
-_REASON = re.compile(
+REASON = re.compile(
     r"\b(?:because(?: of)?|due to|owing to|thanks to|as a result of|for fear of|"
     r"out of (?:concern|fear|respect|worry|anger|frustration)\b|"
     r"in (?:order|an effort|a bid|an attempt) to|so as to|so that|"
@@ -134,7 +134,7 @@ def find_spans(
     asked = {t for t in question.terms}
     spans: list[Span] = []
     if question.kind == "age":
-        for match in _AGE.finditer(text):
+        for match in AGE.finditer(text):
             group = next(i for i in (1, 2, 3) if match[i])
             spans.append(Span(base + match.start(group), base + match.end(group), "AGE", 1.0))
         return spans
@@ -146,7 +146,7 @@ def find_spans(
                 "REASON",
                 1.0 + _near(question, doc, m.start(), near),
             )
-            for m in _REASON.finditer(text)
+            for m in REASON.finditer(text)
         ]
     labels = ENTITY_KINDS.get(question.kind, ENTITY_KINDS["other"])
     for ent in doc.ents:

@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from ..index import Embedder, Hit
-from .extractive import _AGE, _REASON, Candidate, candidates_from_hits
+from .extractive import AGE, REASON, Candidate, candidates_from_hits
 from .questions import Question, content_terms, stem
 
 __all__ = ["DEPTH", "FEATURES", "SHORTLIST", "SentenceRanker", "features"]
@@ -75,9 +75,9 @@ _DATE = re.compile(
 _CAPITAL = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-zA-Z\-]+(?:\s+[A-Z][a-zA-Z\-]+)*")
 _TYPED = {
     "quantity": _NUMBER,
-    "age": _AGE,
+    "age": AGE,
     "date": _DATE,
-    "reason": _REASON,
+    "reason": REASON,
 }
 
 
@@ -140,7 +140,7 @@ def features(
     n = len(candidates)
     idf = {t: math.log(1.0 + (n + 1) / (df.get(t, 0) + 0.5)) for t in terms}
     idf_total = sum(idf.values()) or 1.0
-    names = [n for n in question.names if len(n) > 1]
+    names = [name for name in question.names if len(name) > 1]
     top_score = max((h.score for h in hits), default=1.0) or 1.0
     score_of = {h.rank: h.score for h in hits}
     article_rank: dict[str, int] = {}
