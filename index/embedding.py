@@ -33,6 +33,7 @@ BACKENDS = ("onnx-int8", "onnx", "torch")
 # fp32 ONNX by default: int8 embeds ~1.6x faster but cost 0.015 article MRR@10 in
 # bench/retrieval.py (the bar for making it the default was 0.01)
 DEFAULT_BACKEND = "onnx"
+PIECE_CHARS = 1 << 16  # the longest text handed to the tokenizer at once
 Progress = Callable[[int], object]
 
 
@@ -61,6 +62,19 @@ def _length_batches(lengths: Sequence[int], batch_size: int) -> list[np.ndarray]
     """Indices grouped into batches of similar length, longest first, to cut padding."""
     order = np.argsort(-np.asarray(lengths, dtype=np.int64), kind="stable")
     return [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
+
+
+def _pieces(text: str, size: int = PIECE_CHARS) -> list[tuple[int, int]]:
+    """``text`` cut into ``[start, end)`` pieces of at most ``size`` characters, each cut at
+    the last whitespace before the limit (a hard cut only inside a run with none)."""
+    pieces, start = [], 0
+    while len(text) - start > size:
+        cut = max(text.rfind(" ", start, start + size), text.rfind("\n", start, start + size))
+        end = cut + 1 if cut > start else start + size
+        pieces.append((start, end))
+        start = end
+    pieces.append((start, len(text)))
+    return pieces
 
 
 class MiniLMEmbedder:
@@ -117,8 +131,17 @@ class MiniLMEmbedder:
         return self._tokenizer
 
     def token_spans(self, texts: Sequence[str]) -> list[np.ndarray]:
-        encodings = self._tokenizer_for().encode_batch(list(texts), add_special_tokens=False)
-        return [np.asarray(e.offsets, dtype=np.int64).reshape(-1, 2) for e in encodings]
+        # long texts are tokenized in whitespace-bounded pieces: the tokenizer's offsets for
+        # one 20 M-character text take ~2.5 GB; the pieces' tokens are the same (BERT splits
+        # on whitespace before word pieces) and their arrays take ~50 MB
+        pieces = [(i, start, end) for i, t in enumerate(texts) for start, end in _pieces(t)]
+        encodings = self._tokenizer_for().encode_batch(
+            [texts[i][start:end] for i, start, end in pieces], add_special_tokens=False
+        )
+        parts: list[list[np.ndarray]] = [[] for _ in texts]
+        for (i, start, _), encoding in zip(pieces, encodings, strict=True):
+            parts[i].append(np.asarray(encoding.offsets, dtype=np.int64).reshape(-1, 2) + start)
+        return [np.concatenate(p) if p else np.zeros((0, 2), dtype=np.int64) for p in parts]
 
     @property
     def onnx_path(self) -> Path | None:

@@ -16,7 +16,7 @@ import numpy as np
 
 from .chunking import Chunker
 from .embedding import Embedder
-from .reading import read_paths
+from .reading import MAX_ARTICLE_MB, read_paths
 from .records import Article, Chunk, text_hash
 from .sources import Note, Skipped
 from .store import Store
@@ -143,9 +143,11 @@ def index_paths(
     embedder: Embedder,
     *,
     progress: ProgressFactory | None = None,
+    max_article_mb: float = MAX_ARTICLE_MB,
 ) -> IngestReport:
-    """Read every article under ``paths`` into ``store``; unreadable inputs are skipped."""
-    read = read_paths(paths)
+    """Read every article under ``paths`` into ``store``; unreadable inputs are skipped, and
+    so is an article over ``max_article_mb`` million characters."""
+    read = read_paths(paths, max_article_mb=max_article_mb)
     report = ingest(store, read.articles, embedder, progress=progress)
     report.skipped.extend(read.skipped)
     report.notes.extend(read.notes)

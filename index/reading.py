@@ -25,17 +25,27 @@ from .sources import (
     read_jsonl,
 )
 
-__all__ = ["MAX_FILE_BYTES", "read_paths"]
+__all__ = ["MAX_ARTICLE_MB", "MAX_FILE_BYTES", "read_paths"]
 
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 FEED_SUFFIXES = frozenset({".xml", ".rss", ".atom"})
-MAX_FILE_BYTES = 200 * 1024 * 1024
+MAX_FILE_BYTES = 200 * 1024 * 1024  # a whole file (a JSONL of many articles); a hard cap
+MAX_ARTICLE_MB = 20.0  # one article's text, in millions of characters: the chat's upload cap
 
 
-def read_paths(paths: Iterable[str | Path]) -> ReadReport:
-    """Read every article under ``paths`` (files, or folders walked recursively)."""
+def read_paths(
+    paths: Iterable[str | Path], *, max_article_mb: float = MAX_ARTICLE_MB
+) -> ReadReport:
+    """Read every article under ``paths`` (files, or folders walked recursively).
+
+    An article whose text is over ``max_article_mb`` million characters is skipped (one such
+    text takes minutes to chunk and embed, and is rarely one article: a dump to split).
+    """
+    if max_article_mb <= 0:
+        raise ValueError(f"the article size limit must be positive, got {max_article_mb}")
+    limit = int(max_article_mb * 1_000_000)
     report = ReadReport()
     first_seen: dict[str, str] = {}  # article id -> the file it was first read from
     for path in paths:
@@ -53,6 +63,15 @@ def read_paths(paths: Iterable[str | Path]) -> ReadReport:
                         report.notes.append(item)
                     elif isinstance(item, Skipped):
                         report.skipped.append(item)
+                    elif len(item.text) > limit:
+                        report.skipped.append(
+                            Skipped(
+                                f"{file} (article {item.id})",
+                                f"its text is {len(item.text) / 1e6:.1f} million characters, "
+                                f"over the {max_article_mb:g} million limit for one article; "
+                                "split it, or raise the limit (--max-article-mb)",
+                            )
+                        )
                     else:
                         if item.id in first_seen:
                             report.notes.append(

@@ -33,7 +33,6 @@ __all__ = [
     "read_jsonl",
 ]
 
-MAX_ARTICLE_CHARS = 20 * 1024 * 1024  # per article; the chat's upload cap is 20 MB too
 
 _HEADER = re.compile(r"[ \t]*(date|published|title|source|url)\b[ \t]*:?[ \t]*", re.IGNORECASE)
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ][0-9:.+\-Z]*)?")
@@ -89,12 +88,6 @@ def _make_article(
 ) -> Article:
     if not text.strip():
         raise BadArticle(where, "no article text")
-    if len(text) > MAX_ARTICLE_CHARS:
-        raise BadArticle(
-            where,
-            f"article text is {len(text) / 2**20:.0f} M characters, over the "
-            f"{MAX_ARTICLE_CHARS // 2**20} M limit for one article; split it",
-        )
     for name, value in (("text", text), ("title", title), ("source", source), ("url", url)):
         bad = _SURROGATE.search(value or "")
         if bad:

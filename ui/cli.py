@@ -91,7 +91,8 @@ def _index(args: argparse.Namespace, settings: Settings) -> int:
     with writing(
         args.index, embedder, chunking=chunking, index_kind=args.index_kind, on_wait=_waiting
     ) as store:
-        report = index_paths(store, args.paths, embedder, progress=_progress_bar(args.quiet))
+        progress, limit = _progress_bar(args.quiet), args.max_article_mb
+        report = index_paths(store, args.paths, embedder, progress=progress, max_article_mb=limit)
     for skipped in report.skipped:
         print(f"Skipped {skipped}", file=sys.stderr)
     for note in report.notes:
@@ -159,14 +160,22 @@ def _remove(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _answerer(args: argparse.Namespace, settings: Settings) -> Any:
-    from ..qa import Answerer
+def _readers(args: argparse.Namespace, settings: Settings) -> tuple[Any, Any]:
+    """The chat model that writes answers (--llm) and the span reader (--reader)."""
+    from ..qa.local import reader_from_spec
 
     llm = None
     if args.llm:
         from .llm import chat_model_from_spec
 
         llm = chat_model_from_spec(args.llm, api_key=settings.llm_api_key)
+    return llm, reader_from_spec(args.reader, cache_dir=settings.cache_dir)
+
+
+def _answerer(args: argparse.Namespace, settings: Settings) -> Any:
+    from ..qa import Answerer
+
+    llm, reader = _readers(args, settings)
     cross_encoder = None
     if getattr(args, "cross_encoder", None) is not None:
         if not args.cross_encoder.is_dir():
@@ -174,9 +183,6 @@ def _answerer(args: argparse.Namespace, settings: Settings) -> Any:
         from sentence_transformers import CrossEncoder
 
         cross_encoder = CrossEncoder(str(args.cross_encoder), device="cpu")
-    from ..qa.local import reader_from_spec
-
-    reader = reader_from_spec(args.reader, cache_dir=settings.cache_dir)
     return Answerer(_searcher(args, settings), llm=llm, cross_encoder=cross_encoder, reader=reader)
 
 
@@ -254,14 +260,7 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
         _announce(embedder)
         with writing(args.index, embedder, on_wait=_waiting) as store:
             index_paths(store, seeds.paths(), embedder, progress=_progress_bar(False))
-    llm = None
-    if args.llm:
-        from .llm import chat_model_from_spec
-
-        llm = chat_model_from_spec(args.llm, api_key=settings.llm_api_key)
-    from ..qa.local import reader_from_spec
-
-    reader = reader_from_spec(args.reader, cache_dir=settings.cache_dir)
+    llm, reader = _readers(args, settings)
     service = ChatService(_searcher(args, settings), llm=llm, reader=reader)
     print("Loading models...", file=sys.stderr)
     service.ask(SEED_EXAMPLES[0])  # load the embedder, spaCy and the index once, up front

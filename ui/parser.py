@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..index import BACKENDS, DEFAULT_BACKEND, INDEX_KINDS, MODES, ChunkSettings, parse_published
+from ..index.reading import MAX_ARTICLE_MB
 from .settings import Settings
 
 __all__ = ["build_parser"]
@@ -111,6 +112,14 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
         type=int,
         default=None,
         help=f"overlap between chunks (default {ChunkSettings().overlap_tokens})",
+    )
+    p.add_argument(
+        "--max-article-mb",
+        type=float,
+        default=MAX_ARTICLE_MB,
+        metavar="N",
+        help=f"skip an article whose text is over N million characters (default "
+        f"{MAX_ARTICLE_MB:g}, the chat's upload cap)",
     )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import numpy as np
 
 from dateline.index import MiniLMEmbedder
+from dateline.index.embedding import PIECE_CHARS, _pieces
 
 TEXTS = [
     "North Korea deployed around 14,000 troops to the Russian side.",
@@ -42,3 +44,20 @@ def test_token_spans_index_into_the_text(real_embedder: MiniLMEmbedder) -> None:
     pieces = [text[s:e].lower() for s, e in spans]
     assert pieces[:3] == ["kim", "jong", "-"]
     assert all(0 <= s < e <= len(text) for s, e in spans)
+
+
+def test_long_texts_are_tokenized_in_pieces_with_the_same_tokens(
+    real_embedder: MiniLMEmbedder,
+) -> None:
+    words = "Troops were\ndeployed near the border, officials said. Kim's visit cost $1.5bn".split(
+        " "
+    )
+    text = " ".join(words[i * 7 % len(words)] for i in range(30_000))  # ~190,000 characters
+    pieces = _pieces(text)
+    assert len(pieces) > 2 and all(end - start <= PIECE_CHARS for start, end in pieces)
+    assert pieces[0][0] == 0 and pieces[-1][1] == len(text)
+    assert all(a[1] == b[0] and text[a[1] - 1].isspace() for a, b in itertools.pairwise(pieces))
+    whole = real_embedder._tokenizer_for().encode(text, add_special_tokens=False).offsets
+    (spans,) = real_embedder.token_spans([text])
+    assert np.array_equal(spans, np.asarray(whole))
+    assert _pieces("x" * 10, size=4) == [(0, 4), (4, 8), (8, 10)]  # no whitespace: hard cuts

@@ -90,7 +90,7 @@ def test_partial_run_names_each_bad_file_and_exits_1(
     code, out, err = run(capsys, settings, "index", str(folder), "-q")
     assert code == 1
     assert out.startswith("2 added, 0 unchanged, 0 replaced, 4 skipped")
-    lines = err.strip().splitlines()
+    lines = [line for line in err.strip().splitlines() if not line.startswith("Preparing")]
     assert len(lines) == 5 and lines[-1].startswith("Error: 4 input(s) could not be read")
     for name in (
         "empty.txt: empty file",
@@ -100,6 +100,26 @@ def test_partial_run_names_each_bad_file_and_exits_1(
     ):
         assert any(name in line for line in lines), name
     assert "ok" in Store.open(settings.index_dir).article_ids()
+
+
+def test_article_size_limit_is_configurable(
+    capsys: pytest.CaptureFixture[str], settings: Settings, tmp_path: Path
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    big = folder / "big.txt"
+    big.write_text("Rain fell on Seoul. " * 200)  # 4,000 characters
+    records = [{"id": "small", "text": "Snow fell."}, {"id": "huge", "text": "Hail. " * 1000}]
+    (folder / "b.jsonl").write_text("\n".join(json.dumps(r) for r in records))
+    code, out, err = run(
+        capsys, settings, "index", str(tmp_path), "-q", "--max-article-mb", "0.003"
+    )
+    assert code == 1 and out.startswith("1 added, 0 unchanged, 0 replaced, 2 skipped")
+    assert "big.txt (article " in err and "over the 0.003 million limit" in err
+    assert "b.jsonl (article huge)" in err and "--max-article-mb" in err
+    assert Store.open(settings.index_dir).article_ids() == ["small"]
+    code, out, _ = run(capsys, settings, "index", str(folder), "-q")  # default: 20 million
+    assert code == 0 and out.startswith("2 added, 1 unchanged")
 
 
 def test_errors_are_one_line_with_the_next_step(
