@@ -9,10 +9,11 @@ import numpy as np
 
 from .embedding import Embedder, load_embedder
 from .errors import IndexMismatch
+from .lexical import Layout
 from .ranking import Ranking
 from .records import Hit, published_in
 from .store import Store
-from .timeline import published_between
+from .timeline import Timeline
 
 __all__ = ["MODES", "Searcher"]
 
@@ -35,6 +36,7 @@ class Searcher:
         self.embedder = embedder
         self.depth = depth
         self.ranking = ranking or store.manifest.ranking
+        self._timeline: tuple[Layout, Timeline] | None = None
 
     @classmethod
     def open(
@@ -85,12 +87,8 @@ class Searcher:
         if since and until and since > until:
             raise ValueError(f"since ({since}) is after until ({until})")
         store = self.store
-        articles = published_between(store.dates, _iso(since), _iso(until))
-        if as_of is not None:  # undated articles can't be "later": they stay
-            limit = as_of + timedelta(days=self.ranking.grace_days)
-            published = published_between(store.dates, None, limit.isoformat(), keep_undated=True)
-            articles = published if articles is None or published is None else articles & published
-        mask = store.layout.row_mask(articles)
+        articles = self.visible(since, until, as_of)
+        mask = None if articles is None else articles[store.layout.row_article]
         depth = max(self.depth, k)
         vector = self.embedder.embed_query(query) if mode != "lexical" else None
         ranked: list[tuple[np.ndarray, np.ndarray]] = []
@@ -107,13 +105,31 @@ class Searcher:
             )[:k]
         return [store.hit(row, score, rank) for rank, (row, score) in enumerate(pairs, 1)]
 
+    def visible(
+        self, since: date | None = None, until: date | None = None, as_of: date | None = None
+    ) -> np.ndarray | None:
+        """Which articles (by position in ``store.layout.order``) a query may see: those
+        published in ``[since, until]``, and not after ``as_of`` plus the grace days (undated
+        articles can't be "later": they stay). None when every article may be seen."""
+        layout = self.store.layout
+        if self._timeline is None or self._timeline[0] is not layout:  # a new generation
+            self._timeline = (layout, Timeline.of(layout.order, self.store.dates))
+        timeline = self._timeline[1]
+        articles = timeline.between(since, until)
+        if as_of is not None:
+            limit = as_of + timedelta(days=self.ranking.grace_days)
+            cut = timeline.between(None, limit, keep_undated=True)
+            if cut is not None:
+                articles = cut if articles is None else articles & cut
+        return None if articles is None or articles.all() else articles
+
     def _fuse(
         self,
         query: str,
         vector: np.ndarray,
         ranked: list[np.ndarray],
         depth: int,
-        articles: set[str] | None,
+        articles: np.ndarray | None,
         as_of: date | None,
         recency: float,
         prefer: tuple[date, date] | None,
@@ -133,9 +149,10 @@ class Searcher:
         by_article: dict[str, list[int]] = {}
         for row in fused:
             by_article.setdefault(layout.article_of(row), []).append(row)
-        for article_id in bonus.keys() - by_article.keys():
-            # found only as a whole article: its chunk nearest the query stands for it
-            row = store.vectors.nearest(layout.rows.get(article_id, []), vector)
+        # found only as a whole article: its chunk nearest the query stands for it
+        only = sorted(bonus.keys() - by_article.keys())
+        nearest = store.vectors.nearest([layout.rows.get(a, []) for a in only], vector)
+        for article_id, row in zip(only, nearest, strict=True):
             if row is not None:
                 fused[row] = 0.0
                 by_article[article_id] = [row]
@@ -156,7 +173,3 @@ class Searcher:
                 fused[r] / (n + 2) for n, r in enumerate(rows[1 : self.ranking.support])
             )
         return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
-
-
-def _iso(day: date | None) -> str | None:
-    return day.isoformat() if day is not None else None

@@ -70,7 +70,7 @@ class Store:
         embedder: Embedder,
         *,
         chunking: ChunkSettings | None = None,
-        index_kind: str = "flat",
+        index_kind: str = "auto",
     ) -> Store:
         """A new, empty index for ``path`` built with ``embedder`` (written on :meth:`save`)."""
         if cls.exists(path):
@@ -119,7 +119,7 @@ class Store:
                 f"limit of {embedder.max_tokens}"
             )
         if not cls.exists(path):
-            return cls.create(path, embedder, chunking=chunking, index_kind=index_kind or "flat")
+            return cls.create(path, embedder, chunking=chunking, index_kind=index_kind or "auto")
         store = cls.open(path, embedder)
         store.manifest.check_writer(embedder, chunking, store.path)
         if store._lexical is None and len(store):
@@ -253,7 +253,7 @@ class Store:
     def stats(self) -> dict[str, Any]:
         """What ``dateline stats`` shows: the manifest plus where the index lives."""
         shown = {k: v for k, v in self.manifest.to_dict().items() if k != "generation"}
-        return {"path": str(self.path), **shown}
+        return {"path": str(self.path), **shown, "faiss": self._vectors.effective_kind}
 
     def put(self, items: Sequence[tuple[Article, Sequence[Chunk], np.ndarray]]) -> None:
         """Add or replace articles, each with its chunks and their vectors."""

@@ -1,29 +1,53 @@
-"""When each article was published, for date windows and the as-of cut."""
+"""When each article was published, as an array: date windows and the as-of cut without a
+Python loop over the articles.
+
+A :class:`Timeline` holds one day number per article position of the :class:`Layout` (its
+sorted ids), built once per generation. A window is two vectorised comparisons; the chunk rows
+it allows are the window indexed by ``Layout.row_article``.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from datetime import date
 
-__all__ = ["published_between"]
+import numpy as np
+
+__all__ = ["Timeline"]
+
+UNDATED = 0  # date.toordinal() is 1 for 0001-01-01, so 0 is never a day
 
 
-def published_between(
-    published: Mapping[str, str | None],
-    since: str | None = None,
-    until: str | None = None,
-    *,
-    keep_undated: bool = False,
-) -> set[str] | None:
-    """Ids of the articles of ``published`` (id -> ISO date or None) published in
-    ``[since, until]`` (ISO dates), or None for all.
+class Timeline:
+    """Publication days (``date.toordinal()``, :data:`UNDATED` for none) by article position."""
 
-    Articles without a date are left out once a bound is set, unless ``keep_undated``.
-    """
-    if since is None and until is None:
-        return None
-    return {
-        a
-        for a, d in published.items()
-        if (d is None and keep_undated)
-        or (d is not None and (since is None or d >= since) and (until is None or d <= until))
-    }
+    def __init__(self, days: np.ndarray) -> None:
+        self.days = days
+
+    @classmethod
+    def of(cls, order: Sequence[str], dates: Mapping[str, str | None]) -> Timeline:
+        """The timeline of the articles ``order`` (ids), dated by ``dates`` (id -> ISO date)."""
+        return cls(np.fromiter((_day(dates.get(a)) for a in order), np.int32, len(order)))
+
+    def between(
+        self, since: date | None = None, until: date | None = None, *, keep_undated: bool = False
+    ) -> np.ndarray | None:
+        """True for the articles published in ``[since, until]``; None when neither is set.
+
+        Articles without a date are left out once a bound is set, unless ``keep_undated``.
+        """
+        if since is None and until is None:
+            return None
+        days = self.days
+        keep = days != UNDATED
+        if since is not None:
+            keep &= days >= since.toordinal()
+        if until is not None:
+            keep &= days <= until.toordinal()
+        if keep_undated:
+            keep |= days == UNDATED
+        return keep
+
+
+def _day(published: str | None) -> int:
+    return date.fromisoformat(published[:10]).toordinal() if published else UNDATED

@@ -1,8 +1,13 @@
 """Chunk vectors and FAISS over them: ``vectors.npy`` and ``faiss.index`` in a generation.
 
 Row ``i`` is the chunk in the catalog's row ``i``. Vectors are float32 unit rows, so inner
-product is cosine similarity. The FAISS index is exact (``flat``) by default; ``hnsw`` and
-``ivf`` trade a little recall for speed on large collections.
+product is cosine similarity. The FAISS index kind is ``auto`` by default: exact (``flat``)
+below ``AUTO_HNSW_ROWS`` chunks, a graph (``hnsw``) from there on; ``flat``, ``hnsw`` and
+``ivf`` can be chosen outright.
+
+Adding rows adds them to the FAISS index in place (no rebuild), unless the kind ``auto``
+picks changes, or an IVF index has grown to need twice its trained lists (then it is retrained
+once). Removing rows (removed or replaced articles) rebuilds the index on the next save.
 """
 
 from __future__ import annotations
@@ -13,7 +18,25 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["Vectors"]
+__all__ = ["AUTO_HNSW_ROWS", "Vectors", "resolve_kind"]
+
+AUTO_HNSW_ROWS = 20_000  # where a graph search beats an exact scan (47k rows: 0.4 vs 6 ms)
+
+
+def resolve_kind(kind: str, rows: int) -> str:
+    """The FAISS index kind ``kind`` means for ``rows`` rows (``auto`` picks by size)."""
+    if kind != "auto":
+        return kind
+    return "hnsw" if rows >= AUTO_HNSW_ROWS else "flat"
+
+
+def _kind_of(index: Any) -> str:
+    import faiss
+
+    index = faiss.downcast_index(index)
+    if isinstance(index, faiss.IndexHNSW):
+        return "hnsw"
+    return "ivf" if isinstance(index, faiss.IndexIVF) else "flat"
 
 
 class Vectors:
@@ -56,39 +79,79 @@ class Vectors:
         return Vectors(np.asarray(self.array)[list(rows)], self.kind)
 
     def extend(self, blocks: Sequence[np.ndarray]) -> Vectors:
-        """These rows appended (each block ``(n, dim)``)."""
+        """These rows appended (each block ``(n, dim)``); the FAISS index takes them in place
+        when it stays the right kind for the new size."""
         dim = self.array.shape[1]
-        parts = [np.asarray(self.array)]
-        parts += [np.asarray(b, dtype=np.float32).reshape(-1, dim) for b in blocks]
-        return Vectors(np.concatenate(parts), self.kind)
+        added = [np.asarray(b, dtype=np.float32).reshape(-1, dim) for b in blocks]
+        array = np.concatenate([np.asarray(self.array), *added])
+        index = self._faiss
+        if index is not None and not self._fits(index, len(array)):
+            index = None  # rebuilt as the right kind on the next search or save
+        if index is not None:
+            for block in added:
+                if len(block):
+                    index.add(np.ascontiguousarray(block))
+        return Vectors(array, self.kind, index)
+
+    @property
+    def effective_kind(self) -> str:
+        """The kind of FAISS index searched now (``auto`` resolved by size)."""
+        if self._faiss is not None:
+            return _kind_of(self._faiss)
+        return resolve_kind(self.kind, len(self))
+
+    def _fits(self, index: Any, rows: int) -> bool:
+        kind = _kind_of(index)
+        if kind != resolve_kind(self.kind, rows):
+            return False
+        if kind == "ivf":
+            import faiss
+
+            ivf: Any = faiss.downcast_index(index)
+            return bool(_lists(rows) < 2 * ivf.nlist)
+        return True
 
     def row(self, row: int) -> np.ndarray:
         return np.asarray(self.array[row])
 
-    def nearest(self, rows: Sequence[int], vector: np.ndarray) -> int | None:
-        """Of ``rows``, the one whose vector is nearest the unit ``vector``."""
-        if not rows:
-            return None
-        return rows[int(np.argmax(np.asarray(self.array[list(rows)]) @ vector))]
+    def nearest(self, groups: Sequence[Sequence[int]], vector: np.ndarray) -> list[int | None]:
+        """Of each group of rows, the one whose vector is nearest the unit ``vector`` (None
+        for an empty group); one read and one product for all groups."""
+        lengths = np.fromiter((len(g) for g in groups), np.int64, len(groups))
+        flat = np.fromiter((r for g in groups for r in g), np.int64, int(lengths.sum()))
+        if not len(flat):
+            return [None] * len(groups)
+        scores = np.asarray(self.array[flat]) @ vector
+        # sorted by group, then best first: each group's best sits where the group starts
+        best = np.lexsort((-scores, np.repeat(np.arange(len(groups)), lengths)))
+        starts = np.cumsum(lengths) - lengths
+        rows = flat[best[np.minimum(starts, len(flat) - 1)]].tolist()
+        return [row if n else None for row, n in zip(rows, lengths.tolist(), strict=True)]
 
     def search(
         self, vector: np.ndarray, k: int, mask: np.ndarray | None = None
     ) -> tuple[np.ndarray, np.ndarray]:
         """Rows and inner-product scores of the ``k`` nearest rows (within ``mask``)."""
-        allowed = np.flatnonzero(mask) if mask is not None else None
-        n = len(self) if allowed is None else len(allowed)
+        n = len(self) if mask is None else int(np.count_nonzero(mask))
         if not n:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         import faiss
 
         index = self._index()
         query = np.ascontiguousarray(vector, dtype=np.float32).reshape(1, -1)
-        params = selector = None
-        if allowed is not None:
-            selector = faiss.IDSelectorBatch(allowed.astype(np.int64))
+        params = None
+        if mask is not None:  # one bit per row: no per-query hash set of the allowed rows
+            bits = np.packbits(mask, bitorder="little")
             params = faiss.SearchParameters()
-            params.sel = selector  # `selector` stays referenced until the search is done
-        scores, rows = index.search(query, min(k, n), params=params)
+            params.sel = faiss.IDSelectorBitmap(len(mask), faiss.swig_ptr(bits))  # `bits` lives on
+        # one query is one thread's work: OpenMP's team (spinning while ONNX runs the next
+        # query) made the scan of 47k rows take 10 ms instead of 6 on 2 cores
+        threads = faiss.omp_get_max_threads()
+        faiss.omp_set_num_threads(1)
+        try:
+            scores, rows = index.search(query, min(k, n), params=params)
+        finally:
+            faiss.omp_set_num_threads(threads)
         keep = rows[0] >= 0
         return rows[0][keep].astype(np.int64), scores[0][keep]
 
@@ -104,16 +167,22 @@ class Vectors:
         return self._faiss
 
 
+def _lists(rows: int) -> int:
+    """IVF lists for ``rows`` rows: ~4 sqrt(n), at least 39 rows each (FAISS's minimum)."""
+    return max(1, min(int(4 * np.sqrt(rows)), rows // 39))
+
+
 def _build(vectors: np.ndarray, kind: str) -> Any:
     import faiss
 
     dim, n = vectors.shape[1], len(vectors)
+    kind = resolve_kind(kind, n)
     index: Any
     if kind == "hnsw":
         index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efSearch = 128
+        index.hnsw.efSearch = 128  # recall@10 0.999 of exact on RealTimeQA's 47k chunks
     elif kind == "ivf" and n >= 64:
-        nlist = max(1, min(int(4 * np.sqrt(n)), n // 39))
+        nlist = _lists(n)
         index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, nlist, faiss.METRIC_INNER_PRODUCT)
         index.train(vectors)
         index.nprobe = max(1, nlist // 8)

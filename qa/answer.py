@@ -21,6 +21,7 @@ from .questions import Question, analyse, rewrite_follow_up, stem
 from .readers import Reader, locate
 from .records import Answer, Retrieval, Turn
 from .selection import DEPTH, SentenceRanker
+from .similarity import similarity
 from .timewords import TimeScope, time_scope
 
 __all__ = ["DEFAULT_THRESHOLD", "Answerer"]
@@ -293,9 +294,9 @@ class Answerer:
         if question.kind != "quantity" or not asked:
             return lambda span: True
         nouns = sorted({t.lemma_.lower() for doc in docs for t in doc if t.pos_ == "NOUN"})
-        similarity = self._similarity(asked, nouns)
+        cosines = similarity(self.searcher.embedder, asked, nouns)
         close = {asked} | {
-            n for n, sim in zip(nouns, similarity, strict=True) if sim >= UNIT_SIMILARITY
+            n for n, sim in zip(nouns, cosines, strict=True) if sim >= UNIT_SIMILARITY
         }
         close_stems = {stem(w) for w in close}
 
@@ -326,21 +327,14 @@ class Answerer:
         close = {w for found in words for w, _ in found if _same_word(w, predicate)}
         near = set(close)
         distinct = sorted({w for found in words for w in found if w[0] not in close})
-        similarity = self._similarity(predicate, [w for w, _ in distinct])
-        for (word, pos), sim in zip(distinct, similarity, strict=True):
+        cosines = similarity(self.searcher.embedder, predicate, [w for w, _ in distinct])
+        for (word, pos), sim in zip(distinct, cosines, strict=True):
             if sim >= (PREDICATE_SIMILARITY if pos == "VERB" else NOUN_SIMILARITY):
                 close.add(word)
             if sim >= NEAR_SIMILARITY:
                 near.add(word)
         says = [any(w in close for w, _ in found) for found in words]
         return (says if question.kind == "quantity" else [True] * len(docs)), frozenset(near)
-
-    def _similarity(self, word: str, others: Sequence[str]) -> list[float]:
-        """The embedder's cosine of ``word`` with each of ``others`` (no call for none)."""
-        if not others:
-            return []
-        vectors = self.searcher.embedder.embed([word, *others])
-        return (vectors[1:] @ vectors[0]).tolist()
 
     def _abstain(
         self, question: str, query: str, hits: Sequence[Hit], confidence: float, why: str = ""

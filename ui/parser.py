@@ -99,7 +99,8 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
         "--index-kind",
         choices=INDEX_KINDS,
         default=None,
-        help="FAISS index: exact 'flat' (default), or 'hnsw'/'ivf' for large corpora",
+        help="FAISS index: 'auto' (default for a new index: exact 'flat' under 20,000 chunks, "
+        "'hnsw' from there on), or 'flat', 'hnsw' or 'ivf' outright",
     )
     p.add_argument(
         "--chunk-tokens",

@@ -6,6 +6,7 @@ import textwrap
 from typing import Any
 
 from ..index import Hit
+from ..index.vectors import AUTO_HNSW_ROWS
 from ..qa import Answer
 
 __all__ = ["answer_lines", "eval_table", "hit_lines", "stats_lines", "stats_markdown"]
@@ -42,7 +43,12 @@ def stats_lines(stats: dict[str, Any]) -> list[str]:
         f"Dates:     {stats['dates']['first'] or '-'} to {stats['dates']['last'] or '-'}",
         f"Model:     {stats['model']} ({stats['dim']}-d, {stats['backend']})",
         f"Chunks of: {chunking['max_tokens']} tokens, overlap {chunking['overlap_tokens']}",
-        f"FAISS:     {stats['index_kind']}",
+        f"FAISS:     {stats['faiss']}"
+        + (
+            f" (auto: {AUTO_HNSW_ROWS:,} chunks and up get hnsw)"
+            if stats["index_kind"] == "auto"
+            else ""
+        ),
         f"Updated:   {stats['updated']}",
     ]
 

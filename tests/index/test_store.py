@@ -262,7 +262,10 @@ def test_article_search_ranks_whole_articles_within_a_set(
     store = Store.open(tmp_path)  # read back from bm25-articles/, not rebuilt in memory
     ids = [a for a, _ in store.lexical.search_articles("semiconductor exports memory chips", 5)]
     assert ids[0] == "chips"
-    assert store.lexical.search_articles("exports", 5, {"troops", "rain"}) == []
+    order = store.layout.order
+    within = np.isin(order, ["troops", "rain"])
+    assert store.lexical.search_articles("exports", 5, within) == []
+    assert store.lexical.search_articles("exports", 5, ~within)[0][0] == "chips"
 
 
 def test_index_written_without_article_bm25_gets_it_on_the_next_save(
@@ -289,3 +292,51 @@ def test_ranking_settings_come_from_the_manifest() -> None:
     assert Ranking.from_dict(Ranking(article_weight=0.2).to_dict()) == Ranking(article_weight=0.2)
     with pytest.raises(IndexMismatch, match="ranking"):
         Ranking.from_dict({"boost": 1})
+
+
+def _numbered(n: int, offset: int = 0) -> list[Article]:
+    places = ["Seoul", "Kyiv", "Lima", "Oslo", "Accra", "Hanoi", "Quito", "Riga"]
+    return [
+        Article(
+            id=f"n{i}",
+            title=f"Report {i}",
+            text=f"Report {i}: floods in {places[i % 8]} closed {i} roads, officials said.",
+            published="2025-01-01",
+        )
+        for i in range(offset, offset + n)
+    ]
+
+
+@pytest.mark.parametrize("kind", ["hnsw", "ivf", "flat"])
+def test_adding_articles_adds_to_the_trained_index_and_finds_them(
+    tmp_path: Path, kind: str
+) -> None:
+    embedder = HashingEmbedder(dim=1024)
+    store = new_store(tmp_path, embedder, kind)
+    ingest(store, _numbered(400), embedder)
+    store = Store.open(tmp_path, embedder)
+    built = store.vectors._faiss
+    assert store.vectors.effective_kind == kind == store.stats()["faiss"]
+    ingest(store, _numbered(40, offset=400), embedder)
+    added = Store.open(tmp_path, embedder)
+    assert built.ntotal == len(added) == added.vectors.indexed  # the same index, grown
+    searcher = Searcher(added, embedder)
+    for article in _numbered(40, offset=400)[::13]:
+        hits = searcher.search(article.text, 3, mode="dense")  # its own text: cosine 1
+        assert hits[0].article.id == article.id
+
+
+def test_auto_kind_is_exact_when_small_and_a_graph_when_large(
+    tmp_path: Path, embedder: HashingEmbedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dateline.index import vectors
+
+    monkeypatch.setattr(vectors, "AUTO_HNSW_ROWS", 300)
+    store = Store.open_or_create(tmp_path, embedder)
+    assert store.manifest.index_kind == "auto"
+    ingest(store, _numbered(200), embedder)
+    assert Store.open(tmp_path).stats()["faiss"] == "flat"
+    ingest(Store.open(tmp_path, embedder), _numbered(200, offset=200), embedder)
+    large = Store.open(tmp_path, embedder)
+    assert len(large) >= 300 and large.stats()["faiss"] == "hnsw"
+    assert Searcher(large, embedder).search("Report 250: floods", 1)[0].article.id == "n250"

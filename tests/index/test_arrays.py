@@ -1,0 +1,78 @@
+"""The array forms of per-query work (issue 12) equal the plain Python logic they replaced."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dateline.index.timeline import Timeline
+from dateline.index.vectors import Vectors
+
+DAYS = st.one_of(st.none(), st.dates(date(1999, 12, 25), date(2000, 1, 10)))
+
+
+def published_between(
+    dates: dict[str, str | None], since: str | None, until: str | None, keep_undated: bool
+) -> set[str] | None:
+    """The set logic search used before the arrays (ISO strings compared as text)."""
+    if since is None and until is None:
+        return None
+    return {
+        a
+        for a, d in dates.items()
+        if (d is None and keep_undated)
+        or (d is not None and (since is None or d >= since) and (until is None or d <= until))
+    }
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dictionaries(st.text("abcdef", min_size=1, max_size=4), DAYS, max_size=40),
+    DAYS,
+    DAYS,
+    st.booleans(),
+)
+def test_date_windows_by_array_equal_the_set_logic(
+    published: dict[str, date | None], since: date | None, until: date | None, keep: bool
+) -> None:
+    dates = {a: d.isoformat() if d else None for a, d in published.items()}
+    order = sorted(dates)
+    mask = Timeline.of(order, dates).between(since, until, keep_undated=keep)
+    iso = [day.isoformat() if day else None for day in (since, until)]
+    want = published_between(dates, iso[0], iso[1], keep)
+    got = None if mask is None else {a for a, kept in zip(order, mask, strict=True) if kept}
+    assert got == want
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(0, 30), st.integers(-3, 3))
+def test_as_of_cut_keeps_undated_and_drops_later_articles(seed: int, n: int, grace: int) -> None:
+    rng = np.random.default_rng(seed)
+    days = [
+        None if rng.random() < 0.2 else date(2020, 1, 1) + timedelta(int(rng.integers(60)))
+        for _ in range(n)
+    ]
+    dates = {f"a{i:02d}": d.isoformat() if d else None for i, d in enumerate(days)}
+    as_of = date(2020, 1, 30) + timedelta(grace)
+    mask = Timeline.of(sorted(dates), dates).between(None, as_of, keep_undated=True)
+    assert mask is not None
+    for article_id, kept in zip(sorted(dates), mask, strict=True):
+        day = dates[article_id]
+        assert kept == (day is None or day <= as_of.isoformat())
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 2**32 - 1))
+def test_nearest_row_of_each_group_in_one_product(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    array = rng.normal(size=(40, 6)).astype(np.float32)
+    vector = rng.normal(size=6).astype(np.float32)
+    groups = [
+        [int(r) for r in rng.choice(40, size=int(rng.integers(0, 5)), replace=False)]
+        for _ in range(int(rng.integers(0, 8)))
+    ]
+    want = [g[int(np.argmax(array[g] @ vector))] if g else None for g in groups]
+    assert Vectors(array, "flat").nearest(groups, vector) == want
