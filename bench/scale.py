@@ -122,8 +122,6 @@ def build(source: Path, target: Path, size: int, kind: str) -> dict[str, float]:
 
 def measure(index: Path, questions: int) -> dict[str, float]:
     """In a fresh process: open time, hybrid search latency, peak RSS, dense recall@10."""
-    import resource
-
     from dateline.index import Searcher
     from dateline.qa import question_date
 
@@ -139,7 +137,10 @@ def measure(index: Path, questions: int) -> dict[str, float]:
         searcher.search(record["question"], 5, as_of=question_date(record))
         times.append(1000 * (time.perf_counter() - begin))
         vectors.append(searcher.embedder.embed_query(record["question"]))
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # VmHWM, not ru_maxrss: Linux keeps ru_maxrss across exec, so a child would report the
+    # parent's peak from building the index
+    status = Path("/proc/self/status").read_text()
+    rss = int(status.split("VmHWM:")[1].split()[0]) / 1024
     store = searcher.store
     found = 0
     for vector in vectors:  # the exact scan reads every vector: after the RSS reading

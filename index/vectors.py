@@ -142,7 +142,12 @@ class Vectors:
         params = None
         if mask is not None:  # one bit per row: no per-query hash set of the allowed rows
             bits = np.packbits(mask, bitorder="little")
-            params = faiss.SearchParameters()
+            inner: Any = faiss.downcast_index(index)
+            if isinstance(inner, faiss.IndexIVF):  # IVF wants its own parameters, nprobe too
+                params = faiss.SearchParametersIVF()
+                params.nprobe = inner.nprobe
+            else:
+                params = faiss.SearchParameters()
             params.sel = faiss.IDSelectorBitmap(len(mask), faiss.swig_ptr(bits))  # `bits` lives on
         # one query is one thread's work: OpenMP's team (spinning while ONNX runs the next
         # query) made the scan of 47k rows take 10 ms instead of 6 on 2 cores

@@ -3,6 +3,7 @@ its parse, the predicate it asks about, the class of thing it asks for and the n
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -177,6 +178,7 @@ LIGHT_VERBS = frozenset(
 WH_WORDS = frozenset({"how", "what", "which", "who", "whom", "whose", "when", "where", "why"})
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
     for suffix in ("ing", "ed", "es", "s"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:

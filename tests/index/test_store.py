@@ -340,3 +340,19 @@ def test_auto_kind_is_exact_when_small_and_a_graph_when_large(
     large = Store.open(tmp_path, embedder)
     assert len(large) >= 300 and large.stats()["faiss"] == "hnsw"
     assert Searcher(large, embedder).search("Report 250: floods", 1)[0].article.id == "n250"
+
+
+@pytest.mark.parametrize("kind", ["flat", "hnsw", "ivf"])
+def test_date_window_filters_inside_every_faiss_kind(tmp_path: Path, kind: str) -> None:
+    embedder = HashingEmbedder(dim=1024)
+    store = new_store(tmp_path, embedder, kind)
+    ingest(store, _numbered(300), embedder)
+    store = Store.open(tmp_path, embedder)
+    assert store.stats()["faiss"] == kind
+    target = _numbered(300)[123]
+    ingest(store, [dataclasses.replace(target, published="2025-03-01")], embedder)
+    searcher = Searcher.open(tmp_path, embedder)
+    inside = searcher.search(target.text, 3, mode="dense", since=date(2025, 2, 1))
+    assert [h.article.id for h in inside] == [target.id]
+    outside = searcher.search(target.text, 3, mode="dense", until=date(2025, 1, 31))
+    assert outside and target.id not in {h.article.id for h in outside}
