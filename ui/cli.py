@@ -17,7 +17,6 @@ from .. import seeds
 from ..index import (
     ChunkSettings,
     DatelineError,
-    Embedder,
     Searcher,
     Store,
     index_paths,
@@ -25,9 +24,10 @@ from ..index import (
     writing,
 )
 from ..index.check import REPAIR, check_index
+from .console import announce, check_port, progress_bar, waiting
 from .parser import build_parser
 from .settings import Settings
-from .views import answer_lines, eval_table, hit_lines, stats_lines
+from .views import answer_lines, counted, eval_table, hit_lines, index_summary, stats_lines
 
 __all__ = ["main", "main_entry"]
 
@@ -45,42 +45,15 @@ def main(argv: Sequence[str] | None = None, settings: Settings | None = None) ->
         return 130
 
 
-def _waiting(pid: int | None) -> None:
-    who = f" (pid {pid})" if pid else ""
-    print(f"Another Dateline process{who} is writing to this index; waiting...", file=sys.stderr)
-
-
-def _announce(embedder: Embedder) -> None:
-    if getattr(embedder, "needs_export", False):
-        print(f"Preparing the {embedder.backend} model (once, ~20 s)...", file=sys.stderr)
-
-
 def _searcher(args: argparse.Namespace, settings: Settings) -> Searcher:
     searcher = Searcher.open(args.index, backend=args.backend, cache_dir=settings.cache_dir)
-    _announce(searcher.embedder)
+    announce(searcher.embedder)
     return searcher
-
-
-def _progress_bar(quiet: bool, unit: str = "chunk", desc: str = "Embedding") -> Any:
-    def progress(total: int, label: str = desc) -> Any:
-        from tqdm import tqdm
-
-        return tqdm(
-            total=total,
-            unit=unit,
-            desc=label,
-            file=sys.stderr,
-            mininterval=1.0,
-            disable=quiet or total == 0,
-            dynamic_ncols=True,
-        )
-
-    return progress
 
 
 def _index(args: argparse.Namespace, settings: Settings) -> int:
     embedder = load_embedder(args.backend, index=args.index, cache_dir=settings.cache_dir)
-    _announce(embedder)
+    announce(embedder)
     chunking = None
     if args.chunk_tokens is not None or args.overlap_tokens is not None:
         default = ChunkSettings()
@@ -89,25 +62,26 @@ def _index(args: argparse.Namespace, settings: Settings) -> int:
             default.overlap_tokens if args.overlap_tokens is None else args.overlap_tokens,
         )
     with writing(
-        args.index, embedder, chunking=chunking, index_kind=args.index_kind, on_wait=_waiting
+        args.index, embedder, chunking=chunking, index_kind=args.index_kind, on_wait=waiting
     ) as store:
-        progress, limit = _progress_bar(args.quiet), args.max_article_mb
+        progress, limit = progress_bar(args.quiet), args.max_article_mb
         report = index_paths(store, args.paths, embedder, progress=progress, max_article_mb=limit)
     for skipped in report.skipped:
         print(f"Skipped {skipped}", file=sys.stderr)
     for note in report.notes:
         print(f"Note: {note}", file=sys.stderr)
     counts = report.counts()
-    print(
-        f"{counts['added']} added, {counts['unchanged']} unchanged, "
-        f"{counts['replaced']} replaced, {counts['skipped']} skipped "
-        f"({counts['chunks_embedded']} chunks embedded, {counts['chunks_reused']} reused) "
-        f"-> {args.index}: {len(store.article_ids())} articles, {len(store)} chunks"
-    )
+    print(index_summary(counts, args.index, len(store.article_ids()), len(store)))
+    if not any(counts[k] for k in ("added", "unchanged", "replaced", "skipped")):
+        where = ", ".join(str(p) for p in args.paths)
+        raise DatelineError(
+            f"no articles found in {where}; give text (.txt, .md), JSONL, JSON, HTML or "
+            "RSS/Atom (.xml, .rss, .atom) files, or folders holding them"
+        )
     if report.partial:
         print(
-            f"Error: {counts['skipped']} input(s) could not be read (listed above); fix or "
-            f"remove them and run the same command again",
+            f"Error: {counted(counts['skipped'], 'input')} could not be read (listed above); "
+            "fix or remove them and run the same command again",
             file=sys.stderr,
         )
         return 1
@@ -148,15 +122,28 @@ def _check(args: argparse.Namespace, settings: Settings) -> int:
     if not report.ok:
         problems = "".join(f"\n  - {problem}" for problem in report.problems)
         raise DatelineError(f"the index at {args.index} is damaged; {REPAIR}{problems}")
-    print(f"OK: {args.index}: {report.articles} articles, {report.chunks} chunks verified")
+    found = f"{counted(report.articles, 'article')}, {counted(report.chunks, 'chunk')}"
+    print(f"OK: {args.index}: {found} verified")
     return 0
 
 
 def _remove(args: argparse.Namespace, settings: Settings) -> int:
-    with writing(args.index, on_wait=_waiting) as store:
-        store.remove(*args.ids)
-        store.save()
-    print(f"Removed {len(set(args.ids))} article(s); {len(store.article_ids())} left")
+    with writing(args.index, on_wait=waiting) as store:
+        ids = list(dict.fromkeys(args.ids))
+        known = [i for i in ids if i in store]
+        if known:  # the known ones go; the unknown ones are named, and the exit code is 1
+            store.remove(*known)
+            store.save()
+    if known:
+        left = counted(len(store.article_ids()), "article")
+        print(f"Removed {counted(len(known), 'article')} ({', '.join(known)}); {left} left")
+    unknown = [i for i in ids if i not in known]
+    if unknown:
+        names = ", ".join(repr(i) for i in unknown)
+        raise DatelineError(
+            f"no article with id {names} in {args.index}; `dateline search` and the chat's "
+            "sources panel show article ids"
+        )
     return 0
 
 
@@ -232,7 +219,7 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     records = read_questions(args.questions)[: args.limit]
     quiet = args.json and not sys.stderr.isatty()
     metrics = evaluate_questions(
-        _answerer(args, settings), records, progress=_progress_bar(quiet, unit="question")
+        _answerer(args, settings), records, progress=progress_bar(quiet, unit="question")
     )
     print(json.dumps(metrics) if args.json else "\n".join(eval_table(metrics)))
     return 0
@@ -251,15 +238,16 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
             raise ValueError(
                 "--mcp needs the MCP extra; run `pip install 'dateline[mcp]'`"
             ) from exc
+    check_port(args.host, args.port)  # before the models load, not 20 s later
     if not Store.exists(args.index):
         print(
             f"No index at {args.index} yet: indexing the bundled sample articles...",
             file=sys.stderr,
         )
         embedder = load_embedder(args.backend, cache_dir=settings.cache_dir)
-        _announce(embedder)
-        with writing(args.index, embedder, on_wait=_waiting) as store:
-            index_paths(store, seeds.paths(), embedder, progress=_progress_bar(False))
+        announce(embedder)
+        with writing(args.index, embedder, on_wait=waiting) as store:
+            index_paths(store, seeds.paths(), embedder, progress=progress_bar(False))
     llm, reader = _readers(args, settings)
     service = ChatService(_searcher(args, settings), llm=llm, reader=reader)
     print("Loading models...", file=sys.stderr)
@@ -277,7 +265,11 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
         max_file_size=f"{MAX_UPLOAD_MB}mb",
         footer_links=["api"],
         show_error=False,
+        quiet=True,  # Gradio's banner suggests share=True, which Dateline never sets
+        prevent_thread_lock=True,
     )
+    print(f"Dateline chat on http://{args.host}:{args.port} (Ctrl+C stops it)", file=sys.stderr)
+    app.block_thread()
     return 0
 
 

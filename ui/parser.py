@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from .. import __version__
 from ..index import BACKENDS, DEFAULT_BACKEND, INDEX_KINDS, MODES, ChunkSettings, parse_published
 from ..index.reading import MAX_ARTICLE_MB
 from .settings import Settings
@@ -81,6 +82,7 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="dateline", description="Ask questions about news articles, with citations."
     )
+    parser.add_argument("--version", action="version", version=f"dateline {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def command(name: str, help: str, *parents: str, **kw: Any) -> argparse.ArgumentParser:
@@ -116,6 +118,7 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--max-article-mb",
+        "--max-mb",
         type=float,
         default=MAX_ARTICLE_MB,
         metavar="N",

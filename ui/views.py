@@ -9,7 +9,15 @@ from ..index import Hit
 from ..index.vectors import AUTO_HNSW_ROWS
 from ..qa import Answer
 
-__all__ = ["answer_lines", "eval_table", "hit_lines", "stats_lines", "stats_markdown"]
+__all__ = [
+    "answer_lines",
+    "counted",
+    "eval_table",
+    "hit_lines",
+    "index_summary",
+    "stats_lines",
+    "stats_markdown",
+]
 
 EVAL_LABELS = {
     "questions": "questions",
@@ -25,10 +33,27 @@ EVAL_LABELS = {
 }
 
 
+def counted(n: int, noun: str) -> str:
+    """``1 article``, ``2 articles``, ``1,000 chunks``."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
+def index_summary(counts: dict[str, int], where: object, articles: int, chunks: int) -> str:
+    """The line ``dateline index`` ends with."""
+    return (
+        f"{counts['added']} added, {counts['unchanged']} unchanged, "
+        f"{counts['replaced']} replaced, {counts['skipped']} skipped "
+        f"({counted(counts['chunks_embedded'], 'chunk')} embedded, "
+        f"{counts['chunks_reused']:,} reused) -> {where}: {counted(articles, 'article')}, "
+        f"{counted(chunks, 'chunk')}"
+    )
+
+
 def stats_markdown(stats: dict[str, Any]) -> str:
     dates = stats["dates"]
     return (
-        f"**{stats['counts']['articles']} articles**, {stats['counts']['chunks']} chunks · "
+        f"**{counted(stats['counts']['articles'], 'article')}**, "
+        f"{counted(stats['counts']['chunks'], 'chunk')} · "
         f"dates {dates['first'] or '–'} to {dates['last'] or '–'} · model "
         f"`{stats['model'].split('/')[-1]}` ({stats['backend']})"
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import socket
 from collections.abc import Iterator
@@ -110,7 +111,9 @@ def ask(page, question: str, *, follow_up: bool = False) -> None:  # type: ignor
 
 def articles_indexed(page) -> int:  # type: ignore[no-untyped-def]
     page.get_by_role("tab", name="Your articles").click()
-    return int(page.locator("#stats").inner_text().split(" articles")[0].split()[-1])
+    found = re.search(r"([\d,]+) articles?\b", page.locator("#stats").inner_text())
+    assert found is not None
+    return int(found[1].replace(",", ""))
 
 
 def upload(page, path: Path) -> str:  # type: ignore[no-untyped-def]

@@ -72,9 +72,9 @@ def test_index_then_search_the_seed_with_the_real_model(
 
     article_id = results[0]["article_id"]
     code, out, _ = run(capsys, settings, "remove", article_id)
-    assert code == 0 and "0 left" in out
+    assert code == 0 and out.endswith("; 0 articles left\n")
     code, _, err = run(capsys, settings, "remove", article_id)
-    assert code == 1 and err.startswith("Error: No article with id")
+    assert code == 1 and err.startswith("Error: no article with id")
 
 
 def test_partial_run_names_each_bad_file_and_exits_1(
@@ -91,7 +91,7 @@ def test_partial_run_names_each_bad_file_and_exits_1(
     assert code == 1
     assert out.startswith("2 added, 0 unchanged, 0 replaced, 4 skipped")
     lines = [line for line in err.strip().splitlines() if not line.startswith("Preparing")]
-    assert len(lines) == 5 and lines[-1].startswith("Error: 4 input(s) could not be read")
+    assert len(lines) == 5 and lines[-1].startswith("Error: 4 inputs could not be read")
     for name in (
         "empty.txt: empty file",
         "blob.bin: binary file",
@@ -237,6 +237,42 @@ def test_chat_checks_its_options_before_starting(
 ) -> None:
     code, _, err = run(capsys, settings, "chat", "--auth", "nopassword", "--no-browser")
     assert code == 1 and "USER:PASS" in err
+
+
+def test_cli_manners(
+    capsys: pytest.CaptureFixture[str], settings: Settings, tmp_path: Path
+) -> None:
+    with pytest.raises(SystemExit) as version:
+        main(["--version"], settings)
+    assert version.value.code == 0 and capsys.readouterr().out.strip() == "dateline 0.2.0"
+
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    code, _, err = run(capsys, settings, "index", str(empty), "-q")
+    assert code == 1 and err.strip().endswith("or folders holding them")
+    assert f"Error: no articles found in {empty};" in err
+
+    one = tmp_path / "one.jsonl"
+    one.write_text('{"id": "a", "text": "Rain fell on Seoul."}\n')
+    code, out, _ = run(capsys, settings, "index", str(one), "-q")
+    assert code == 0 and out.rstrip().endswith(": 1 article, 1 chunk")
+    two = tmp_path / "two.jsonl"
+    two.write_text('{"id": "b", "text": "Snow fell on Oslo."}\n')
+    run(capsys, settings, "index", str(two), "-q")
+    code, out, err = run(capsys, settings, "remove", "a", "nope", "a")
+    assert code == 1 and out.strip() == "Removed 1 article (a); 1 article left"
+    assert err.startswith("Error: no article with id 'nope' in ")
+    assert Store.open(settings.index_dir).article_ids() == ["b"]
+
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        code, _, err = run(capsys, settings, "chat", "--port", str(port), "--no-browser")
+    assert code == 1 and err.count("\n") == 1  # one line, before any model loads
+    assert f"port {port} on 127.0.0.1 is taken" in err and "--port" in err
 
 
 def test_bundled_seeds_are_found_from_the_installed_package() -> None:
