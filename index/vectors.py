@@ -139,7 +139,7 @@ class Vectors:
 
         index = self._index()
         query = np.ascontiguousarray(vector, dtype=np.float32).reshape(1, -1)
-        params = None
+        params: Any = None
         if mask is not None:  # one bit per row: no per-query hash set of the allowed rows
             bits = np.packbits(mask, bitorder="little")
             inner: Any = faiss.downcast_index(index)
