@@ -10,7 +10,7 @@ from typing import Any
 
 from ..index import DatelineError, parse_published
 from ..qa import Turn
-from .render import answer_markdown, sources_html
+from .render import answer_markdown, sources_html, sources_panel
 from .service import MAX_UPLOAD_MB, ChatService
 
 __all__ = ["CSS", "SEED_EXAMPLES", "build_app", "normalise_history"]
@@ -46,6 +46,8 @@ CSS = """
 .dl-quote mark{background:#ffe58a;color:#111;padding:0 2px}
 .dl-heading{font-weight:600;margin-bottom:8px}.dl-related{opacity:0.85}
 .dl-empty{opacity:0.6;font-style:italic}
+.dl-answer{margin:0 0 10px}.dl-answer>summary{cursor:pointer;font-weight:600;margin-bottom:6px}
+.dl-source:target{outline:2px solid var(--color-accent);outline-offset:1px}
 """
 
 
@@ -104,21 +106,26 @@ def build_app(
     def respond(
         message: str,
         history: list[dict[str, Any]],
+        groups: list[tuple[int, str, str]],
         k: int,
         since: str,
         until: str,
         as_of: str,
         mode: str,
-    ) -> Iterator[tuple[list[dict[str, Any]], str, str]]:
+    ) -> Iterator[tuple[list[dict[str, Any]], str, str, list[tuple[int, str, str]]]]:
         if not message or not message.strip():
             raise gr.Error("Type a question first, e.g. “How many troops were deployed?”")
         turns = normalise_history(history)
+        turn = 1 + sum(
+            1 for m in history or [] if isinstance(m, dict) and m.get("role") == "assistant"
+        )
+        groups = [g for g in groups or [] if g[0] < turn]  # none from a cleared conversation
         shown = [
             *history,
             {"role": "user", "content": message},
             {"role": "assistant", "content": "_Searching the articles…_"},
         ]
-        yield shown, sources_html(None), ""
+        yield shown, sources_panel(groups), "", groups
         try:
             answer = service.ask(
                 message,
@@ -137,11 +144,12 @@ def build_app(
                 "Try again, or rephrase the question."
             ) from exc
         streamed = ""
-        for line in answer_markdown(answer).split("\n\n"):
+        for line in answer_markdown(answer, turn).split("\n\n"):
             streamed = f"{streamed}\n\n{line}" if streamed else line
             shown[-1] = {"role": "assistant", "content": streamed}
-            yield shown, sources_html(None), ""
-        yield shown, sources_html(answer, service.article), ""
+            yield shown, sources_panel(groups), "", groups
+        groups = [*groups, (turn, message, sources_html(answer, service.article, turn))]
+        yield shown, sources_panel(groups), "", groups
 
     def upload(files: list[Any] | None, progress: Any = gr.Progress()) -> tuple[str, str]:  # noqa: B008 - Gradio's idiom
         if not files:
@@ -253,10 +261,15 @@ def build_app(
             with gr.Row():
                 remove_id = gr.Textbox(label="Remove an article (id)", scale=3)
                 remove_button = gr.Button("Remove", scale=1)
-        inputs = [question, chatbot, k, since, until, as_of, mode]
-        question.submit(respond, inputs, [chatbot, sources, question], api_visibility="private")
+        groups = gr.State([])  # each answer's sources: (turn, question, html)
+        inputs = [question, chatbot, groups, k, since, until, as_of, mode]
+        outputs = [chatbot, sources, question, groups]
+        question.submit(respond, inputs, outputs, api_visibility="private")
         clear.click(
-            lambda: ([], sources_html(None)), None, [chatbot, sources], api_visibility="private"
+            lambda: ([], sources_html(None), []),
+            None,
+            [chatbot, sources, groups],
+            api_visibility="private",
         )
         index_button.click(
             upload, [files], [status, stats], concurrency_limit=1, api_visibility="private"

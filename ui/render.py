@@ -11,7 +11,7 @@ from ..index import Article, Hit
 from ..index.records import web_url
 from ..qa import Answer, Citation
 
-__all__ = ["answer_markdown", "highlighted_paragraph", "sources_html"]
+__all__ = ["answer_markdown", "highlighted_paragraph", "sources_html", "sources_panel"]
 
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|>~<])")
@@ -21,15 +21,20 @@ def _escape_markdown(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
 
 
-def answer_markdown(answer: Answer) -> str:
-    """The answer as chat markdown: text escaped, each ``[n]`` a link to source n."""
+def _anchor(n: int | str, turn: int | None) -> str:
+    return f"source-{turn}-{n}" if turn is not None else f"source-{n}"
+
+
+def answer_markdown(answer: Answer, turn: int | None = None) -> str:
+    """The answer as chat markdown: text escaped, each ``[n]`` a link to source n of this
+    answer (``turn``: the answer's number in the conversation, so each keeps its own)."""
     lines = []
     for line in answer.text.split("\n"):
         parts = _MARKER.split(line)
         out = []
         for i, part in enumerate(parts):
             if i % 2:
-                out.append(f"[\\[{part}\\]](#source-{part})")
+                out.append(f"[\\[{part}\\]](#{_anchor(part, turn)})")
             else:
                 out.append(_escape_markdown(part))
         lines.append("".join(out))
@@ -61,9 +66,9 @@ def _meta(published: str | None, source: str | None, url: str | None) -> str:
     return " · ".join(bits)
 
 
-def _citation_card(citation: Citation, article: Article) -> str:
+def _citation_card(citation: Citation, article: Article, turn: int | None) -> str:
     return (
-        f'<div class="dl-source" id="source-{citation.n}">'
+        f'<div class="dl-source" id="{_anchor(citation.n, turn)}">'
         f'<div class="dl-title"><span class="dl-n">[{citation.n}]</span> '
         f"{html.escape(citation.title)}</div>"
         f'<div class="dl-meta">{_meta(article.published, article.source, article.url)}</div>'
@@ -85,9 +90,9 @@ def _related_card(hit: Hit) -> str:
     )
 
 
-def sources_html(answer: Answer | None, article_for: Any = None) -> str:
-    """The sources panel: cited articles with the quoted span highlighted in its paragraph,
-    or, when Dateline abstained, the related passages labelled as such."""
+def sources_html(answer: Answer | None, article_for: Any = None, turn: int | None = None) -> str:
+    """One answer's sources: cited articles with the quoted span highlighted in its
+    paragraph, or, when Dateline abstained, the related passages labelled as such."""
     if answer is None:
         return '<div class="dl-empty">Sources for the answer appear here.</div>'
     if answer.abstained:
@@ -102,5 +107,18 @@ def sources_html(answer: Answer | None, article_for: Any = None) -> str:
     cited = []
     for citation in answer.citations:
         article = articles.get(citation.article_id) or article_for(citation.article_id)
-        cited.append(_citation_card(citation, article))
+        cited.append(_citation_card(citation, article, turn))
     return f'<div class="dl-heading">Sources</div>{"".join(cited)}'
+
+
+def sources_panel(groups: list[tuple[int, str, str]]) -> str:
+    """The sources of every answer of the conversation, newest first: ``groups`` holds each
+    answer's ``(turn, question, sources_html)``, so ``[1]`` in an earlier answer still opens
+    that answer's source (the card it links to is outlined when clicked)."""
+    if not groups:
+        return sources_html(None)
+    return "".join(
+        f'<details class="dl-answer" id="answer-{turn}"{" open" if i == 0 else ""}>'
+        f"<summary>Answer {turn}: {html.escape(question)}</summary>{body}</details>"
+        for i, (turn, question, body) in enumerate(sorted(groups, reverse=True))
+    )

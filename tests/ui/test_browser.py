@@ -95,14 +95,19 @@ def ask(page, question: str, *, follow_up: bool = False) -> None:  # type: ignor
         page.wait_for_function(
             "() => !document.querySelector('#chat').innerText.includes('?')", timeout=30_000
         )
+    answered = page.locator("#sources details.dl-answer").count()
     box = page.locator("#question textarea")
     box.fill(question)
     box.press("Enter")
-    # the user's message and the emptied sources panel arrive in the same update
     page.wait_for_function(
         "q => document.querySelector('#chat').innerText.includes(q)", arg=question, timeout=60_000
     )
-    page.locator("#sources .dl-heading").wait_for(timeout=60_000)
+    # each answer adds its own group of sources to the panel, once it is complete
+    page.wait_for_function(
+        "n => document.querySelectorAll('#sources details.dl-answer').length > n",
+        arg=answered,
+        timeout=60_000,
+    )
     page.wait_for_function(
         "() => !document.querySelector('#chat').innerText.includes('Searching the articles')",
         timeout=60_000,
@@ -135,12 +140,30 @@ def test_ask_shows_the_answer_with_a_cited_highlighted_source(page) -> None:  # 
     ask(page, "How many troops were deployed?")
     chat = page.locator("#chat").inner_text()
     assert "14,000" in chat
-    link = page.locator("#chat a[href='#source-1']").first
+    link = page.locator("#chat a[href='#source-1-1']").first
     assert link.inner_text() == "[1]"
-    mark = page.locator("#source-1 mark")
+    mark = page.locator("#source-1-1 mark")
     assert "14,000 troops" in mark.inner_text()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "chat-answer.png"), full_page=True)
+
+
+def test_each_answer_keeps_its_own_sources(page) -> None:  # type: ignore[no-untyped-def]
+    ask(page, "How many troops were deployed?")
+    ask(page, "How many sappers will be sent?", follow_up=True)
+    page.locator("#source-2-1").wait_for(timeout=60_000)
+    first, second = page.locator("#source-1-1 mark"), page.locator("#source-2-1 mark")
+    assert "14,000 troops" in (first.text_content() or "")
+    assert "1,000 sappers" in (second.text_content() or "")
+    assert not first.is_visible()  # the earlier answer's sources are folded away
+    page.locator("#chat a[href='#source-1-1']").first.click()  # [1] of the earlier answer
+    assert page.evaluate("location.hash") == "#source-1-1"
+    outline = page.locator("#source-1-1").evaluate("e => getComputedStyle(e).outlineStyle")
+    assert outline == "solid"  # the clicked source is outlined, the other is not
+    assert page.locator("#source-2-1").evaluate("e => getComputedStyle(e).outlineStyle") == "none"
+    assert page.locator("#source-1-1").is_visible()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "chat-per-answer-sources.png"), full_page=True)
 
 
 def test_answer_says_how_time_words_were_read(page) -> None:  # type: ignore[no-untyped-def]
