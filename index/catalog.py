@@ -65,6 +65,10 @@ class Catalog:
             )
         ]
 
+    def summaries(self) -> list[tuple[str, str, str | None, str | None]]:
+        """``(id, title, published, source)`` of every article, without their texts."""
+        return list(self._db.execute("SELECT id, title, published, source FROM articles"))
+
     def article(self, article_id: str) -> Article | None:
         row = self._db.execute(
             "SELECT id, title, text, published, source, url FROM articles WHERE id = ?",

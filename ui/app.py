@@ -16,6 +16,7 @@ from .service import MAX_UPLOAD_MB, ChatService
 __all__ = ["CSS", "SEED_EXAMPLES", "build_app", "normalise_history"]
 
 LOCAL = "Local model (span-checked)"
+MAX_LISTED = 500  # rows in the Articles table; the filter finds the rest
 MODES = {"Extractive (no LLM)": "extractive", LOCAL: "local", "LLM": "llm"}
 SEED_EXAMPLES = (
     "How many troops were deployed?",
@@ -92,6 +93,18 @@ def _date(value: str | None, label: str) -> date | None:
     return date.fromisoformat(parsed)
 
 
+def _listing(service: ChatService, query: str = "") -> list[list[Any]]:
+    """The Articles table's rows (at most ``MAX_LISTED``; a filter narrows them)."""
+    return service.articles(query or "")[:MAX_LISTED]
+
+
+def _picked(event: Any) -> str:
+    """The id of the table row the user clicked (the last column); ``event`` is Gradio's
+    SelectData (the annotation is set where gradio is imported, in :func:`build_app`)."""
+    row = event.row_value or []
+    return str(row[-1]) if row else ""
+
+
 def build_app(
     service: ChatService,
     *,
@@ -151,7 +164,10 @@ def build_app(
         groups = [*groups, (turn, message, sources_html(answer, service.article, turn))]
         yield shown, sources_panel(groups), "", groups
 
-    def upload(files: list[Any] | None, progress: Any = gr.Progress()) -> tuple[str, str]:  # noqa: B008 - Gradio's idiom
+    def upload(
+        files: list[Any] | None,
+        progress: Any = gr.Progress(),  # noqa: B008 - Gradio's idiom
+    ) -> tuple[str, str, list[list[Any]]]:
         if not files:
             raise gr.Error("Choose one or more files to index first.")
         paths = [getattr(f, "name", f) for f in files]
@@ -165,16 +181,17 @@ def build_app(
             f"{counts['replaced']} replaced, {counts['skipped']} skipped."
         ]
         lines += [f"- skipped `{Path(s.where).name}`: {s.reason}" for s in report.skipped]
-        return "\n".join(lines), service.stats()
+        return "\n".join(lines), service.stats(), _listing(service, "")
 
-    def remove(article_id: str) -> tuple[str, str]:
+    def remove(article_id: str, query: str) -> tuple[str, str, list[list[Any]], str]:
         if not article_id or not article_id.strip():
-            raise gr.Error("Paste the id of the article to remove.")
+            raise gr.Error("Click an article's row, or paste its id, to remove it.")
         try:
             service.remove(article_id.strip())
         except DatelineError as exc:
             raise gr.Error(str(exc)) from exc
-        return f"Removed `{article_id.strip()}`.", service.stats()
+        done = f"Removed `{article_id.strip()}`."
+        return done, service.stats(), _listing(service, query), ""
 
     def ask_news(question: str, as_of: str = "") -> dict[str, Any]:
         """Answer a question from the indexed news articles, with exact citations.
@@ -258,9 +275,27 @@ def build_app(
             index_button = gr.Button("Index these files", variant="primary", elem_id="index-button")
             status = gr.Markdown(elem_id="index-status")
             stats = gr.Markdown(service.stats(), elem_id="stats")
+            article_filter = gr.Textbox(
+                label="Indexed articles",
+                placeholder="filter by title, source, date or id",
+                elem_id="article-filter",
+            )
+            table = gr.Dataframe(
+                _listing(service),
+                headers=["Title", "Date", "Source", "Chunks", "Id"],
+                datatype=["str", "str", "str", "number", "str"],
+                interactive=False,
+                wrap=True,
+                max_height=420,
+                elem_id="articles",
+            )
             with gr.Row():
-                remove_id = gr.Textbox(label="Remove an article (id)", scale=3)
-                remove_button = gr.Button("Remove", scale=1)
+                remove_id = gr.Textbox(
+                    label="Remove an article (click its row, or paste its id)",
+                    elem_id="remove-id",
+                    scale=3,
+                )
+                remove_button = gr.Button("Remove", scale=1, elem_id="remove-button")
         groups = gr.State([])  # each answer's sources: (turn, question, html)
         inputs = [question, chatbot, groups, k, since, until, as_of, mode]
         outputs = [chatbot, sources, question, groups]
@@ -271,10 +306,28 @@ def build_app(
             [chatbot, sources, groups],
             api_visibility="private",
         )
+        listed = [stats, table]
         index_button.click(
-            upload, [files], [status, stats], concurrency_limit=1, api_visibility="private"
+            upload, [files], [status, *listed], concurrency_limit=1, api_visibility="private"
         )
-        remove_button.click(remove, [remove_id], [status, stats], api_visibility="private")
+        remove_button.click(
+            remove,
+            [remove_id, article_filter],
+            [status, *listed, remove_id],
+            api_visibility="private",
+        )
+        article_filter.change(
+            lambda q: _listing(service, q), [article_filter], [table], api_visibility="private"
+        )
+        _picked.__annotations__["event"] = gr.SelectData  # how Gradio knows to pass the click
+        table.select(_picked, None, [remove_id], api_visibility="private")
+        # a page opened after other writers changed the index shows today's figures
+        app.load(
+            lambda q: (service.stats(), _listing(service, q)),
+            [article_filter],
+            listed,
+            api_visibility="private",
+        )
         # HTTP endpoints /ask and /search; with --mcp the same functions are the MCP tools
         # ask_news and search_news (Gradio names tools after the function)
         gr.api(ask_news, api_name="ask")

@@ -21,6 +21,7 @@ from ..index import (
     index_paths,
     writing,
 )
+from ..index.catalog import Catalog
 from ..qa import Answer, Answerer, Turn
 from ..qa.readers import Reader
 from .views import stats_markdown
@@ -144,3 +145,26 @@ class ChatService:
     def stats(self) -> str:
         self.refresh()
         return stats_markdown(self.searcher.store.stats())
+
+    def articles(self, query: str = "") -> list[list[Any]]:
+        """The indexed articles as table rows ``[title, date, source, chunks, id]``, newest
+        first; ``query`` keeps those whose title, source, date or id contains it (any case)."""
+        self.refresh()
+        store = self.searcher.store
+        generation = store.manifest.generation
+        if generation is None:
+            return []
+        catalog = Catalog(store.path / generation)
+        try:
+            summaries = catalog.summaries()
+        finally:
+            catalog.close()
+        rows = store.layout.rows
+        needle = query.strip().lower()
+        table = [
+            [title, published or "", source or "", len(rows.get(article_id, [])), article_id]
+            for article_id, title, published, source in summaries
+            if not needle
+            or any(needle in (v or "").lower() for v in (title, published, source, article_id))
+        ]
+        return sorted(table, key=lambda r: (r[1], r[0]), reverse=True)

@@ -244,3 +244,33 @@ def test_api_endpoints_with_gradio_client(server: str, app_service: ChatService)
     for hit in hits:
         article = app_service.article(hit["article_id"])
         assert article.text[hit["start"] : hit["end"]] == hit["text"]
+
+
+def test_articles_table_lists_filters_and_removes(page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    article = tmp_path / "harbour.txt"
+    article.write_text(
+        "date 2025-06-17\ntitle: Harbour ferry strike ends\n\nFerry crews in Busan ended a "
+        "three-day strike on Tuesday after a 4% pay rise. (Example Wire)"
+    )
+    assert "1 added" in upload(page, article)
+    before = articles_indexed(page)
+    table = page.locator("#articles")
+    table.get_by_text("Harbour ferry strike ends").first.wait_for(timeout=30_000)
+    assert "North Korea" in table.inner_text()  # the seed article is listed too
+    page.locator("#article-filter textarea, #article-filter input").first.fill("ferry")
+    page.wait_for_function(
+        "() => !document.querySelector('#articles').innerText.includes('North Korea')",
+        timeout=30_000,
+    )
+    assert "Harbour ferry strike ends" in table.inner_text()
+    table.get_by_test_id("cell-0-0").click()  # the first row: picks its id
+    picked = page.locator("#remove-id textarea, #remove-id input").first
+    page.wait_for_function("e => e.value.length > 0", arg=picked.element_handle(), timeout=30_000)
+    page.locator("#remove-button").click()
+    page.locator("#index-status").get_by_text("Removed").wait_for(timeout=60_000)
+    page.wait_for_function(
+        "() => !document.querySelector('#articles').innerText.includes('Harbour ferry')",
+        timeout=30_000,
+    )
+    assert articles_indexed(page) == before - 1
+    page.screenshot(path=str(ARTIFACTS / "articles-tab.png"), full_page=True)
