@@ -12,6 +12,7 @@ import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from .documents import is_docx, is_pdf, read_docx, read_pdf
 from .errors import BadArticle
 from .records import Article
 from .sources import (
@@ -133,9 +134,21 @@ def _read_file(path: Path) -> Iterator[Article | Skipped]:
         raise BadArticle(where, f"cannot read file ({exc.strerror or exc})") from exc
     if not data.strip():
         raise BadArticle(where, "empty file")
+    suffix = path.suffix.lower()
+    if is_pdf(data):
+        yield read_pdf(where, data)
+        return
+    if is_docx(data):
+        yield read_docx(where, data)
+        return
+    if suffix in (".pdf", ".docx"):
+        kind = "a PDF" if suffix == ".pdf" else "a Word document"
+        raise BadArticle(where, f"named {suffix} but not {kind} (it starts {data[:12]!r})")
     if b"\x00" in data[:8192]:
         raise BadArticle(
-            where, "binary file, not an article (expected text, JSONL, HTML or an RSS/Atom feed)"
+            where,
+            "binary file, not an article (expected text, JSONL, HTML, an RSS/Atom feed, PDF "
+            "or DOCX)",
         )
     kind = _kind(path, data)
     if kind == "html":

@@ -26,6 +26,7 @@ __all__ = [
     "ReadReport",
     "Skipped",
     "article_from_record",
+    "make_article",
     "parse_text_article",
     "read_feed",
     "read_html",
@@ -75,7 +76,7 @@ def _first_sentence(text: str) -> str:
     return title if len(title) <= _TITLE_CHARS else title[: _TITLE_CHARS - 1].rstrip() + "…"
 
 
-def _make_article(
+def make_article(
     where: str,
     *,
     text: str,
@@ -160,7 +161,7 @@ def parse_text_article(text: str, *, where: str = "<text>") -> Article:
         while rest < len(text) and text[rest] in " \t\r\n":
             rest += 1
         pos = rest
-    return _make_article(
+    return make_article(
         where,
         text=text[pos:].rstrip(),
         title=fields.get("title"),
@@ -185,7 +186,7 @@ def article_from_record(
             where, "no 'text' field (each line needs id, title, published, source, url and text)"
         )
     given_id = record.get("id")
-    return _make_article(
+    return make_article(
         where,
         text=text,
         title=_str_or_none(record.get("title")),
@@ -247,7 +248,7 @@ def read_html(where: str, data: bytes) -> Article:
     text = getattr(doc, "text", None) if doc is not None else None
     if not text or not text.strip():
         raise BadArticle(where, "no article text found in this HTML page")
-    return _make_article(
+    return make_article(
         where,
         text=text,
         title=getattr(doc, "title", None),
@@ -280,7 +281,7 @@ def read_feed(where: str, data: bytes) -> Iterator[Article | Skipped]:
                     "holds a character reference to a lone surrogate (e.g. &#xD800;), which no "
                     "text can hold; fix the feed",
                 )
-            yield _make_article(
+            yield make_article(
                 here,
                 text=text,
                 title=entry.get("title"),

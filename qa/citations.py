@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from ..index import Article
+from ..index.documents import page_of
 from ..index.records import web_url
 
 __all__ = ["Citation", "claim_is_supported", "make_citation", "parse_markers"]
@@ -27,6 +28,7 @@ class Citation:
     start: int
     end: int
     quote: str
+    page: int | None = None  # for an article read from a PDF: the page the quote starts on
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -38,6 +40,7 @@ class Citation:
             "start": self.start,
             "end": self.end,
             "quote": self.quote,
+            "page": self.page,
         }
 
 
@@ -57,6 +60,7 @@ def make_citation(n: int, article: Article, start: int, end: int) -> Citation:
         start,
         end,
         article.text[start:end],
+        page_of(article.text, start),
     )
 
 

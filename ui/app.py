@@ -36,6 +36,8 @@ UPLOAD_TYPES = [
     ".xml",
     ".rss",
     ".atom",
+    ".pdf",
+    ".docx",
 ]
 CSS = """
 .dl-source{border:1px solid var(--border-color-primary);border-radius:8px;padding:10px 12px;
@@ -95,7 +97,10 @@ def _date(value: str | None, label: str) -> date | None:
 
 def _listing(service: ChatService, query: str = "") -> list[list[Any]]:
     """The Articles table's rows (at most ``MAX_LISTED``; a filter narrows them)."""
-    return service.articles(query or "")[:MAX_LISTED]
+    rows = service.articles(query or "")[:MAX_LISTED]
+    for row in rows:  # a cut first sentence can stand in for a title: keep the table legible
+        row[0] = row[0] if len(row[0]) <= 90 else row[0][:89].rstrip() + "…"
+    return rows
 
 
 def _picked(event: Any) -> str:
@@ -176,8 +181,11 @@ def build_app(
         except DatelineError as exc:
             raise gr.Error(str(exc)) from exc
         counts = report.counts()
+        names = [Path(p).name for p in paths]
+        more = f"{len(names) - 5} more and " if len(names) > 5 else ""
+        shown = more + ", ".join(names[-5:])  # the newest files come last
         lines = [
-            f"**Indexed:** {counts['added']} added, {counts['unchanged']} unchanged, "
+            f"**Indexed** {shown}: {counts['added']} added, {counts['unchanged']} unchanged, "
             f"{counts['replaced']} replaced, {counts['skipped']} skipped."
         ]
         lines += [f"- skipped `{Path(s.where).name}`: {s.reason}" for s in report.skipped]
@@ -265,7 +273,7 @@ def build_app(
                 mode = gr.Radio(modes, value=modes[1 if service.reader else 0], label="Answer mode")
         with gr.Tab("Your articles"):
             gr.Markdown(
-                "Upload text, JSONL, HTML or RSS/Atom files (up to "
+                "Upload text, JSONL, HTML, RSS/Atom, PDF or Word (DOCX) files (up to "
                 f"{MAX_UPLOAD_MB} MB each). They are indexed in the background; the "
                 "chat keeps working."
             )
@@ -286,6 +294,7 @@ def build_app(
                 datatype=["str", "str", "str", "number", "str"],
                 interactive=False,
                 wrap=True,
+                column_widths=["46%", "12%", "16%", "8%", "18%"],
                 max_height=420,
                 elem_id="articles",
             )

@@ -74,7 +74,8 @@ def _citation_card(citation: Citation, article: Article, turn: int | None) -> st
         f'<div class="dl-meta">{_meta(article.published, article.source, article.url)}</div>'
         f'<blockquote class="dl-quote">'
         f"{highlighted_paragraph(article, citation.start, citation.end)}</blockquote>"
-        f'<div class="dl-offsets">{html.escape(citation.article_id)} · characters '
+        f'<div class="dl-offsets">{html.escape(citation.article_id)} · '
+        f"{f'page {citation.page} · ' if citation.page else ''}characters "
         f"{citation.start}–{citation.end}</div></div>"
     )
 

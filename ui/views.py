@@ -97,7 +97,8 @@ def answer_lines(answer: Answer) -> list[str]:
     for c in answer.citations:
         meta = ", ".join(x for x in (c.published, c.url) if x)
         lines.append(f"[{c.n}] {c.title} ({meta or 'undated'})")
-        lines.append(f"    “{c.quote}”\n    {c.article_id}, characters {c.start}-{c.end}")
+        page = f"page {c.page}, " if c.page else ""
+        lines.append(f"    “{c.quote}”\n    {c.article_id}, {page}characters {c.start}-{c.end}")
     for hit in answer.related:
         lines.append(
             f"Related: {hit.article.title} ({hit.article.published or 'undated'}) {hit.chunk.id}"

@@ -200,3 +200,33 @@ def test_dates_that_are_not_dates_and_repeated_ids_are_reported(tmp_path: Path) 
     assert any("in.jsonl:2" in n and "9999-12-31 is in the future" in n for n in notes)
     assert any("id '123' again" in n for n in notes)
     assert [str(s) for s in report.skipped] == [f"{path}:5: 'text' is a int, not a string"]
+
+
+def test_pdf_and_docx_are_read_with_pages_and_bad_ones_named(tmp_path: Path) -> None:
+    from dateline.index.documents import page_of
+    from tests.documents import make_pdf, write_docx
+
+    pages = [
+        ["Storm report.", "Winds reached 140 km/h on Monday."],
+        ["The storm cut power to 12,000 homes in Busan."],
+        ["Repairs will take a week, officials said."],
+    ]
+    (tmp_path / "storm.pdf").write_bytes(make_pdf(pages, title="Typhoon hits Busan"))
+    write_docx(tmp_path / "memo.docx", ["Budget memo.", "The city will spend $4m."], "City memo")
+    (tmp_path / "fake.pdf").write_text("%PDF-1.4 this is only text pretending to be a PDF")
+    (tmp_path / "notes.docx").write_text("plain words, not a Word file")
+    (tmp_path / "empty.pdf").write_bytes(make_pdf([[]]))
+    report = read_paths([tmp_path])
+    by_title = {a.title: a for a in report.articles}
+    assert set(by_title) == {"Typhoon hits Busan", "City memo"}
+    storm = by_title["Typhoon hits Busan"]
+    assert storm.published == "2025-06-17" and storm.text.count("\f") == 2
+    assert page_of(storm.text, storm.text.index("12,000")) == 2
+    assert page_of(storm.text, storm.text.index("Repairs")) == 3
+    assert page_of(by_title["City memo"].text, 0) is None  # no pages outside a PDF
+    assert by_title["City memo"].text == "Budget memo.\nThe city will spend $4m."
+    reasons = {Path(s.where).name: s.reason for s in report.skipped}
+    assert set(reasons) == {"fake.pdf", "notes.docx", "empty.pdf"}
+    assert reasons["fake.pdf"].startswith("not a readable PDF")
+    assert reasons["notes.docx"].startswith("named .docx but not a Word document")
+    assert "no text in this PDF (a scan?)" in reasons["empty.pdf"]

@@ -88,7 +88,32 @@ def test_to_dict_shape(seed_answerer: Answerer) -> None:
         "start",
         "end",
         "quote",
+        "page",
     }
+    assert data["citations"][0]["page"] is None  # a text article has no pages
+
+
+def test_a_pdf_answer_cites_its_page(
+    tmp_path: Path, real_embedder: MiniLMEmbedder, seed_answerer: Answerer
+) -> None:
+    from dateline.index import Searcher, Store, index_paths
+    from tests.documents import make_pdf
+
+    pages = [
+        ["Typhoon report.", "Winds reached 140 km/h on Monday in the south."],
+        ["The typhoon cut power to 12,000 homes in Busan on Monday night."],
+        ["Repairs will take a week, officials said."],
+    ]
+    pdf = tmp_path / "typhoon.pdf"
+    pdf.write_bytes(make_pdf(pages, title="Typhoon hits Busan"))
+    store = Store.open_or_create(tmp_path / "ix", real_embedder)
+    index_paths(store, [pdf], real_embedder)
+    answerer = Answerer(Searcher(store, real_embedder), nlp=seed_answerer.nlp)
+    answer = answerer.ask("How many homes did the typhoon cut power to?")
+    assert not answer.abstained and "12,000" in answer.short
+    (citation,) = answer.citations
+    assert citation.page == 2 and citation.to_dict()["page"] == 2
+    check_citations(answer, answerer)
 
 
 def test_conflicting_figures_from_two_articles_are_both_cited(
