@@ -10,6 +10,7 @@ from typing import Any
 
 from ..index import DatelineError, parse_published
 from ..qa import Turn
+from .export import export_files
 from .render import answer_markdown, sources_html, sources_panel
 from .service import MAX_UPLOAD_MB, ChatService
 
@@ -110,6 +111,15 @@ def _picked(event: Any) -> str:
     return str(row[-1]) if row else ""
 
 
+def _downloads(gr: Any, groups: list[dict[str, Any]]) -> tuple[Any, Any]:
+    """The two export buttons, holding fresh files of the conversation (off when empty)."""
+    markdown, data = export_files(groups)
+    return (
+        gr.DownloadButton(value=markdown, interactive=markdown is not None),
+        gr.DownloadButton(value=data, interactive=data is not None),
+    )
+
+
 def build_app(
     service: ChatService,
     *,
@@ -124,26 +134,27 @@ def build_app(
     def respond(
         message: str,
         history: list[dict[str, Any]],
-        groups: list[tuple[int, str, str]],
+        groups: list[dict[str, Any]],
         k: int,
         since: str,
         until: str,
         as_of: str,
         mode: str,
-    ) -> Iterator[tuple[list[dict[str, Any]], str, str, list[tuple[int, str, str]]]]:
+    ) -> Iterator[tuple[Any, ...]]:
         if not message or not message.strip():
             raise gr.Error("Type a question first, e.g. “How many troops were deployed?”")
         turns = normalise_history(history)
         turn = 1 + sum(
             1 for m in history or [] if isinstance(m, dict) and m.get("role") == "assistant"
         )
-        groups = [g for g in groups or [] if g[0] < turn]  # none from a cleared conversation
+        groups = [g for g in groups or [] if g["turn"] < turn]  # none from a cleared one
         shown = [
             *history,
             {"role": "user", "content": message},
             {"role": "assistant", "content": "_Searching the articles…_"},
         ]
-        yield shown, sources_panel(groups), "", groups
+        later = (gr.skip(), gr.skip(), gr.skip())  # saved state and exports: with the answer
+        yield shown, sources_panel(groups), "", groups, *later
         try:
             answer = service.ask(
                 message,
@@ -165,9 +176,13 @@ def build_app(
         for line in answer_markdown(answer, turn).split("\n\n"):
             streamed = f"{streamed}\n\n{line}" if streamed else line
             shown[-1] = {"role": "assistant", "content": streamed}
-            yield shown, sources_panel(groups), "", groups
-        groups = [*groups, (turn, message, sources_html(answer, service.article, turn))]
-        yield shown, sources_panel(groups), "", groups
+            yield shown, sources_panel(groups), "", groups, *later
+        panel = sources_html(answer, service.article, turn)
+        group = {"turn": turn, "question": message, "html": panel, "answer": answer.to_dict()}
+        groups = [*groups, group]
+        # saved in the same update as the answer: a reload right after it keeps it
+        saved = {"history": shown, "groups": groups}
+        yield shown, sources_panel(groups), "", groups, saved, *_downloads(gr, groups)
 
     def upload(
         files: list[Any] | None,
@@ -253,7 +268,14 @@ def build_app(
                         gr.Examples(
                             examples=[[e] for e in examples], inputs=[question], label="Try"
                         )
-                    clear = gr.Button("New conversation", size="sm")
+                    with gr.Row():
+                        clear = gr.Button("New conversation", size="sm")
+                        export_md = gr.DownloadButton(
+                            "Export Markdown", size="sm", elem_id="export-md", interactive=False
+                        )
+                        export_json = gr.DownloadButton(
+                            "Export JSON", size="sm", elem_id="export-json", interactive=False
+                        )
                 with gr.Column(scale=2):
                     sources = gr.HTML(sources_html(None), elem_id="sources", label="Sources")
             with gr.Accordion("Settings", open=False), gr.Row():
@@ -305,16 +327,32 @@ def build_app(
                     scale=3,
                 )
                 remove_button = gr.Button("Remove", scale=1, elem_id="remove-button")
-        groups = gr.State([])  # each answer's sources: (turn, question, html)
+        groups = gr.State([])  # each answer: turn, question, sources html, Answer.to_dict()
+        # the conversation survives a reload: kept in this browser's storage (encrypted)
+        saved = gr.BrowserState({"history": [], "groups": []}, storage_key="dateline-chat")
         inputs = [question, chatbot, groups, k, since, until, as_of, mode]
-        outputs = [chatbot, sources, question, groups]
+        exports = [export_md, export_json]
+        outputs = [chatbot, sources, question, groups, saved, *exports]
+
+        def restore(state: dict[str, Any] | None) -> tuple[Any, ...]:
+            history = (state or {}).get("history") or []
+            kept = (state or {}).get("groups") or []
+            return history, sources_panel(kept), kept, *_downloads(gr, kept)
+
         question.submit(respond, inputs, outputs, api_visibility="private")
         clear.click(
-            lambda: ([], sources_html(None), []),
+            lambda: (
+                [],
+                sources_html(None),
+                [],
+                {"history": [], "groups": []},
+                *_downloads(gr, []),
+            ),
             None,
-            [chatbot, sources, groups],
+            [chatbot, sources, groups, saved, *exports],
             api_visibility="private",
         )
+        app.load(restore, [saved], [chatbot, sources, groups, *exports], api_visibility="private")
         listed = [stats, table]
         index_button.click(
             upload, [files], [status, *listed], concurrency_limit=1, api_visibility="private"

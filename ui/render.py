@@ -112,14 +112,16 @@ def sources_html(answer: Answer | None, article_for: Any = None, turn: int | Non
     return f'<div class="dl-heading">Sources</div>{"".join(cited)}'
 
 
-def sources_panel(groups: list[tuple[int, str, str]]) -> str:
-    """The sources of every answer of the conversation, newest first: ``groups`` holds each
-    answer's ``(turn, question, sources_html)``, so ``[1]`` in an earlier answer still opens
-    that answer's source (the card it links to is outlined when clicked)."""
+def sources_panel(groups: list[dict[str, Any]]) -> str:
+    """The sources of every answer of the conversation, newest first: each group holds an
+    answer's ``turn``, ``question`` and sources ``html``, so ``[1]`` in an earlier answer still
+    opens that answer's source (the card it links to is outlined when clicked)."""
     if not groups:
         return sources_html(None)
+    ordered = sorted(groups, key=lambda g: -int(g["turn"]))
     return "".join(
-        f'<details class="dl-answer" id="answer-{turn}"{" open" if i == 0 else ""}>'
-        f"<summary>Answer {turn}: {html.escape(question)}</summary>{body}</details>"
-        for i, (turn, question, body) in enumerate(sorted(groups, reverse=True))
+        f'<details class="dl-answer" id="answer-{g["turn"]}"{" open" if i == 0 else ""}>'
+        f"<summary>Answer {g['turn']}: {html.escape(g['question'])}</summary>{g['html']}"
+        "</details>"
+        for i, g in enumerate(ordered)
     )

@@ -302,3 +302,40 @@ def test_pdf_upload_answers_with_a_page_aware_citation(page, tmp_path: Path) -> 
     card = page.locator("#source-1-1")
     assert "Typhoon hits Busan" in card.inner_text() and "page 2 · characters" in card.inner_text()
     page.screenshot(path=str(ARTIFACTS / "chat-pdf-page.png"), full_page=True)
+
+
+def test_reload_keeps_the_conversation_and_exports_match_the_articles(  # type: ignore[no-untyped-def]
+    page, app_service: ChatService
+) -> None:
+    import json
+
+    ask(page, "How many troops were deployed?")
+    ask(page, "How many sappers will be sent?", follow_up=True)
+    page.reload()
+    try:
+        page.wait_for_function(
+            "() => (document.querySelector('#chat')?.innerText || '').includes('1,000 sappers')",
+            timeout=60_000,
+        )
+    except Exception:
+        page.screenshot(path=str(ARTIFACTS / "reload-failed.png"), full_page=True)
+        raise
+    assert "14,000" in page.locator("#chat").inner_text()
+    assert "1,000 sappers" in (page.locator("#source-2-1 mark").text_content() or "")
+    files = {}
+    for button in ("#export-json", "#export-md"):
+        with page.expect_download(timeout=60_000) as download:
+            page.locator(button).click()
+        files[button] = Path(download.value.path()).read_text(encoding="utf-8")
+    turns = json.loads(files["#export-json"])["turns"]
+    assert [t["question"] for t in turns] == [
+        "How many troops were deployed?",
+        "How many sappers will be sent?",
+    ]
+    for turn in turns:
+        for c in turn["citations"]:
+            article = app_service.article(c["article_id"])
+            assert article.text[c["start"] : c["end"]] == c["quote"]
+            assert f"characters {c['start']}–{c['end']}" in files["#export-md"]
+            assert f"> {c['quote']}" in files["#export-md"]
+    assert "## 2. How many sappers will be sent?" in files["#export-md"]
