@@ -264,12 +264,14 @@ def build_app(
                         submit_btn="Ask",
                         lines=1,
                     )
+                    tried = None
                     if examples:
-                        gr.Examples(
+                        tried = gr.Examples(
                             examples=[[e] for e in examples], inputs=[question], label="Try"
                         )
                     with gr.Row():
                         clear = gr.Button("New conversation", size="sm")
+                        stop = gr.Button("Stop", size="sm", elem_id="stop")
                         export_md = gr.DownloadButton(
                             "Export Markdown", size="sm", elem_id="export-md", interactive=False
                         )
@@ -339,7 +341,12 @@ def build_app(
             kept = (state or {}).get("groups") or []
             return history, sources_panel(kept), kept, *_downloads(gr, kept)
 
-        question.submit(respond, inputs, outputs, api_visibility="private")
+        asked = [question.submit(respond, inputs, outputs, api_visibility="private")]
+        if tried is not None:  # a "Try" example is asked at once, not just typed in
+            asked.append(
+                tried.load_input_event.then(respond, inputs, outputs, api_visibility="private")
+            )
+        stop.click(None, None, None, cancels=asked, api_visibility="private")
         clear.click(
             lambda: (
                 [],

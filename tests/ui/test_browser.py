@@ -339,3 +339,14 @@ def test_reload_keeps_the_conversation_and_exports_match_the_articles(  # type: 
             assert f"characters {c['start']}–{c['end']}" in files["#export-md"]
             assert f"> {c['quote']}" in files["#export-md"]
     assert "## 2. How many sappers will be sent?" in files["#export-md"]
+
+
+def test_a_try_example_is_asked_when_clicked(page) -> None:  # type: ignore[no-untyped-def]
+    page.get_by_role("tab", name="Chat").click()
+    page.get_by_role("button", name="New conversation").click()
+    page.get_by_role("button", name="How many sappers will be sent?").click()
+    page.wait_for_function(
+        "() => (document.querySelector('#chat')?.innerText || '').includes('1,000 sappers')",
+        timeout=60_000,
+    )
+    assert page.locator("#stop").is_visible()
