@@ -341,7 +341,7 @@ def build_app(
             kept = (state or {}).get("groups") or []
             return history, sources_panel(kept), kept, *_downloads(gr, kept)
 
-        asked = [question.submit(respond, inputs, outputs, api_visibility="private")]
+        asked: list[Any] = [question.submit(respond, inputs, outputs, api_visibility="private")]
         if tried is not None:  # a "Try" example is asked at once, not just typed in
             asked.append(
                 tried.load_input_event.then(respond, inputs, outputs, api_visibility="private")
