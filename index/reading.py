@@ -25,6 +25,7 @@ from .sources import (
     read_json,
     read_jsonl,
 )
+from .web import is_url, read_url
 
 __all__ = ["MAX_ARTICLE_MB", "MAX_FILE_BYTES", "read_paths"]
 
@@ -39,7 +40,8 @@ MAX_ARTICLE_MB = 20.0  # one article's text, in millions of characters: the chat
 def read_paths(
     paths: Iterable[str | Path], *, max_article_mb: float = MAX_ARTICLE_MB
 ) -> ReadReport:
-    """Read every article under ``paths`` (files, or folders walked recursively).
+    """Read every article under ``paths``: files, folders (walked recursively), and http(s)
+    URLs given as strings (a page, a feed or a PDF, fetched once).
 
     An article whose text is over ``max_article_mb`` million characters is skipped (one such
     text takes minutes to chunk and embed, and is rarely one article: a dump to split).
@@ -49,17 +51,21 @@ def read_paths(
     limit = int(max_article_mb * 1_000_000)
     report = ReadReport()
     first_seen: dict[str, str] = {}  # article id -> the file it was first read from
-    for path in paths:
-        path = Path(path)
-        if not path.exists():
-            report.skipped.append(Skipped(str(path), "no such file or folder"))
-            continue
-        for file in _walk(path, set()):
+    for given in paths:
+        if isinstance(given, str) and is_url(given):
+            sources: Iterable[Path | str | Skipped] = [given]
+        else:
+            path = Path(given)
+            if not path.exists():
+                report.skipped.append(Skipped(str(path), "no such file or folder"))
+                continue
+            sources = _walk(path, set())
+        for file in sources:
             if isinstance(file, Skipped):
                 report.skipped.append(file)
                 continue
             try:
-                for item in _read_file(file):
+                for item in read_url(file) if isinstance(file, str) else _read_file(file):
                     if isinstance(item, Note):
                         report.notes.append(item)
                     elif isinstance(item, Skipped):

@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from ..index import DatelineError, parse_published
+from ..index.web import is_url
 from ..qa import Turn
 from .export import export_files
-from .render import answer_markdown, sources_html, sources_panel
+from .render import CSS, answer_markdown, sources_html, sources_panel
 from .service import MAX_UPLOAD_MB, ChatService
 
 __all__ = ["CSS", "SEED_EXAMPLES", "build_app", "normalise_history"]
@@ -40,19 +41,6 @@ UPLOAD_TYPES = [
     ".pdf",
     ".docx",
 ]
-CSS = """
-.dl-source{border:1px solid var(--border-color-primary);border-radius:8px;padding:10px 12px;
-  margin:0 0 10px}
-.dl-title{font-weight:600}.dl-n{color:var(--color-accent)}
-.dl-meta,.dl-offsets{font-size:0.85em;opacity:0.75;margin:2px 0}
-.dl-quote{margin:6px 0;padding-left:10px;border-left:3px solid var(--border-color-accent);
-  white-space:pre-wrap}
-.dl-quote mark{background:#ffe58a;color:#111;padding:0 2px}
-.dl-heading{font-weight:600;margin-bottom:8px}.dl-related{opacity:0.85}
-.dl-empty{opacity:0.6;font-style:italic}
-.dl-answer{margin:0 0 10px}.dl-answer>summary{cursor:pointer;font-weight:600;margin-bottom:6px}
-.dl-source:target{outline:2px solid var(--color-accent);outline-offset:1px}
-"""
 
 
 def normalise_history(history: Sequence[Any] | None) -> list[Turn]:
@@ -184,19 +172,13 @@ def build_app(
         saved = {"history": shown, "groups": groups}
         yield shown, sources_panel(groups), "", groups, saved, *_downloads(gr, groups)
 
-    def upload(
-        files: list[Any] | None,
-        progress: Any = gr.Progress(),  # noqa: B008 - Gradio's idiom
-    ) -> tuple[str, str, list[list[Any]]]:
-        if not files:
-            raise gr.Error("Choose one or more files to index first.")
-        paths = [getattr(f, "name", f) for f in files]
+    def index(sources: list[str], progress: Any) -> tuple[str, str, list[list[Any]]]:
         try:
-            report = service.index_files(paths, progress=lambda n: _GradioBar(progress, n))
+            report = service.index_files(sources, progress=lambda n: _GradioBar(progress, n))
         except DatelineError as exc:
             raise gr.Error(str(exc)) from exc
         counts = report.counts()
-        names = [Path(p).name for p in paths]
+        names = [s if is_url(s) else Path(s).name for s in sources]
         more = f"{len(names) - 5} more and " if len(names) > 5 else ""
         shown = more + ", ".join(names[-5:])  # the newest files come last
         lines = [
@@ -205,6 +187,22 @@ def build_app(
         ]
         lines += [f"- skipped `{Path(s.where).name}`: {s.reason}" for s in report.skipped]
         return "\n".join(lines), service.stats(), _listing(service, "")
+
+    def upload(
+        files: list[Any] | None,
+        progress: Any = gr.Progress(),  # noqa: B008 - Gradio's idiom
+    ) -> tuple[str, str, list[list[Any]]]:
+        if not files:
+            raise gr.Error("Choose one or more files to index first.")
+        return index([str(getattr(f, "name", f)) for f in files], progress)
+
+    def add_url(
+        url: str,
+        progress: Any = gr.Progress(),  # noqa: B008 - Gradio's idiom
+    ) -> tuple[str, str, list[list[Any]]]:
+        if not is_url((url or "").strip()):
+            raise gr.Error("Give the page's full address, starting with http:// or https://")
+        return index([url.strip()], progress)
 
     def remove(article_id: str, query: str) -> tuple[str, str, list[list[Any]], str]:
         if not article_id or not article_id.strip():
@@ -301,6 +299,14 @@ def build_app(
                 f"{MAX_UPLOAD_MB} MB each). They are indexed in the background; the "
                 "chat keeps working."
             )
+            with gr.Row():
+                url = gr.Textbox(
+                    label="Or add a web page, feed or PDF by URL",
+                    placeholder="https://…",
+                    elem_id="add-url",
+                    scale=3,
+                )
+                url_button = gr.Button("Add", scale=1, elem_id="add-url-button")
             files = gr.File(
                 file_count="multiple", file_types=UPLOAD_TYPES, label="Articles", elem_id="upload"
             )
@@ -363,6 +369,9 @@ def build_app(
         listed = [stats, table]
         index_button.click(
             upload, [files], [status, *listed], concurrency_limit=1, api_visibility="private"
+        )
+        url_button.click(
+            add_url, [url], [status, *listed], concurrency_limit=1, api_visibility="private"
         )
         remove_button.click(
             remove,

@@ -94,9 +94,12 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
         "index",
         "add articles to the index",
         "backend",
-        description="Index text, JSONL, HTML and RSS/Atom files or folders.",
+        description="Index text, JSONL, HTML, RSS/Atom, PDF and DOCX files or folders, and "
+        "web pages, feeds or PDFs by URL.",
     )
-    p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    p.add_argument(
+        "paths", nargs="+", metavar="PATH", help="files, folders, or http(s) URLs of pages/feeds"
+    )
     p.add_argument(
         "--index-kind",
         choices=INDEX_KINDS,

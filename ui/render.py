@@ -11,7 +11,22 @@ from ..index import Article, Hit
 from ..index.records import web_url
 from ..qa import Answer, Citation
 
-__all__ = ["answer_markdown", "highlighted_paragraph", "sources_html", "sources_panel"]
+__all__ = ["CSS", "answer_markdown", "highlighted_paragraph", "sources_html", "sources_panel"]
+
+# the look of the classes rendered here (the chat passes it to Gradio)
+CSS = """
+.dl-source{border:1px solid var(--border-color-primary);border-radius:8px;padding:10px 12px;
+  margin:0 0 10px}
+.dl-title{font-weight:600}.dl-n{color:var(--color-accent)}
+.dl-meta,.dl-offsets{font-size:0.85em;opacity:0.75;margin:2px 0}
+.dl-quote{margin:6px 0;padding-left:10px;border-left:3px solid var(--border-color-accent);
+  white-space:pre-wrap}
+.dl-quote mark{background:#ffe58a;color:#111;padding:0 2px}
+.dl-heading{font-weight:600;margin-bottom:8px}.dl-related{opacity:0.85}
+.dl-empty{opacity:0.6;font-style:italic}
+.dl-answer{margin:0 0 10px}.dl-answer>summary{cursor:pointer;font-weight:600;margin-bottom:6px}
+.dl-source:target{outline:2px solid var(--color-accent);outline-offset:1px}
+"""
 
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|>~<])")

@@ -22,6 +22,7 @@ from ..index import (
     writing,
 )
 from ..index.catalog import Catalog
+from ..index.web import is_url
 from ..qa import Answer, Answerer, Turn
 from ..qa.readers import Reader
 from .views import stats_markdown
@@ -118,8 +119,11 @@ class ChatService:
     def index_files(
         self, paths: Sequence[str | Path], progress: ProgressFactory | None = None
     ) -> IngestReport:
-        """Index files into a separate store instance, then swap it in for the chat."""
+        """Index files (or http(s) URLs) into a separate store instance, then swap it in for
+        the chat."""
         for path in paths:
+            if isinstance(path, str) and is_url(path):
+                continue  # fetched with the upload cap as its limit
             size = Path(path).stat().st_size
             if size > MAX_UPLOAD_MB * 2**20:
                 raise DatelineError(
