@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
@@ -11,14 +12,13 @@ from typing import Any
 from ..index import DatelineError, parse_published
 from ..index.web import is_url
 from ..qa import Turn
-from .export import export_files
+from .parts import downloads, listing, picked
 from .render import CSS, answer_markdown, sources_html, sources_panel
 from .service import MAX_UPLOAD_MB, ChatService
 
 __all__ = ["CSS", "SEED_EXAMPLES", "build_app", "normalise_history"]
 
 LOCAL = "Local model (span-checked)"
-MAX_LISTED = 500  # rows in the Articles table; the filter finds the rest
 MODES = {"Extractive (no LLM)": "extractive", LOCAL: "local", "LLM": "llm"}
 SEED_EXAMPLES = (
     "How many troops were deployed?",
@@ -84,30 +84,6 @@ def _date(value: str | None, label: str) -> date | None:
     return date.fromisoformat(parsed)
 
 
-def _listing(service: ChatService, query: str = "") -> list[list[Any]]:
-    """The Articles table's rows (at most ``MAX_LISTED``; a filter narrows them)."""
-    rows = service.articles(query or "")[:MAX_LISTED]
-    for row in rows:  # a cut first sentence can stand in for a title: keep the table legible
-        row[0] = row[0] if len(row[0]) <= 90 else row[0][:89].rstrip() + "…"
-    return rows
-
-
-def _picked(event: Any) -> str:
-    """The id of the table row the user clicked (the last column); ``event`` is Gradio's
-    SelectData (the annotation is set where gradio is imported, in :func:`build_app`)."""
-    row = event.row_value or []
-    return str(row[-1]) if row else ""
-
-
-def _downloads(gr: Any, groups: list[dict[str, Any]]) -> tuple[Any, Any]:
-    """The two export buttons, holding fresh files of the conversation (off when empty)."""
-    markdown, data = export_files(groups)
-    return (
-        gr.DownloadButton(value=markdown, interactive=markdown is not None),
-        gr.DownloadButton(value=data, interactive=data is not None),
-    )
-
-
 def build_app(
     service: ChatService,
     *,
@@ -118,6 +94,8 @@ def build_app(
     """The Gradio Blocks app over ``service``; ``today`` is the default as-of date shown in
     the settings (the CLI passes the real date; tests pass a fixed one)."""
     import gradio as gr
+
+    mistake = functools.partial(gr.Error, print_exception=False)  # a user's slip: no traceback
 
     def respond(
         message: str,
@@ -130,7 +108,7 @@ def build_app(
         mode: str,
     ) -> Iterator[tuple[Any, ...]]:
         if not message or not message.strip():
-            raise gr.Error("Type a question first, e.g. “How many troops were deployed?”")
+            raise mistake("Type a question first, e.g. “How many troops were deployed?”")
         turns = normalise_history(history)
         turn = 1 + sum(
             1 for m in history or [] if isinstance(m, dict) and m.get("role") == "assistant"
@@ -154,7 +132,7 @@ def build_app(
                 mode=MODES.get(mode, "extractive"),
             )
         except (DatelineError, ValueError) as exc:
-            raise gr.Error(str(exc)) from exc
+            raise mistake(str(exc)) from exc
         except Exception as exc:  # the UI shows a message, never a traceback
             raise gr.Error(
                 f"Something went wrong while answering ({type(exc).__name__}). "
@@ -170,13 +148,13 @@ def build_app(
         groups = [*groups, group]
         # saved in the same update as the answer: a reload right after it keeps it
         saved = {"history": shown, "groups": groups}
-        yield shown, sources_panel(groups), "", groups, saved, *_downloads(gr, groups)
+        yield shown, sources_panel(groups), "", groups, saved, *downloads(gr, groups)
 
     def index(sources: list[str], progress: Any) -> tuple[str, str, list[list[Any]]]:
         try:
             report = service.index_files(sources, progress=lambda n: _GradioBar(progress, n))
         except DatelineError as exc:
-            raise gr.Error(str(exc)) from exc
+            raise mistake(str(exc)) from exc
         counts = report.counts()
         names = [s if is_url(s) else Path(s).name for s in sources]
         more = f"{len(names) - 5} more and " if len(names) > 5 else ""
@@ -186,14 +164,14 @@ def build_app(
             f"{counts['replaced']} replaced, {counts['skipped']} skipped."
         ]
         lines += [f"- skipped `{Path(s.where).name}`: {s.reason}" for s in report.skipped]
-        return "\n".join(lines), service.stats(), _listing(service, "")
+        return "\n".join(lines), service.stats(), listing(service, "")
 
     def upload(
         files: list[Any] | None,
         progress: Any = gr.Progress(),  # noqa: B008 - Gradio's idiom
     ) -> tuple[str, str, list[list[Any]]]:
         if not files:
-            raise gr.Error("Choose one or more files to index first.")
+            raise mistake("Choose one or more files to index first.")
         return index([str(getattr(f, "name", f)) for f in files], progress)
 
     def add_url(
@@ -201,18 +179,18 @@ def build_app(
         progress: Any = gr.Progress(),  # noqa: B008 - Gradio's idiom
     ) -> tuple[str, str, list[list[Any]]]:
         if not is_url((url or "").strip()):
-            raise gr.Error("Give the page's full address, starting with http:// or https://")
+            raise mistake("Give the page's full address, starting with http:// or https://")
         return index([url.strip()], progress)
 
     def remove(article_id: str, query: str) -> tuple[str, str, list[list[Any]], str]:
         if not article_id or not article_id.strip():
-            raise gr.Error("Click an article's row, or paste its id, to remove it.")
+            raise mistake("Click an article's row, or paste its id, to remove it.")
         try:
             service.remove(article_id.strip())
         except DatelineError as exc:
-            raise gr.Error(str(exc)) from exc
+            raise mistake(str(exc)) from exc
         done = f"Removed `{article_id.strip()}`."
-        return done, service.stats(), _listing(service, query), ""
+        return done, service.stats(), listing(service, query), ""
 
     def ask_news(question: str, as_of: str = "") -> dict[str, Any]:
         """Answer a question from the indexed news articles, with exact citations.
@@ -224,7 +202,7 @@ def build_app(
         try:
             return service.ask(question, as_of=_date(as_of, "as_of") or today).to_dict()
         except (DatelineError, ValueError) as exc:
-            raise gr.Error(str(exc)) from exc
+            raise mistake(str(exc)) from exc
 
     def search_news(query: str, k: int = 5, as_of: str = "") -> list[dict[str, Any]]:
         """Search the indexed news articles; passages with their article and offsets.
@@ -237,7 +215,7 @@ def build_app(
         try:
             return service.search(query, int(k), as_of=_date(as_of, "as_of") or today)
         except (DatelineError, ValueError) as exc:
-            raise gr.Error(str(exc)) from exc
+            raise mistake(str(exc)) from exc
 
     with gr.Blocks(title=title) as app:
         as_of_note = f" Answers are as of **{today}** (change it in Settings)." if today else ""
@@ -319,7 +297,7 @@ def build_app(
                 elem_id="article-filter",
             )
             table = gr.Dataframe(
-                _listing(service),
+                listing(service),
                 headers=["Title", "Date", "Source", "Chunks", "Id"],
                 datatype=["str", "str", "str", "number", "str"],
                 interactive=False,
@@ -345,7 +323,7 @@ def build_app(
         def restore(state: dict[str, Any] | None) -> tuple[Any, ...]:
             history = (state or {}).get("history") or []
             kept = (state or {}).get("groups") or []
-            return history, sources_panel(kept), kept, *_downloads(gr, kept)
+            return history, sources_panel(kept), kept, *downloads(gr, kept)
 
         asked: list[Any] = [question.submit(respond, inputs, outputs, api_visibility="private")]
         if tried is not None:  # a "Try" example is asked at once, not just typed in
@@ -359,7 +337,7 @@ def build_app(
                 sources_html(None),
                 [],
                 {"history": [], "groups": []},
-                *_downloads(gr, []),
+                *downloads(gr, []),
             ),
             None,
             [chatbot, sources, groups, saved, *exports],
@@ -380,13 +358,13 @@ def build_app(
             api_visibility="private",
         )
         article_filter.change(
-            lambda q: _listing(service, q), [article_filter], [table], api_visibility="private"
+            lambda q: listing(service, q), [article_filter], [table], api_visibility="private"
         )
-        _picked.__annotations__["event"] = gr.SelectData  # how Gradio knows to pass the click
-        table.select(_picked, None, [remove_id], api_visibility="private")
+        picked.__annotations__["event"] = gr.SelectData  # how Gradio knows to pass the click
+        table.select(picked, None, [remove_id], api_visibility="private")
         # a page opened after other writers changed the index shows today's figures
         app.load(
-            lambda q: (service.stats(), _listing(service, q)),
+            lambda q: (service.stats(), listing(service, q)),
             [article_filter],
             listed,
             api_visibility="private",

@@ -350,3 +350,21 @@ def test_a_try_example_is_asked_when_clicked(page) -> None:  # type: ignore[no-u
         timeout=60_000,
     )
     assert page.locator("#stop").is_visible()
+
+
+def test_user_mistakes_are_messages_not_tracebacks(
+    server: str, capfd: pytest.CaptureFixture[str]
+) -> None:
+    from gradio_client import Client
+    from gradio_client.exceptions import AppError
+
+    client = Client(server, verbose=False)
+    capfd.readouterr()
+    for args, api, said in (
+        (("",), "/ask", "question is empty"),
+        (("troops", "tomorrow-ish"), "/ask", "is not a date"),
+        (("", 5, ""), "/search", "query is empty"),
+    ):
+        with pytest.raises(AppError, match=said):
+            client.predict(*args, api_name=api)
+    assert "Traceback" not in capfd.readouterr().err
