@@ -24,7 +24,7 @@ from ..index import (
     writing,
 )
 from ..index.check import REPAIR, check_index
-from .console import announce, check_port, progress_bar, waiting
+from .console import announce, check_port, progress_bar, waiting, watch_wait
 from .parser import build_parser
 from .settings import Settings
 from .views import answer_lines, counted, eval_table, hit_lines, index_summary, stats_lines
@@ -61,6 +61,14 @@ def _index(args: argparse.Namespace, settings: Settings) -> int:
             args.chunk_tokens or default.max_tokens,
             default.overlap_tokens if args.overlap_tokens is None else args.overlap_tokens,
         )
+    code, run = _index_once(args, embedder, chunking), 1
+    while args.watch and (args.runs is None or run < args.runs):
+        watch_wait(args.watch)
+        code, run = _index_once(args, embedder, chunking), run + 1
+    return code
+
+
+def _index_once(args: argparse.Namespace, embedder: Any, chunking: Any) -> int:
     with writing(
         args.index, embedder, chunking=chunking, index_kind=args.index_kind, on_wait=waiting
     ) as store:

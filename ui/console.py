@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import socket
 import sys
+import time
+from datetime import datetime, timedelta
 from typing import Any
 
 from ..index import DatelineError, Embedder
 
-__all__ = ["announce", "check_port", "progress_bar", "waiting"]
+__all__ = ["announce", "check_port", "progress_bar", "waiting", "watch_wait"]
 
 
 def waiting(pid: int | None) -> None:
@@ -54,3 +56,10 @@ def check_port(host: str, port: int) -> None:
                 f"port {port} on {host} is taken ({exc.strerror}); another `dateline chat`? "
                 f"Choose another with --port, e.g. --port {port + 1}"
             ) from exc
+
+
+def watch_wait(minutes: float) -> None:
+    """Between two runs of ``dateline index --watch``: say when the next one starts, wait."""
+    at = datetime.now() + timedelta(minutes=minutes)
+    print(f"Watching: next check at {at:%H:%M:%S} (Ctrl+C stops)", file=sys.stderr, flush=True)
+    time.sleep(minutes * 60)

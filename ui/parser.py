@@ -25,6 +25,19 @@ def _iso_date(value: str) -> date:
     return date.fromisoformat(parsed)
 
 
+def _positive(kind: Any) -> Any:
+    def parse(value: str) -> Any:
+        try:
+            number = kind(value)
+        except ValueError:
+            number = 0
+        if number <= 0:
+            raise argparse.ArgumentTypeError(f"{value!r} is not a number above 0")
+        return number
+
+    return parse
+
+
 def _options(settings: Settings) -> dict[str, argparse.ArgumentParser]:
     """Options several commands share, as argparse parent parsers."""
     made = {
@@ -127,6 +140,15 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
         metavar="N",
         help=f"skip an article whose text is over N million characters (default "
         f"{MAX_ARTICLE_MB:g}, the chat's upload cap)",
+    )
+    p.add_argument(
+        "--watch",
+        type=_positive(float),
+        metavar="MINUTES",
+        help="run again every MINUTES (feeds by URL: only new items are added) until Ctrl+C",
+    )
+    p.add_argument(
+        "--runs", type=_positive(int), metavar="N", help="with --watch: stop after N runs"
     )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 

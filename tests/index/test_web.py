@@ -89,3 +89,51 @@ def test_dateline_index_takes_a_url(
     assert f"Skipped {site}/missing: the server answered HTTP 404" in err
     (article_id,) = Store.open(settings.index_dir).article_ids()
     assert Store.open(settings.index_dir).article(article_id).url == f"{site}/dam.html"
+
+
+def test_watch_adds_only_new_feed_items(
+    tmp_path: Path, model_cache: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from dateline.index import Store
+    from dateline.ui.cli import main
+    from dateline.ui.settings import Settings
+
+    first, *rest = FEED.split("<item>")
+    feeds = [first + "<item>" + rest[0] + "</channel></rss>", FEED]  # one item, then both
+    fetched: list[int] = []
+
+    class Feed(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            data = feeds[min(len(fetched), 1)].encode()
+            fetched.append(1)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/rss+xml")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Feed)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/feed.xml"
+        settings = Settings(index_dir=tmp_path / "ix", cache_dir=model_cache)
+        argv = ["index", url, "-q", "--watch", "0.001", "--runs", "3"]
+        assert main(argv, settings) == 0
+    finally:
+        server.shutdown()
+        server.server_close()
+    out, err = capsys.readouterr()
+    assert len(fetched) == 3 and err.count("Watching: next check at") == 2
+    assert [line.split(" (")[0] for line in out.splitlines()] == [
+        "1 added, 0 unchanged, 0 replaced, 0 skipped",
+        "1 added, 1 unchanged, 0 replaced, 0 skipped",
+        "0 added, 2 unchanged, 0 replaced, 0 skipped",
+    ]
+    titles = {
+        Store.open(settings.index_dir).article(a).title
+        for a in Store.open(settings.index_dir).article_ids()
+    }
+    assert titles == {"Rain in Lima", "Snow in Oslo"}
