@@ -142,10 +142,10 @@ class Vectors:
         params: Any = None
         if mask is not None:  # one bit per row: no per-query hash set of the allowed rows
             bits = np.packbits(mask, bitorder="little")
-            inner: Any = faiss.downcast_index(index)
-            if isinstance(inner, faiss.IndexIVF):  # IVF wants its own parameters, nprobe too
+            if _kind_of(index) == "ivf":  # IVF wants its own parameters, nprobe too
                 params = faiss.SearchParametersIVF()
-                params.nprobe = inner.nprobe
+                ivf: Any = faiss.downcast_index(index)
+                params.nprobe = ivf.nprobe
             else:
                 params = faiss.SearchParameters()
             params.sel = faiss.IDSelectorBitmap(len(mask), faiss.swig_ptr(bits))  # `bits` lives on
