@@ -98,17 +98,31 @@ class MiniLMEmbedder:
         model_path: Path | None = None,
         cache_dir: Path | None = None,
         batch_size: int = 8,  # 2 cores, 200-token chunks side by side: ~25 chunks/s; ~22 at 32
+        threads: int | None = None,  # ONNX threads (default: one per core)
     ) -> None:
         if backend not in BACKENDS:
             raise ValueError(f"backend must be one of {', '.join(BACKENDS)}; got {backend!r}")
         self.backend = backend
         self.batch_size = batch_size
+        self.threads = threads
         self._model_path = model_path
         self._cache_dir = cache_dir or Path.home() / ".cache" / "dateline"
         self._tokenizer: Any = None
         self._session: Any = None
         self._sentence_transformer: Any = None
         self._queries: dict[str, np.ndarray] = {}  # recent query vectors: search, then answer
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # sent to another machine, it loads the model from that machine's own package and
+        # cache (this one's paths may not exist there), with the same backend and settings
+        return (
+            MiniLMEmbedder,
+            (self.backend,),
+            {"batch_size": self.batch_size, "threads": self.threads},
+        )
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.batch_size, self.threads = state["batch_size"], state["threads"]
 
     @property
     def model_path(self) -> Path:
@@ -181,6 +195,8 @@ class MiniLMEmbedder:
             # idle ONNX threads sleep instead of spinning: they took the cores from FAISS and
             # BM25 between queries (search p50 40 -> 25 ms)
             options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+            if self.threads:
+                options.intra_op_num_threads = self.threads
             self._session = ort.InferenceSession(
                 str(target), options, providers=["CPUExecutionProvider"]
             )

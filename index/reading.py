@@ -9,7 +9,7 @@ devices, sockets) and symlink loops are reported, never opened or followed.
 from __future__ import annotations
 
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from .documents import is_docx, is_pdf, read_docx, read_pdf
@@ -27,7 +27,15 @@ from .sources import (
 )
 from .web import is_url, read_url
 
-__all__ = ["MAX_ARTICLE_MB", "MAX_FILE_BYTES", "read_paths"]
+__all__ = [
+    "MAX_ARTICLE_MB",
+    "MAX_FILE_BYTES",
+    "FileReader",
+    "load_file",
+    "read_file",
+    "read_here",
+    "read_paths",
+]
 
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
@@ -35,63 +43,112 @@ HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 FEED_SUFFIXES = frozenset({".xml", ".rss", ".atom"})
 MAX_FILE_BYTES = 200 * 1024 * 1024  # a whole file (a JSONL of many articles); a hard cap
 MAX_ARTICLE_MB = 20.0  # one article's text, in millions of characters: the chat's upload cap
+_Source = Path | str  # a file, or an http(s) URL
+_Item = Article | Note | Skipped
+
+
+FileReader = Callable[[Sequence[_Source], float], Iterable[list[_Item]]]
 
 
 def read_paths(
-    paths: Iterable[str | Path], *, max_article_mb: float = MAX_ARTICLE_MB
+    paths: Iterable[str | Path],
+    *,
+    max_article_mb: float = MAX_ARTICLE_MB,
+    read_files: FileReader | None = None,
 ) -> ReadReport:
     """Read every article under ``paths``: files, folders (walked recursively), and http(s)
     URLs given as strings (a page, a feed or a PDF, fetched once).
 
     An article whose text is over ``max_article_mb`` million characters is skipped (one such
     text takes minutes to chunk and embed, and is rarely one article: a dump to split).
+    ``read_files(files, max_article_mb)`` reads the files (default: one after another, here)
+    and returns each file's items in the order of ``files`` (a cluster reads them in
+    parallel).
     """
     if max_article_mb <= 0:
         raise ValueError(f"the article size limit must be positive, got {max_article_mb}")
-    limit = int(max_article_mb * 1_000_000)
     report = ReadReport()
-    first_seen: dict[str, str] = {}  # article id -> the file it was first read from
+    files: list[_Source] = []
     for given in paths:
         if isinstance(given, str) and is_url(given):
-            sources: Iterable[Path | str | Skipped] = [given]
-        else:
-            path = Path(given)
-            if not path.exists():
-                report.skipped.append(Skipped(str(path), "no such file or folder"))
-                continue
-            sources = _walk(path, set())
-        for file in sources:
-            if isinstance(file, Skipped):
-                report.skipped.append(file)
-                continue
-            try:
-                for item in read_url(file) if isinstance(file, str) else _read_file(file):
-                    if isinstance(item, Note):
-                        report.notes.append(item)
-                    elif isinstance(item, Skipped):
-                        report.skipped.append(item)
-                    elif len(item.text) > limit:
-                        report.skipped.append(
-                            Skipped(
-                                f"{file} (article {item.id})",
-                                f"its text is {len(item.text) / 1e6:.1f} million characters, "
-                                f"over the {max_article_mb:g} million limit for one article; "
-                                "split it, or raise the limit (--max-article-mb)",
-                            )
+            files.append(given)
+            continue
+        path = Path(given)
+        if not path.exists():
+            report.skipped.append(Skipped(str(path), "no such file or folder"))
+            continue
+        for found in _walk(path, set()):
+            if isinstance(found, Skipped):
+                report.skipped.append(found)
+            else:
+                files.append(found)
+    read = read_files or read_here
+    first_seen: dict[str, str] = {}  # article id -> the file it was first read from
+    for file, items in zip(files, read(files, max_article_mb), strict=True):
+        for item in items:
+            if isinstance(item, Note):
+                report.notes.append(item)
+            elif isinstance(item, Skipped):
+                report.skipped.append(item)
+            else:
+                if item.id in first_seen:
+                    report.notes.append(
+                        Note(
+                            first_seen[item.id],
+                            f"id {item.id!r} again in {file}; the later copy is indexed",
                         )
-                    else:
-                        if item.id in first_seen:
-                            report.notes.append(
-                                Note(
-                                    first_seen[item.id],
-                                    f"id {item.id!r} again in {file}; the later copy is indexed",
-                                )
-                            )
-                        first_seen[item.id] = str(file)
-                        report.articles.append(item)
-            except BadArticle as exc:
-                report.skipped.append(Skipped(exc.where, exc.reason))
+                    )
+                first_seen[item.id] = str(file)
+                report.articles.append(item)
     return report
+
+
+def read_here(files: Sequence[_Source], max_article_mb: float) -> Iterator[list[_Item]]:
+    """Each file's items, read in this process one after another."""
+    return (read_file(file, max_article_mb=max_article_mb) for file in files)
+
+
+def load_file(path: Path) -> bytes:
+    """The bytes of the file at ``path``; :class:`BadArticle` when it is over
+    :data:`MAX_FILE_BYTES` or cannot be read."""
+    where = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise BadArticle(
+                where,
+                f"file is {size // 2**20} MB, over the "
+                f"{MAX_FILE_BYTES // 2**20} MB limit; split it",
+            )
+        return path.read_bytes()
+    except OSError as exc:
+        raise BadArticle(where, f"cannot read file ({exc.strerror or exc})") from exc
+
+
+def read_file(
+    file: Path | str, *, max_article_mb: float = MAX_ARTICLE_MB, data: bytes | None = None
+) -> list[_Item]:
+    """The articles, notes and skip reasons of one file or URL (``data``: the file's bytes,
+    already loaded); never raises on bad input."""
+    limit = int(max_article_mb * 1_000_000)
+    items: list[_Item] = []
+    try:
+        if isinstance(file, str):
+            found: Iterable[Article | Note | Skipped] = read_url(file)
+        else:
+            found = _read_file(file, load_file(file) if data is None else data)
+        for item in found:
+            if isinstance(item, Article) and len(item.text) > limit:
+                item = Skipped(
+                    f"{file} (article {item.id})",
+                    f"its text is {len(item.text) / 1e6:.1f} million characters, "
+                    f"over the {max_article_mb:g} million limit for one article; "
+                    "split it, or raise the limit (--max-article-mb)",
+                )
+            items.append(item)
+    except BadArticle as exc:
+        items.append(Skipped(exc.where, exc.reason))
+    return items
 
 
 def _walk(path: Path, seen: set[Path]) -> Iterator[Path | Skipped]:
@@ -125,19 +182,8 @@ def _walk(path: Path, seen: set[Path]) -> Iterator[Path | Skipped]:
         yield from _walk(child, seen)
 
 
-def _read_file(path: Path) -> Iterator[Article | Skipped]:
+def _read_file(path: Path, data: bytes) -> Iterator[Article | Skipped]:
     where = str(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise BadArticle(
-                where,
-                f"file is {size // 2**20} MB, over the "
-                f"{MAX_FILE_BYTES // 2**20} MB limit; split it",
-            )
-        data = path.read_bytes()
-    except OSError as exc:
-        raise BadArticle(where, f"cannot read file ({exc.strerror or exc})") from exc
     if not data.strip():
         raise BadArticle(where, "empty file")
     suffix = path.suffix.lower()

@@ -14,20 +14,13 @@ from datetime import date
 from typing import Any
 
 from .. import seeds
-from ..index import (
-    ChunkSettings,
-    DatelineError,
-    Searcher,
-    Store,
-    index_paths,
-    load_embedder,
-    writing,
-)
+from ..index import DatelineError, Searcher, Store, index_paths, load_embedder, writing
 from ..index.check import REPAIR, check_index
-from .console import announce, check_port, progress_bar, waiting, watch_wait
+from .console import announce, check_port, progress_bar, waiting
+from .indexing import run_index
 from .parser import build_parser
 from .settings import Settings
-from .views import answer_lines, counted, eval_table, hit_lines, index_summary, stats_lines
+from .views import answer_lines, counted, eval_table, hit_lines, stats_lines
 
 __all__ = ["main", "main_entry"]
 
@@ -49,51 +42,6 @@ def _searcher(args: argparse.Namespace, settings: Settings) -> Searcher:
     searcher = Searcher.open(args.index, backend=args.backend, cache_dir=settings.cache_dir)
     announce(searcher.embedder)
     return searcher
-
-
-def _index(args: argparse.Namespace, settings: Settings) -> int:
-    embedder = load_embedder(args.backend, index=args.index, cache_dir=settings.cache_dir)
-    announce(embedder)
-    chunking = None
-    if args.chunk_tokens is not None or args.overlap_tokens is not None:
-        default = ChunkSettings()
-        chunking = ChunkSettings(
-            args.chunk_tokens or default.max_tokens,
-            default.overlap_tokens if args.overlap_tokens is None else args.overlap_tokens,
-        )
-    code, run = _index_once(args, embedder, chunking), 1
-    while args.watch and (args.runs is None or run < args.runs):
-        watch_wait(args.watch)
-        code, run = _index_once(args, embedder, chunking), run + 1
-    return code
-
-
-def _index_once(args: argparse.Namespace, embedder: Any, chunking: Any) -> int:
-    with writing(
-        args.index, embedder, chunking=chunking, index_kind=args.index_kind, on_wait=waiting
-    ) as store:
-        progress, limit = progress_bar(args.quiet), args.max_article_mb
-        report = index_paths(store, args.paths, embedder, progress=progress, max_article_mb=limit)
-    for skipped in report.skipped:
-        print(f"Skipped {skipped}", file=sys.stderr)
-    for note in report.notes:
-        print(f"Note: {note}", file=sys.stderr)
-    counts = report.counts()
-    print(index_summary(counts, args.index, len(store.article_ids()), len(store)))
-    if not any(counts[k] for k in ("added", "unchanged", "replaced", "skipped")):
-        where = ", ".join(str(p) for p in args.paths)
-        raise DatelineError(
-            f"no articles found in {where}; give text (.txt, .md), JSONL, JSON, HTML or "
-            "RSS/Atom (.xml, .rss, .atom) files, or folders holding them"
-        )
-    if report.partial:
-        print(
-            f"Error: {counted(counts['skipped'], 'input')} could not be read (listed above); "
-            "fix or remove them and run the same command again",
-            file=sys.stderr,
-        )
-        return 1
-    return 0
 
 
 def _search(args: argparse.Namespace, settings: Settings) -> int:
@@ -282,7 +230,7 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
 
 
 _COMMANDS = {
-    "index": _index,
+    "index": run_index,
     "search": _search,
     "ask": _ask,
     "eval": _eval,

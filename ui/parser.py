@@ -150,6 +150,28 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
     p.add_argument(
         "--runs", type=_positive(int), metavar="N", help="with --watch: stop after N runs"
     )
+    p.add_argument(
+        "--ray",
+        nargs="?",
+        const="local",
+        metavar="ADDRESS",
+        help="read, chunk and embed on a Ray cluster: 'auto', HOST:PORT or ray://HOST:PORT, or "
+        "nothing to start a Ray here for the run (needs pip install 'dateline[ray]')",
+    )
+    p.add_argument(
+        "--ray-workers",
+        type=_positive(int),
+        default=2,
+        metavar="N",
+        help="with --ray: embedding workers, each loading the model once (default 2)",
+    )
+    p.add_argument(
+        "--ray-batch",
+        type=_positive(int),
+        default=64,
+        metavar="N",
+        help="with --ray: chunks handed to a worker at a time (default 64)",
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
     p = command("search", "find the passages for a query", "backend", "json", "dates")
