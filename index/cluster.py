@@ -165,7 +165,7 @@ def ray_workers(
         _reachable(address)
     try:
         ray.init(
-            address=None if address == LOCAL else address,
+            address=address,  # "local": a new Ray, even where another one is recorded
             include_dashboard=False,
             logging_level=logging.ERROR,
             log_to_driver=False,

@@ -75,11 +75,13 @@ def _env(tmp: Path) -> dict[str, str]:
     }
 
 
-def _node(args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
-    # --block keeps the node in the foreground: stopping this process stops that node only
+def _node(args: list[str], env: dict[str, str], temp: Path) -> subprocess.Popen[bytes]:
+    # --block keeps the node in the foreground: stopping this process stops that node only;
+    # its own --temp-dir keeps its sockets, logs and address file out of /tmp/ray
     return subprocess.Popen(
         [str(BIN / "ray"), "start", "--block", "--disable-usage-stats", "--num-cpus", "1",
-         "--object-store-memory", str(100 * 2**20), "--node-ip-address", "127.0.0.1", *args],
+         "--object-store-memory", str(100 * 2**20), "--node-ip-address", "127.0.0.1",
+         "--temp-dir", str(temp), *args],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -101,12 +103,12 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dic
     """A two-node Ray cluster on loopback (one CPU per node): its address and environment."""
     tmp = tmp_path_factory.mktemp("ray")
     env, port = _env(tmp), _free_port()
-    head = _node(["--head", "--port", str(port), "--include-dashboard", "false"], env)
+    head = _node(["--head", "--port", str(port), "--include-dashboard", "false"], env, tmp / "t")
     address = f"127.0.0.1:{port}"
     worker = None
     try:
         _wait_for_nodes(address, env, 1, head)
-        worker = _node(["--address", address], env)
+        worker = _node(["--address", address], env, tmp / "t")
         _wait_for_nodes(address, env, 2, worker)
         yield address, env
     finally:
