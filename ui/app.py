@@ -12,6 +12,7 @@ from typing import Any
 from ..index import DatelineError, parse_published
 from ..index.web import is_url
 from ..qa import Turn
+from . import conversations
 from .parts import downloads, listing, picked
 from .render import CSS, answer_markdown, sources_html, sources_panel
 from .service import MAX_UPLOAD_MB, ChatService
@@ -245,6 +246,9 @@ def build_app(
                         tried = gr.Examples(
                             examples=[[e] for e in examples], inputs=[question], label="Try"
                         )
+                    past = gr.Dropdown(
+                        label="Past conversations", choices=[], elem_id="past", interactive=False
+                    )
                     with gr.Row():
                         clear = gr.Button("New conversation", size="sm")
                         stop = gr.Button("Stop", size="sm", elem_id="stop")
@@ -315,7 +319,7 @@ def build_app(
                 remove_button = gr.Button("Remove", scale=1, elem_id="remove-button")
         groups = gr.State([])  # each answer: turn, question, sources html, Answer.to_dict()
         # the conversation survives a reload: kept in this browser's storage (encrypted)
-        saved = gr.BrowserState({"history": [], "groups": []}, storage_key="dateline-chat")
+        saved = gr.BrowserState(conversations.EMPTY, storage_key="dateline-chat")
         inputs = [question, chatbot, groups, k, since, until, as_of, mode]
         exports = [export_md, export_json]
         outputs = [chatbot, sources, question, groups, saved, *exports]
@@ -331,17 +335,9 @@ def build_app(
                 tried.load_input_event.then(respond, inputs, outputs, api_visibility="private")
             )
         stop.click(None, None, None, cancels=asked, api_visibility="private")
-        clear.click(
-            lambda: (
-                [],
-                sources_html(None),
-                [],
-                {"history": [], "groups": []},
-                *downloads(gr, []),
-            ),
-            None,
-            [chatbot, sources, groups, saved, *exports],
-            api_visibility="private",
+        shown = [chatbot, sources, groups, *exports]
+        conversations.wire(
+            gr, app, menu_box=past, new_button=clear, saved=saved, shown=shown, downloads=downloads
         )
         app.load(restore, [saved], [chatbot, sources, groups, *exports], api_visibility="private")
         listed = [stats, table]

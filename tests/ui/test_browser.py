@@ -368,3 +368,31 @@ def test_user_mistakes_are_messages_not_tracebacks(
         with pytest.raises(AppError, match=said):
             client.predict(*args, api_name=api)
     assert "Traceback" not in capfd.readouterr().err
+
+
+def test_past_conversations_are_filed_and_come_back(page) -> None:  # type: ignore[no-untyped-def]
+    ask(page, "How many troops were deployed?")
+    ask(page, "Which newspaper praised the alliance?")  # files the troops conversation away
+    chat = page.locator("#chat")
+    assert "troops were deployed" not in chat.inner_text()
+
+    def pick(title: str) -> None:
+        page.locator("#past input").click()
+        page.get_by_role("option", name=re.compile(re.escape(title))).first.click()
+        page.wait_for_function(
+            "t => (document.querySelector('#chat')?.innerText || '').includes(t)", arg=title
+        )
+
+    pick("How many troops were deployed?")
+    assert "Which newspaper" not in chat.inner_text()
+    # its own sources came back with it: [1] opens this answer's source
+    assert page.locator("#sources details.dl-answer").count() == 1
+    assert "troops" in page.locator("#sources").inner_text()
+    # the conversation it replaced is filed in its place, and both survive a reload
+    page.reload()
+    page.wait_for_function(
+        "() => (document.querySelector('#chat')?.innerText || '').includes('How many troops')",
+        timeout=30_000,
+    )
+    pick("Which newspaper praised the alliance?")
+    assert "How many troops" not in chat.inner_text()
