@@ -13,8 +13,9 @@ from ..index import DatelineError, parse_published
 from ..index.web import is_url
 from ..qa import Turn
 from . import conversations
+from .export import answer_text
 from .parts import downloads, listing, picked
-from .render import CSS, answer_markdown, sources_html, sources_panel
+from .render import CSS, answer_markdown, copy_button, sources_html, sources_panel
 from .service import MAX_UPLOAD_MB, ChatService
 
 __all__ = ["CSS", "SEED_EXAMPLES", "build_app", "normalise_history"]
@@ -144,8 +145,9 @@ def build_app(
             streamed = f"{streamed}\n\n{line}" if streamed else line
             shown[-1] = {"role": "assistant", "content": streamed}
             yield shown, sources_panel(groups), "", groups, *later
-        panel = sources_html(answer, service.article, turn)
-        group = {"turn": turn, "question": message, "html": panel, "answer": answer.to_dict()}
+        data = answer.to_dict()
+        panel = sources_html(answer, service.article, turn) + copy_button(answer_text(data))
+        group = {"turn": turn, "question": message, "html": panel, "answer": data}
         groups = [*groups, group]
         # saved in the same update as the answer: a reload right after it keeps it
         saved = {"history": shown, "groups": groups}

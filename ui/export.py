@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-__all__ = ["conversation_json", "conversation_markdown", "export_files"]
+__all__ = ["answer_text", "conversation_json", "conversation_markdown", "export_files"]
 
 
 def _turns(groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -29,20 +29,32 @@ def conversation_markdown(groups: list[dict[str, Any]], *, now: datetime | None 
     stamp = (now or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
     lines = [f"# Dateline conversation (exported {stamp})"]
     for n, turn in enumerate(_turns(groups), 1):
-        lines += ["", f"## {n}. {turn['question']}", "", turn["answer"]]
-        for c in turn["citations"]:
-            where = ", ".join(x for x in (c["published"], c["url"]) if x) or "undated"
-            page = f", page {c['page']}" if c.get("page") else ""
-            lines += [
-                "",
-                f"[{c['n']}] {c['title']} ({where}); article `{c['article_id']}`{page}, "
-                f"characters {c['start']}–{c['end']}:",
-                f"> {c['quote']}",
-            ]
-        if turn["abstained"] and turn["related"]:
-            lines += ["", "Related passages (not citations):"]
-            lines += [f"- {h['title']} ({h['published'] or 'undated'})" for h in turn["related"]]
+        lines += ["", f"## {n}. {turn['question']}", "", turn["answer"], *_sources(turn, "`", "> ")]
     return "\n".join(lines) + "\n"
+
+
+def answer_text(turn: dict[str, Any]) -> str:
+    """One answer (an ``Answer.to_dict()``) as plain text for the clipboard: the question,
+    the answer with its ``[n]`` markers, then each citation written out with its quote."""
+    return "\n".join([f"Q: {turn['question']}", f"A: {turn['answer']}", *_sources(turn, "", "")])
+
+
+def _sources(turn: dict[str, Any], code: str, quote: str) -> list[str]:
+    """The citations written out (or, for an abstention, the related passages' titles)."""
+    lines = []
+    for c in turn["citations"]:
+        where = ", ".join(x for x in (c["published"], c["url"]) if x) or "undated"
+        page = f", page {c['page']}" if c.get("page") else ""
+        lines += [
+            "",
+            f"[{c['n']}] {c['title']} ({where}); article {code}{c['article_id']}{code}{page}, "
+            f"characters {c['start']}–{c['end']}:",
+            f"{quote}{c['quote']}" if quote else f"“{c['quote']}”",
+        ]
+    if turn["abstained"] and turn["related"]:
+        lines += ["", "Related passages (not citations):"]
+        lines += [f"- {h['title']} ({h['published'] or 'undated'})" for h in turn["related"]]
+    return lines
 
 
 def export_files(groups: list[dict[str, Any]]) -> tuple[str | None, str | None]:

@@ -11,7 +11,14 @@ from ..index import Article, Hit
 from ..index.records import web_url
 from ..qa import Answer, Citation
 
-__all__ = ["CSS", "answer_markdown", "highlighted_paragraph", "sources_html", "sources_panel"]
+__all__ = [
+    "CSS",
+    "answer_markdown",
+    "copy_button",
+    "highlighted_paragraph",
+    "sources_html",
+    "sources_panel",
+]
 
 # the look of the classes rendered here (the chat passes it to Gradio)
 CSS = """
@@ -26,6 +33,8 @@ CSS = """
 .dl-empty{opacity:0.6;font-style:italic}
 .dl-answer{margin:0 0 10px}.dl-answer>summary{cursor:pointer;font-weight:600;margin-bottom:6px}
 .dl-source:target{outline:2px solid var(--color-accent);outline-offset:1px}
+.dl-copy{font-size:0.85em;border:1px solid var(--border-color-primary);border-radius:6px;
+  padding:2px 10px;background:var(--button-secondary-background-fill);cursor:pointer}
 """
 
 _MARKER = re.compile(r"\[(\d{1,3})\]")
@@ -125,6 +134,24 @@ def sources_html(answer: Answer | None, article_for: Any = None, turn: int | Non
         article = articles.get(citation.article_id) or article_for(citation.article_id)
         cited.append(_citation_card(citation, article, turn))
     return f'<div class="dl-heading">Sources</div>{"".join(cited)}'
+
+
+# copies its data-text (the answer and its citations as plain text): the Clipboard API where
+# the page is a secure context (localhost, https), else a selected textarea
+_COPY_JS = (
+    "(async b => { const t = b.dataset.text; try { await navigator.clipboard.writeText(t); }"
+    " catch (e) { const a = document.createElement('textarea'); a.value = t;"
+    " document.body.appendChild(a); a.select(); document.execCommand('copy'); a.remove(); }"
+    " b.textContent = 'Copied'; })(this)"
+)
+
+
+def copy_button(text: str) -> str:
+    """A button that copies ``text`` to the clipboard (for an answer's sources group)."""
+    return (
+        f'<button class="dl-copy" type="button" data-text="{html.escape(text, quote=True)}" '
+        f'onclick="{html.escape(_COPY_JS, quote=True)}">Copy answer with citations</button>'
+    )
 
 
 def sources_panel(groups: list[dict[str, Any]]) -> str:

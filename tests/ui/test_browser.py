@@ -396,3 +396,22 @@ def test_past_conversations_are_filed_and_come_back(page) -> None:  # type: igno
     )
     pick("Which newspaper praised the alliance?")
     assert "How many troops" not in chat.inner_text()
+
+
+def test_copy_gives_clean_text_with_the_citations_written_out(  # type: ignore[no-untyped-def]
+    page, app_service: ChatService
+) -> None:
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    ask(page, "How many troops were deployed?")
+    button = page.locator("#sources details.dl-answer[open] .dl-copy")
+    button.click()
+    page.wait_for_function("() => document.querySelector('.dl-copy').textContent === 'Copied'")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    first, answer = copied.splitlines()[:2]
+    assert first == "Q: How many troops were deployed?"
+    assert answer.startswith("A: ") and "[1]" in answer
+    assert "\\" not in copied and "](#" not in copied  # no markdown escapes, no link syntax
+    found = re.search(r"article (\S+), characters (\d+)–(\d+):\n“(.+)”", copied)
+    assert found is not None, copied
+    text = app_service.article(found[1]).text  # the quote is the article's text there
+    assert text[int(found[2]) : int(found[3])] == found[4]
