@@ -18,7 +18,7 @@ from ..index import Hit, Searcher
 from .compose import Option, compose
 from .extractive import Candidate, Span, find_spans, rank_sentences
 from .questions import Question, analyse, rewrite_follow_up, stem
-from .readers import Reader, locate
+from .readers import Reader, Streamed, locate
 from .records import Answer, Retrieval, Turn
 from .selection import DEPTH, SentenceRanker
 from .similarity import similarity
@@ -103,14 +103,18 @@ class Answerer:
         since: date | None = None,
         until: date | None = None,
         as_of: date | None = None,
+        on_text: Streamed | None = None,
     ) -> Answer:
         """Answer ``question``; ``history`` holds earlier turns for follow-ups.
 
         ``as_of`` is the reader's day: articles published after it are left out,
         recent ones are preferred, and time words in the question ("last week", "in March",
-        "latest") favour articles from the window they name.
+        "latest") favour articles from the window they name. With a model reader or an LLM,
+        ``on_text`` is told the text it writes as it streams, before the checks that decide
+        what the answer is.
         """
-        return self.answer(self.retrieve(question, history, since=since, until=until, as_of=as_of))
+        retrieval = self.retrieve(question, history, since=since, until=until, as_of=as_of)
+        return self.answer(retrieval, on_text=on_text)
 
     def retrieve(
         self,
@@ -168,11 +172,11 @@ class Answerer:
             dated_by=title if len(title) <= 60 else title[:59].rstrip() + "…",
         )
 
-    def answer(self, retrieval: Retrieval) -> Answer:
+    def answer(self, retrieval: Retrieval, *, on_text: Streamed | None = None) -> Answer:
         """Answer from what :meth:`retrieve` found (its best ``k`` passages)."""
-        return replace(self._answer(retrieval), reading=retrieval.reading)
+        return replace(self._answer(retrieval, on_text), reading=retrieval.reading)
 
-    def _answer(self, retrieval: Retrieval) -> Answer:
+    def _answer(self, retrieval: Retrieval, on_text: Streamed | None) -> Answer:
         question, query, day = retrieval.question, retrieval.query, retrieval.as_of
         hits = retrieval.hits[: self.k]  # shown; the sentences come from up to DEPTH hits
         if retrieval.future is not None:
@@ -187,14 +191,14 @@ class Answerer:
         if self.cross_encoder is not None:  # it re-scores the ranker's shortlist
             ranked = rank_sentences(parsed, ranked, embedder, cross_encoder=self.cross_encoder)
         if self.llm is not None:
-            return self._generate(question, query, ranked, hits)
+            return self._generate(question, query, ranked, hits, on_text)
         shown = ranked[:READ]  # the sentences the rules (and a reader) choose from
         docs = list(self.nlp.pipe([c.text for c in shown]))
         says, near = self._predicate_words(parsed, docs)
         options = self._options(parsed, shown, docs, says, near)
         if self.reader is not None:
             sources = [c for c, ok in zip(shown, says, strict=True) if ok]
-            read = self._read(self.reader, parsed, sources, day)
+            read = self._read(self.reader, parsed, sources, day, on_text)
             if read is None:  # the reader found that no sentence answers
                 return self._abstain(question, query, hits, ranked[0].score if ranked else 0.0)
             if read is not False:
@@ -219,13 +223,18 @@ class Answerer:
         )
 
     def _generate(
-        self, question: str, query: str, ranked: Sequence[Candidate], hits: Sequence[Hit]
+        self,
+        question: str,
+        query: str,
+        ranked: Sequence[Candidate],
+        hits: Sequence[Hit],
+        on_text: Streamed | None,
     ) -> Answer:
         from .generative import generate
 
         if not ranked or ranked[0].score < self.threshold:
             return self._abstain(question, query, hits, ranked[0].score if ranked else 0.0)
-        result = generate(self.llm, query, ranked[:6])
+        result = generate(self.llm, query, ranked[:6], on_text)
         if result.abstained:
             return self._abstain(question, query, hits, ranked[0].score)
         notes = (f"dropped {result.dropped} unverifiable sentence(s)",) if result.dropped else ()
@@ -269,14 +278,19 @@ class Answerer:
         return options
 
     def _read(
-        self, reader: Reader, question: Question, sources: Sequence[Candidate], day: date | None
+        self,
+        reader: Reader,
+        question: Question,
+        sources: Sequence[Candidate],
+        day: date | None,
+        on_text: Streamed | None,
     ) -> Option | Literal[False] | None:
         """The reader's answer from ``sources`` as an option (its span verified in one of
         them); None when it says no sentence answers; False when its answer is in no shown
         sentence (the rules' answer stands)."""
         if not sources or sources[0].score < self.threshold:
             return None
-        reading = reader.read(question.text, sources, day)
+        reading = reader.read(question.text, sources, day, on_text)
         if reading.answer is None:
             return None
         found = locate(reading, sources)

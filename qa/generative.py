@@ -8,7 +8,7 @@ every number and name it states. Survivors are renumbered in order of first use.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,10 +55,25 @@ def _derived_dates(quote: str, published: str | None) -> str:
     return " ".join(r.text() for r in resolved if r is not None)
 
 
-def generate(llm: Any, question: str, sources: Sequence[Candidate]) -> GeneratedAnswer:
-    """Ask ``llm`` (a LangChain chat model), then keep only verifiable, cited sentences."""
-    reply = llm.invoke(build_messages(question, sources))
-    text = reply.content if isinstance(reply.content, str) else str(reply.content)
+def generate(
+    llm: Any,
+    question: str,
+    sources: Sequence[Candidate],
+    on_text: Callable[[str], object] | None = None,
+) -> GeneratedAnswer:
+    """Ask ``llm`` (a LangChain chat model), then keep only verifiable, cited sentences;
+    ``on_text`` is told the reply as it streams in, before any check."""
+    messages = build_messages(question, sources)
+    if on_text is None:
+        reply = llm.invoke(messages)
+        text = reply.content if isinstance(reply.content, str) else str(reply.content)
+    else:
+        text = ""
+        for chunk in llm.stream(messages):
+            piece = chunk.content if isinstance(chunk.content, str) else str(chunk.content)
+            text += piece
+            if piece and text.strip():
+                on_text(text)
     if NOT_FOUND.lower() in text.lower() or not text.strip():
         return GeneratedAnswer("", (), 0, True)
     kept: list[tuple[str, list[int]]] = []

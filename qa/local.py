@@ -21,7 +21,15 @@ from typing import Any
 
 from ..index import ModelUnavailable
 from .extractive import Candidate
-from .readers import SCHEMA, SYSTEM, Reading, parse_reply, sources_prompt
+from .readers import (
+    SCHEMA,
+    SYSTEM,
+    Reading,
+    Streamed,
+    parse_reply,
+    partial_answer,
+    sources_prompt,
+)
 
 __all__ = ["LOCAL_MODELS", "READERS", "LocalModel", "LocalReader", "assemble", "reader_from_spec"]
 
@@ -147,7 +155,13 @@ class LocalReader:
             )
         return self._llama
 
-    def read(self, question: str, sources: Sequence[Candidate], as_of: date | None) -> Reading:
+    def read(
+        self,
+        question: str,
+        sources: Sequence[Candidate],
+        as_of: date | None,
+        on_text: Streamed | None = None,
+    ) -> Reading:
         reply = self._model().create_chat_completion(
             messages=[
                 {"role": "system", "content": SYSTEM},
@@ -156,8 +170,18 @@ class LocalReader:
             response_format={"type": "json_object", "schema": SCHEMA},
             temperature=0.0,
             max_tokens=self.max_tokens,
+            stream=on_text is not None,
         )
-        return parse_reply(str(reply["choices"][0]["message"]["content"] or ""))
+        if on_text is None:
+            return parse_reply(str(reply["choices"][0]["message"]["content"] or ""))
+        written, told = "", None
+        for chunk in reply:  # tokens as llama.cpp writes them
+            written += chunk["choices"][0]["delta"].get("content") or ""
+            answer = partial_answer(written)
+            if answer and answer != told:
+                on_text(answer)
+                told = answer
+        return parse_reply(written)
 
 
 READERS = "rules | llm | llm:0.5b | llm:1.5b | llm:PATH.gguf"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
@@ -19,7 +19,9 @@ from typing import Protocol
 from .extractive import Candidate, Span
 from .relative import date_phrases, resolve_date
 
-__all__ = ["Reader", "Reading", "locate", "sources_prompt"]
+__all__ = ["Reader", "Reading", "Streamed", "locate", "partial_answer", "sources_prompt"]
+
+Streamed = Callable[[str], object]  # told the answer text so far, each time it grows
 
 SYSTEM = (
     "You answer a question from numbered news sentences. Reply with JSON: "
@@ -49,8 +51,15 @@ class Reader(Protocol):
 
     name: str
 
-    def read(self, question: str, sources: Sequence[Candidate], as_of: date | None) -> Reading:
-        """The answer to ``question`` from ``sources`` (``Reading(None)``: they don't say)."""
+    def read(
+        self,
+        question: str,
+        sources: Sequence[Candidate],
+        as_of: date | None,
+        on_text: Streamed | None = None,
+    ) -> Reading:
+        """The answer to ``question`` from ``sources`` (``Reading(None)``: they don't say);
+        ``on_text`` is told the answer as it is written, before any check."""
         ...
 
 
@@ -62,6 +71,20 @@ def sources_prompt(question: str, sources: Sequence[Candidate], as_of: date | No
     for n, source in enumerate(sources, 1):
         lines.append(f"[{n}] ({source.article.published or 'undated'}) {source.text}")
     return "\n".join(lines)
+
+
+_PARTIAL = re.compile(r'"answer"\s*:\s*"((?:[^"\\]|\\.)*)')
+
+
+def partial_answer(reply: str) -> str | None:
+    """The answer string written so far in a JSON reply still being generated."""
+    found = _PARTIAL.search(reply)
+    if found is None:
+        return None
+    try:
+        return str(json.loads(f'"{found[1].rstrip(chr(92))}"'))
+    except json.JSONDecodeError:  # an escape cut in half
+        return found[1]
 
 
 def parse_reply(text: str) -> Reading:

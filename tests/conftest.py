@@ -91,8 +91,8 @@ class ScriptedChatModel:
 
     def __new__(cls, replies: list[str]):  # type: ignore[no-untyped-def]
         from langchain_core.language_models.chat_models import BaseChatModel
-        from langchain_core.messages import AIMessage
-        from langchain_core.outputs import ChatGeneration, ChatResult
+        from langchain_core.messages import AIMessage, AIMessageChunk
+        from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
         from pydantic import Field
 
         class _Scripted(BaseChatModel):
@@ -107,5 +107,12 @@ class ScriptedChatModel:
                 self.prompts.append([(m.type, str(m.content)) for m in messages])
                 reply = self.replies[min(len(self.prompts), len(self.replies)) - 1]
                 return ChatResult(generations=[ChatGeneration(message=AIMessage(content=reply))])
+
+            def _stream(self, messages, stop=None, run_manager=None, **kwargs):  # type: ignore[no-untyped-def]
+                self.prompts.append([(m.type, str(m.content)) for m in messages])
+                reply = self.replies[min(len(self.prompts), len(self.replies)) - 1]
+                for i, word in enumerate(reply.split(" ")):  # a word at a time, as models stream
+                    piece = word if i == 0 else " " + word
+                    yield ChatGenerationChunk(message=AIMessageChunk(content=piece))
 
         return _Scripted(replies=replies, prompts=[])

@@ -12,10 +12,17 @@ from typing import Any
 from ..index import DatelineError, parse_published
 from ..index.web import is_url
 from ..qa import Turn
-from . import conversations
+from . import api, conversations
 from .export import answer_text
 from .parts import downloads, listing, picked
-from .render import CSS, answer_markdown, copy_button, sources_html, sources_panel
+from .render import (
+    CSS,
+    answer_markdown,
+    copy_button,
+    sources_html,
+    sources_panel,
+    writing_markdown,
+)
 from .service import MAX_UPLOAD_MB, ChatService
 
 __all__ = ["CSS", "SEED_EXAMPLES", "build_app", "normalise_history"]
@@ -123,8 +130,9 @@ def build_app(
         ]
         later = (gr.skip(), gr.skip(), gr.skip())  # saved state and exports: with the answer
         yield shown, sources_panel(groups), "", groups, *later
+        answer = None
         try:
-            answer = service.ask(
+            for item in service.ask_streaming(
                 message,
                 turns,
                 k=int(k),
@@ -132,7 +140,12 @@ def build_app(
                 until=_date(until, "Until"),
                 as_of=_date(as_of, "As of"),
                 mode=MODES.get(mode, "extractive"),
-            )
+            ):
+                if isinstance(item, str):  # a model's words as it writes them, not yet checked
+                    shown[-1] = {"role": "assistant", "content": writing_markdown(item)}
+                    yield shown, sources_panel(groups), "", groups, *later
+                else:
+                    answer = item
         except (DatelineError, ValueError) as exc:
             raise mistake(str(exc)) from exc
         except Exception as exc:  # the UI shows a message, never a traceback
@@ -140,6 +153,7 @@ def build_app(
                 f"Something went wrong while answering ({type(exc).__name__}). "
                 "Try again, or rephrase the question."
             ) from exc
+        assert answer is not None
         streamed = ""
         for line in answer_markdown(answer, turn).split("\n\n"):
             streamed = f"{streamed}\n\n{line}" if streamed else line
@@ -194,31 +208,6 @@ def build_app(
             raise mistake(str(exc)) from exc
         done = f"Removed `{article_id.strip()}`."
         return done, service.stats(), listing(service, query), ""
-
-    def ask_news(question: str, as_of: str = "") -> dict[str, Any]:
-        """Answer a question from the indexed news articles, with exact citations.
-
-        Args:
-            question: the question, e.g. "How many troops were deployed?"
-            as_of: the reader's day as YYYY-MM-DD (empty: today)
-        """
-        try:
-            return service.ask(question, as_of=_date(as_of, "as_of") or today).to_dict()
-        except (DatelineError, ValueError) as exc:
-            raise mistake(str(exc)) from exc
-
-    def search_news(query: str, k: int = 5, as_of: str = "") -> list[dict[str, Any]]:
-        """Search the indexed news articles; passages with their article and offsets.
-
-        Args:
-            query: what to look for
-            k: how many passages to return
-            as_of: the reader's day as YYYY-MM-DD (empty: today); later articles are left out
-        """
-        try:
-            return service.search(query, int(k), as_of=_date(as_of, "as_of") or today)
-        except (DatelineError, ValueError) as exc:
-            raise mistake(str(exc)) from exc
 
     with gr.Blocks(title=title) as app:
         as_of_note = f" Answers are as of **{today}** (change it in Settings)." if today else ""
@@ -367,8 +356,5 @@ def build_app(
             listed,
             api_visibility="private",
         )
-        # HTTP endpoints /ask and /search; with --mcp the same functions are the MCP tools
-        # ask_news and search_news (Gradio names tools after the function)
-        gr.api(ask_news, api_name="ask")
-        gr.api(search_news, api_name="search")
+        api.register(gr, service, today=today, mistake=mistake, day=_date)
     return app

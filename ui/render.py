@@ -18,6 +18,7 @@ __all__ = [
     "highlighted_paragraph",
     "sources_html",
     "sources_panel",
+    "writing_markdown",
 ]
 
 # the look of the classes rendered here (the chat passes it to Gradio)
@@ -65,6 +66,11 @@ def answer_markdown(answer: Answer, turn: int | None = None) -> str:
     if answer.reading:  # how "this week" / "since the election" was read
         lines.append(f"*Time words {_escape_markdown(answer.reading)}*")
     return "\n\n".join(lines)
+
+
+def writing_markdown(text: str) -> str:
+    """A model's answer while it is being written: shown as such, escaped, not yet cited."""
+    return f"_Writing (not checked yet):_ {_escape_markdown(text)}▌"
 
 
 def highlighted_paragraph(article: Article, start: int, end: int, context: int = 400) -> str:

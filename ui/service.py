@@ -4,8 +4,9 @@ then swapped in, so the chat keeps answering meanwhile."""
 
 from __future__ import annotations
 
+import queue
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -85,6 +86,7 @@ class ChatService:
         until: date | None = None,
         as_of: date | None = None,
         mode: str = "extractive",
+        on_text: Callable[[str], object] | None = None,
     ) -> Answer:
         self.refresh()
         answerer = self.answerer
@@ -107,7 +109,36 @@ class ChatService:
                 llm=self.llm if mode == "llm" else None,
                 reader=self.reader if mode == "local" else None,
             )
-        return answerer.ask(question, history, since=since, until=until, as_of=as_of)
+        return answerer.ask(
+            question, history, since=since, until=until, as_of=as_of, on_text=on_text
+        )
+
+    def ask_streaming(self, question: str, *args: Any, **options: Any) -> Iterator[str | Answer]:
+        """:meth:`ask` in a worker thread: yields the model's text as it is written (the
+        latest, unchecked), then the checked :class:`Answer`; its errors are raised here."""
+        written: queue.SimpleQueue[str] = queue.SimpleQueue()
+        outcome: dict[str, Any] = {}
+
+        def work() -> None:
+            try:
+                outcome["answer"] = self.ask(question, *args, on_text=written.put, **options)
+            except BaseException as exc:  # raised in the caller's thread below
+                outcome["error"] = exc
+
+        worker = threading.Thread(target=work, name="dateline-answer", daemon=True)
+        worker.start()
+        while worker.is_alive() or not written.empty():
+            try:
+                text = written.get(timeout=0.1)
+            except queue.Empty:
+                continue
+            while not written.empty():  # only the latest text is worth showing
+                text = written.get_nowait()
+            yield text
+        worker.join()
+        if "error" in outcome:
+            raise outcome["error"]
+        yield outcome["answer"]
 
     def search(self, query: str, k: int = 5, as_of: date | None = None) -> list[dict[str, Any]]:
         self.refresh()

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import itertools
+
 from dateline.qa import Answerer
 from tests.conftest import ScriptedChatModel
 
@@ -54,3 +56,25 @@ def test_model_saying_not_in_sources_abstains(seed_answerer: Answerer) -> None:
     answerer, _ = llm_answerer(seed_answerer, ["NOT IN SOURCES"])
     answer = answerer.ask("How many troops were deployed?")
     assert answer.abstained and answer.citations == () and answer.related
+
+
+def test_a_streamed_reply_is_told_as_it_grows_and_checked_the_same(
+    seed_answerer: Answerer,
+) -> None:
+    answerer, model = llm_answerer(seed_answerer, ["placeholder"])
+    answerer.ask("How many troops were deployed?")
+    prompt = model.prompts[0][1][1]  # type: ignore[attr-defined]
+    n = next(
+        line.split("]")[0][1:]
+        for line in prompt.splitlines()
+        if line.startswith("[") and "14,000 troops" in line
+    )
+    reply = f"North Korea deployed around 14,000 troops [{n}]. It also sent 20,000 tanks [{n}]."
+    model.replies = [reply]  # type: ignore[attr-defined]
+    told: list[str] = []
+    streamed = answerer.ask("How many troops were deployed?", on_text=told.append)
+    assert len(told) == len(reply.split(" ")) and told[-1] == reply
+    assert all(b.startswith(a) and len(b) > len(a) for a, b in itertools.pairwise(told))
+    # what streamed is only shown; the answer is checked as without streaming
+    assert streamed.text == answerer.ask("How many troops were deployed?").text
+    assert streamed.text == "North Korea deployed around 14,000 troops [1]."

@@ -3,6 +3,7 @@ offline. Runs where `dateline[local]` is installed (CI installs it)."""
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 from pathlib import Path
 
@@ -40,3 +41,13 @@ def test_the_local_model_answers_a_seed_question_with_a_verified_span(
     article = local_answerer.searcher.store.article(citation.article_id)
     assert article.text[citation.start : citation.end] == citation.quote
     assert answer.short.split()[0].lower().lstrip("“") in citation.quote.lower()
+
+
+def test_the_local_model_streams_its_answer_as_it_writes_it(local_answerer: Answerer) -> None:
+    told: list[str] = []
+    answer = local_answerer.ask(
+        "How many troops were deployed?", as_of=date(2025, 6, 20), on_text=told.append
+    )
+    assert len(told) >= 2  # the answer arrived in pieces, each one longer than the last
+    assert all(b.startswith(a) and len(b) > len(a) for a, b in itertools.pairwise(told))
+    assert told[-1] == "14,000" and "14,000" in answer.short

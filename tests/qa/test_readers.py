@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from datetime import date
 
@@ -10,7 +11,7 @@ import pytest
 from dateline.index import Article
 from dateline.qa import Answerer
 from dateline.qa.extractive import Candidate
-from dateline.qa.readers import Reading, locate, parse_reply
+from dateline.qa.readers import Reading, Streamed, locate, parse_reply, partial_answer
 
 ARTICLE = Article(
     id="seed",
@@ -53,6 +54,16 @@ def test_replies_that_say_nothing_are_no_answer() -> None:
         assert parse_reply(reply).answer is None
 
 
+def test_the_answer_is_read_out_of_a_reply_still_being_written() -> None:
+    reply = '{"answer": "around \\"14,000\\" troops", "source": 2}'
+    seen = [partial_answer(reply[:i]) for i in range(len(reply) + 1)]
+    assert seen[: reply.index(': "') + 3] == [None] * (reply.index(': "') + 3)
+    grown = [s for s in seen if s]
+    assert grown[-1] == 'around "14,000" troops'  # escapes undone, the closing quote not kept
+    assert all(b.startswith(a) for a, b in itertools.pairwise(grown))
+    assert partial_answer('{"answer": null}') is None
+
+
 class Scripted:
     """A reader that replies from a script and records what it was shown."""
 
@@ -62,7 +73,13 @@ class Scripted:
         self.reading = reading
         self.shown: list[list[str]] = []
 
-    def read(self, question: str, sources: Sequence[Candidate], as_of: date | None) -> Reading:
+    def read(
+        self,
+        question: str,
+        sources: Sequence[Candidate],
+        as_of: date | None,
+        on_text: Streamed | None = None,
+    ) -> Reading:
         self.shown.append([s.text for s in sources])
         return self.reading
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import socket
@@ -234,13 +235,15 @@ def test_api_endpoints_with_gradio_client(server: str, app_service: ChatService)
     from gradio_client import Client
 
     client = Client(server, verbose=False)
-    answer = client.predict("How many troops were deployed?", api_name="/ask")
+    answer = json.loads(client.predict("How many troops were deployed?", api_name="/ask"))
     assert "14,000" in answer["answer"] and not answer["abstained"]
-    early = client.predict("How many troops were deployed?", "2025-01-01", api_name="/ask")
+    early = json.loads(
+        client.predict("How many troops were deployed?", "2025-01-01", api_name="/ask")
+    )
     assert early["abstained"] and early["citations"] == []
-    hits = client.predict("sappers", 2, api_name="/search")
+    hits = json.loads(client.predict("sappers", 2, api_name="/search"))
     assert len(hits) == 2 and set(hits[0]) >= {"chunk_id", "article_id", "start", "end", "text"}
-    early_hits = client.predict("sappers", 5, "2025-01-01", api_name="/search")
+    early_hits = json.loads(client.predict("sappers", 5, "2025-01-01", api_name="/search"))
     # the seed (2025-06-19) is not yet published; undated uploads can't be ruled out
     assert all(h["published"] is None for h in early_hits)
     assert answer["citations"]
