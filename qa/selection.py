@@ -37,10 +37,12 @@ from .questions import Question, content_terms, stem
 __all__ = ["DEPTH", "FEATURES", "SHORTLIST", "SentenceRanker", "features"]
 
 DEPTH = 30  # hits whose sentences are candidates
-# stage-1 best whose cosine is computed. 8 ranks the answer sentence as well (cross-validated:
-# first 45.0% vs 46.3%, top 6 75.9% vs 75.6%) for half the embedding, but answers worse on
-# RealTimeQA (F1 0.265 vs 0.281, abstention recall 0.37 vs 0.60 at the same threshold)
-SHORTLIST = 16
+# stage-1 best whose cosine is computed (each is embedded at question time: most of ask's
+# cost). On RealTimeQA (552, as of their dates) 12 answers as 16 did: EM 0.219 / F1 0.281 both,
+# abstention recall 0.607 vs 0.600, false abstention 8.5% both; ask p50 323 -> 281 ms. 8 ranks
+# the answer sentence as well (cross-validated: first 45.0% vs 46.3%, top 6 75.9% vs 75.6%)
+# but answers worse (F1 0.265, abstention recall 0.37 at the same threshold)
+SHORTLIST = 12
 FEATURES = (
     "bias",
     "overlap",
