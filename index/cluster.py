@@ -32,6 +32,7 @@ from .sources import Skipped
 __all__ = ["CHUNK_ARTICLES", "LOCAL", "RayUnavailable", "RayWorkers", "ray_workers"]
 
 CHUNK_ARTICLES = 64  # articles per chunking task
+READS_IN_FLIGHT = 4  # file-reading tasks per worker submitted at once
 LOCAL = "local"  # the address that starts a Ray on this machine for the run
 CONNECT_TIMEOUT_S = 10.0
 
@@ -83,22 +84,30 @@ class RayWorkers:
 
     def read(self, files: Sequence[Path | str], max_article_mb: float) -> Iterable[list[Any]]:
         """Files are loaded here (the workers need not see this machine's disks) and parsed
-        by the workers, one task per file; URLs are fetched by the workers."""
+        by the workers, one task per file, at most :data:`READS_IN_FLIGHT` per worker at a
+        time (so the bytes of a whole archive are never all in flight); URLs are fetched by
+        the workers."""
         import ray
 
         task = ray.remote(num_cpus=1, max_retries=3)(_read)
-        parts = []
-        for file in files:
+        results: list[list[Any]] = [[] for _ in files]
+        pending: dict[Any, int] = {}
+        for i, file in enumerate(files):
+            while len(pending) >= READS_IN_FLIGHT * self.workers:
+                (done,), _ = ray.wait(list(pending), num_returns=1)
+                results[pending.pop(done)] = ray.get(done)
             if isinstance(file, str):
-                parts.append(task.remote(file, None, max_article_mb))
+                pending[task.remote(file, None, max_article_mb)] = i
                 continue
             try:
                 data = load_file(file)
             except BadArticle as exc:
-                parts.append(ray.put([Skipped(exc.where, exc.reason)]))
+                results[i] = [Skipped(exc.where, exc.reason)]
                 continue
-            parts.append(task.remote(file, data, max_article_mb))
-        return ray.get(parts)
+            pending[task.remote(file, data, max_article_mb)] = i
+        for ref, i in pending.items():
+            results[i] = ray.get(ref)
+        return results
 
     def chunk(self, articles: Sequence[Article], settings: ChunkSettings) -> list[list[Chunk]]:
         import ray
@@ -151,7 +160,8 @@ def ray_workers(
     address: str, embedder: Embedder, *, workers: int = 2, batch: int = 64
 ) -> Iterator[RayWorkers]:
     """Connect to the Ray cluster at ``address`` (``auto``, ``host:port``, ``ray://host:port``,
-    or :data:`LOCAL` to start one here for the run), and disconnect at the end.
+    or :data:`LOCAL` to start one here for the run), and disconnect at the end. A program
+    that has already connected Ray itself keeps its connection (``address`` is not used).
 
     Raises :class:`RayUnavailable` with what to do when Ray is missing or unreachable.
     """
@@ -161,6 +171,9 @@ def ray_workers(
         raise RayUnavailable(
             "indexing on a cluster needs Ray: pip install 'dateline[ray]'"
         ) from exc
+    if ray.is_initialized():
+        yield RayWorkers(embedder, workers=workers, batch=batch)
+        return
     if address not in (LOCAL, "auto"):
         _reachable(address)
     try:
