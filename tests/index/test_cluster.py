@@ -214,6 +214,35 @@ def test_a_worker_killed_mid_run_is_replaced(
     _same_index(tmp_path / "local", tmp_path / "ray")
 
 
+def test_an_interrupted_driver_leaves_a_good_index_and_resumes(
+    cluster: tuple[str, dict[str, str]], tmp_path: Path
+) -> None:
+    address, env = cluster
+    articles = tmp_path / "articles"
+    _write(articles, "wire.jsonl", _articles(120))
+    index = tmp_path / "ray"
+    command = [str(BIN / "dateline"), "index", str(articles), "--index", str(index),
+               "--ray", address, "--ray-batch", "8", "-q"]  # fmt: skip
+    run = subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    deadline = time.monotonic() + 120
+    while not _embedding_workers() and time.monotonic() < deadline and run.poll() is None:
+        time.sleep(0.2)
+    time.sleep(2)  # mid-run: the workers are embedding
+    run.send_signal(signal.SIGINT)  # Ctrl+C
+    _, err = run.communicate(timeout=120)
+    assert run.returncode == 130, err
+    assert "Interrupted; the index keeps everything saved so far." in err
+    if Store.exists(index):  # whatever was saved is whole
+        check = _dateline("check", "--index", str(index), env=env)
+        assert check.returncode == 0, check.stderr
+    again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=900)
+    assert again.returncode == 0, again.stderr
+    assert "120 added" in again.stdout or "unchanged" in again.stdout
+    assert len(Store.open(index).article_ids()) == 120
+
+
 def _embedding_workers() -> list[int]:
     """Process ids of Ray Data's embedding actors on this machine."""
     found = []
