@@ -29,31 +29,6 @@ def register(
 ) -> None:
     """Add the endpoints to the Blocks being built (call inside ``with gr.Blocks()``)."""
 
-    def ask(question: str, as_of: str = "") -> dict[str, Any]:
-        """Answer a question from the indexed news articles, with exact citations.
-
-        Args:
-            question: the question, e.g. "How many troops were deployed?"
-            as_of: the reader's day as YYYY-MM-DD (empty: today)
-        """
-        try:
-            return service.ask(question, as_of=day(as_of, "as_of") or today).to_dict()
-        except (DatelineError, ValueError) as exc:
-            raise mistake(str(exc)) from exc
-
-    def search(query: str, k: int = 5, as_of: str = "") -> list[dict[str, Any]]:
-        """Search the indexed news articles; passages with their article and offsets.
-
-        Args:
-            query: what to look for
-            k: how many passages to return
-            as_of: the reader's day as YYYY-MM-DD (empty: today); later articles are left out
-        """
-        try:
-            return service.search(query, int(k), as_of=day(as_of, "as_of") or today)
-        except (DatelineError, ValueError) as exc:
-            raise mistake(str(exc)) from exc
-
     def ask_news(question: str, as_of: str = "") -> str:
         """Answer a question from the indexed news articles, with exact citations. Returns
         JSON: answer, short answer, citations (article_id, title, published, url, start,
@@ -63,7 +38,11 @@ def register(
             question: the question, e.g. "How many troops were deployed?"
             as_of: the reader's day as YYYY-MM-DD (empty: today)
         """
-        return json.dumps(ask(question, as_of), ensure_ascii=False)
+        try:
+            answer = service.ask(question, as_of=day(as_of, "as_of") or today)
+        except (DatelineError, ValueError) as exc:
+            raise mistake(str(exc)) from exc
+        return json.dumps(answer.to_dict(), ensure_ascii=False)
 
     def search_news(query: str, k: int = 5, as_of: str = "") -> str:
         """Search the indexed news articles. Returns a JSON list of passages: chunk_id,
@@ -74,7 +53,11 @@ def register(
             k: how many passages to return
             as_of: the reader's day as YYYY-MM-DD (empty: today); later articles are left out
         """
-        return json.dumps(search(query, k, as_of), ensure_ascii=False)
+        try:
+            hits = service.search(query, int(k), as_of=day(as_of, "as_of") or today)
+        except (DatelineError, ValueError) as exc:
+            raise mistake(str(exc)) from exc
+        return json.dumps(hits, ensure_ascii=False)
 
     # Gradio names the MCP tools after the functions
     gr.api(ask_news, api_name="ask")
