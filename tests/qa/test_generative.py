@@ -6,6 +6,16 @@ from dateline.qa import Answerer
 from tests.conftest import ScriptedChatModel
 
 
+def source_number(model: object, text: str) -> str:
+    """The number the first prompt gave the source sentence holding ``text``."""
+    prompt = model.prompts[0][1][1]  # type: ignore[attr-defined]
+    return next(
+        line.split("]")[0][1:]
+        for line in prompt.splitlines()
+        if line.startswith("[") and text in line
+    )
+
+
 def llm_answerer(seed_answerer: Answerer, replies: list[str]) -> tuple[Answerer, object]:
     model = ScriptedChatModel(replies)
     return Answerer(seed_answerer.searcher, nlp=seed_answerer.nlp, llm=model), model
@@ -17,11 +27,7 @@ def test_prompt_numbers_sources_and_citations_map_to_exact_spans(seed_answerer: 
     answerer.ask("How many troops were deployed?")
     prompt = model.prompts[0][1][1]  # type: ignore[attr-defined]
     assert model.prompts[0][0][0] == "system" and "[1]" in prompt  # type: ignore[attr-defined]
-    n = next(
-        line.split("]")[0][1:]
-        for line in prompt.splitlines()
-        if line.startswith("[") and "14,000 troops" in line
-    )
+    n = source_number(model, "14,000 troops")
     model.replies = [  # type: ignore[attr-defined]
         f"North Korea deployed around 14,000 troops [{n}]. "
         f"It also sent 20,000 tanks [{n}]. Putin was pleased."
@@ -39,12 +45,7 @@ def test_prompt_numbers_sources_and_citations_map_to_exact_spans(seed_answerer: 
 def test_resolved_dates_are_accepted_and_wrong_ones_dropped(seed_answerer: Answerer) -> None:
     answerer, model = llm_answerer(seed_answerer, ["placeholder"])
     answerer.ask("When was the treaty signed?")
-    prompt = model.prompts[0][1][1]  # type: ignore[attr-defined]
-    n = next(
-        line.split("]")[0][1:]
-        for line in prompt.splitlines()
-        if line.startswith("[") and "June 19 last year" in line
-    )
+    n = source_number(model, "June 19 last year")
     model.replies = [  # type: ignore[attr-defined]
         f"The treaty was signed on June 19, 2024 [{n}]. It was renewed on June 19, 2023 [{n}]."
     ]
@@ -63,12 +64,7 @@ def test_a_streamed_reply_is_told_as_it_grows_and_checked_the_same(
 ) -> None:
     answerer, model = llm_answerer(seed_answerer, ["placeholder"])
     answerer.ask("How many troops were deployed?")
-    prompt = model.prompts[0][1][1]  # type: ignore[attr-defined]
-    n = next(
-        line.split("]")[0][1:]
-        for line in prompt.splitlines()
-        if line.startswith("[") and "14,000 troops" in line
-    )
+    n = source_number(model, "14,000 troops")
     reply = f"North Korea deployed around 14,000 troops [{n}]. It also sent 20,000 tanks [{n}]."
     model.replies = [reply]  # type: ignore[attr-defined]
     told: list[str] = []
