@@ -19,6 +19,7 @@ from .sources import (
     Note,
     ReadReport,
     Skipped,
+    looks_like_feed,
     parse_text_article,
     read_feed,
     read_html,
@@ -232,7 +233,7 @@ def _kind(path: Path, data: bytes) -> str:
     head = data[:1024].lstrip().lower()
     if head.startswith(b"{"):
         return "jsonl"
-    if b"<rss" in head or b"<feed" in head or b"<rdf:rdf" in head:
+    if looks_like_feed(data):
         return "feed"
     if head.startswith((b"<!doctype html", b"<html")):
         return "html"

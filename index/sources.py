@@ -26,6 +26,7 @@ __all__ = [
     "ReadReport",
     "Skipped",
     "article_from_record",
+    "looks_like_feed",
     "make_article",
     "parse_text_article",
     "read_feed",
@@ -256,6 +257,12 @@ def read_html(where: str, data: bytes) -> Article:
         source=getattr(doc, "sitename", None) or getattr(doc, "hostname", None),
         url=getattr(doc, "url", None),
     )
+
+
+def looks_like_feed(data: bytes) -> bool:
+    """Whether ``data`` starts like an RSS, RSS 1.0 (RDF) or Atom feed."""
+    head = data[:1024].lstrip().lower()
+    return b"<rss" in head or b"<feed" in head or b"<rdf:rdf" in head
 
 
 def read_feed(where: str, data: bytes) -> Iterator[Article | Skipped]:

@@ -14,7 +14,7 @@ from dataclasses import replace
 from .documents import is_pdf, read_pdf
 from .errors import BadArticle
 from .records import Article, content_id
-from .sources import Skipped, read_feed, read_html
+from .sources import Skipped, looks_like_feed, read_feed, read_html
 
 __all__ = ["is_url", "read_url"]
 
@@ -43,10 +43,9 @@ def read_url(url: str, *, timeout: float = TIMEOUT_S) -> Iterator[Article | Skip
         raise BadArticle(url, f"could not fetch it ({reason})") from exc
     if len(data) > MAX_FETCH_BYTES:
         raise BadArticle(url, f"over {MAX_FETCH_BYTES // 2**20} MB; download and split it")
-    head = data[:1024].lstrip().lower()
     if is_pdf(data):
         yield _located(read_pdf(url, data), url)
-    elif "xml" in kind or "rss" in kind or b"<rss" in head or b"<feed" in head:
+    elif "xml" in kind or "rss" in kind or looks_like_feed(data):
         yield from read_feed(url, data)
     else:
         yield _located(read_html(url, data), url)
