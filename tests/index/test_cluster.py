@@ -219,7 +219,7 @@ def test_an_interrupted_driver_leaves_a_good_index_and_resumes(
 ) -> None:
     address, env = cluster
     articles = tmp_path / "articles"
-    _write(articles, "wire.jsonl", _articles(120))
+    _write(articles, "wire.jsonl", _articles(600))  # ~30 s of embedding: Ctrl+C lands mid-run
     index = tmp_path / "ray"
     command = [str(BIN / "dateline"), "index", str(articles), "--index", str(index),
                "--ray", address, "--ray-batch", "8", "-q"]  # fmt: skip
@@ -229,7 +229,7 @@ def test_an_interrupted_driver_leaves_a_good_index_and_resumes(
     deadline = time.monotonic() + 120
     while not _embedding_workers() and time.monotonic() < deadline and run.poll() is None:
         time.sleep(0.2)
-    time.sleep(2)  # mid-run: the workers are embedding
+    time.sleep(0.5)  # the workers are loading the model or embedding
     run.send_signal(signal.SIGINT)  # Ctrl+C
     _, err = run.communicate(timeout=120)
     assert run.returncode == 130, err
@@ -239,8 +239,8 @@ def test_an_interrupted_driver_leaves_a_good_index_and_resumes(
         assert check.returncode == 0, check.stderr
     again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=900)
     assert again.returncode == 0, again.stderr
-    assert "120 added" in again.stdout or "unchanged" in again.stdout
-    assert len(Store.open(index).article_ids()) == 120
+    assert "600 added" in again.stdout or "unchanged" in again.stdout
+    assert len(Store.open(index).article_ids()) == 600
 
 
 def _embedding_workers() -> list[int]:
