@@ -54,7 +54,7 @@ def replicas(source: Path, chunks: int, first_copy: int = 0, limit: int | None =
             if made >= chunks or (limit is not None and articles >= limit):
                 return
             base = src.article(article_id)
-            rows = src.layout.rows[article_id]
+            rows = src.layout.rows_of(article_id)
             new_id = article_id if copy == 0 else f"{article_id}~{copy}"
             published = base.published
             if published and copy:

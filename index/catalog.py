@@ -1,20 +1,21 @@
 """A generation's article and chunk records: ``records.sqlite`` (no pickle anywhere).
 
 The articles table holds each article whole (its text is what citations are checked
-against); the chunks table maps each vector row to its article and ``[start, end)`` offsets.
+against). The chunk rows live in ``rows.npy`` beside it (``rows.py``); indexes written before
+that kept them in a ``chunks`` table here, which is read when ``rows.npy`` is missing and
+dropped on the next save.
 """
 
 from __future__ import annotations
 
 import shutil
 import sqlite3
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable
 from pathlib import Path
 
-from .records import Article, Chunk
+from .records import Article
 
-__all__ = ["Catalog", "ChunkRow"]
+__all__ = ["Catalog"]
 
 FILENAME = "records.sqlite"
 
@@ -22,26 +23,7 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
     id TEXT PRIMARY KEY, title TEXT NOT NULL, text TEXT NOT NULL, published TEXT,
     source TEXT, url TEXT, fingerprint TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS chunks (
-    row INTEGER PRIMARY KEY, id TEXT NOT NULL, article_id TEXT NOT NULL,
-    start INTEGER NOT NULL, "end" INTEGER NOT NULL, text_hash TEXT NOT NULL);
 """
-
-
-@dataclass(frozen=True, slots=True)
-class ChunkRow:
-    """What the catalog keeps of a chunk: its article and offsets, and its text's hash."""
-
-    id: str
-    article_id: str
-    start: int
-    end: int
-    text_hash: str
-
-    def chunk_of(self, article: Article) -> Chunk:
-        return Chunk(
-            self.id, self.article_id, self.start, self.end, article.text[self.start : self.end]
-        )
 
 
 class Catalog:
@@ -53,17 +35,15 @@ class Catalog:
         )
 
     def articles(self) -> list[tuple[str, str, str | None]]:
-        """``(id, fingerprint, published)`` of every article."""
-        return list(self._db.execute("SELECT id, fingerprint, published FROM articles"))
+        """``(id, fingerprint, published)`` of every article, by id."""
+        return list(self._db.execute("SELECT id, fingerprint, published FROM articles ORDER BY id"))
 
-    def rows(self) -> list[ChunkRow]:
-        """Every chunk row, in row (vector) order."""
-        return [
-            ChunkRow(*r)
-            for r in self._db.execute(
-                'SELECT id, article_id, start, "end", text_hash FROM chunks ORDER BY row'
-            )
-        ]
+    def legacy_rows(self) -> list[tuple[str, int, int, str]]:
+        """``(article_id, start, end, text_hash)`` of every row of an index written before
+        ``rows.npy``, in row order."""
+        return list(
+            self._db.execute('SELECT article_id, start, "end", text_hash FROM chunks ORDER BY row')
+        )
 
     def summaries(self) -> list[tuple[str, str, str | None, str | None]]:
         """``(id, title, published, source)`` of every article, without their texts."""
@@ -86,10 +66,9 @@ class Catalog:
         *,
         put: Iterable[Article],
         removed: Iterable[str],
-        rows: Sequence[ChunkRow],
     ) -> None:
         """Write ``folder``'s records: ``previous``'s articles with ``put`` added or replaced
-        and ``removed`` deleted, and exactly ``rows`` as the chunk rows."""
+        and ``removed`` deleted."""
         target = folder / FILENAME
         if previous is not None:
             shutil.copyfile(previous / FILENAME, target)
@@ -103,11 +82,7 @@ class Catalog:
                 "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [(a.id, a.title, a.text, a.published, a.source, a.url, a.fingerprint) for a in put],
             )
-            db.execute("DELETE FROM chunks")
-            db.executemany(
-                "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?)",
-                [(i, r.id, r.article_id, r.start, r.end, r.text_hash) for i, r in enumerate(rows)],
-            )
+            db.execute("DROP TABLE IF EXISTS chunks")  # an older index's rows: now rows.npy
             db.commit()
         finally:
             db.close()

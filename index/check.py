@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .catalog import FILENAME as RECORDS
 from .errors import DatelineError
-from .lexical import ARTICLES, CHUNKS, Lexical
+from .lexical import ARTICLES, CHUNKS, PREFIX, Lexical
 from .manifest import Manifest
 from .records import text_hash
 from .store import Store
@@ -77,14 +77,15 @@ def _check_store(store: Store, manifest: Manifest, generation: Path, report: Che
             f"{report.articles} and {report.chunks} are stored"
         )
     if not Lexical.stored(generation):
-        report.problems.append(f"BM25 files are missing ({CHUNKS}/ or {ARTICLES}/)")
+        report.problems.append(
+            f"BM25 files are missing ({PREFIX}NNN/, or {CHUNKS}/ and {ARTICLES}/)"
+        )
     else:
         lexical = store.lexical
-        sizes = (lexical.chunks.size, lexical.articles.size)
+        sizes = (lexical.rows, lexical.article_count)
         if sizes != (report.chunks, len(lexical.layout.order)):
             report.problems.append(f"BM25 holds {sizes[0]} chunks; {report.chunks} are stored")
-    rows_of: dict[str, list[int]] = store.layout.rows
-    rows = store.rows
+    layout, rows = store.layout, store.rows
     for article_id in store.article_ids():
         article = store.article(article_id)
         if article.fingerprint != store.fingerprint(article_id):
@@ -93,7 +94,7 @@ def _check_store(store: Store, manifest: Manifest, generation: Path, report: Che
                 f"(edited after indexing?)"
             )
             continue
-        for row in rows_of.get(article_id, []):
+        for row in layout.rows_of(article_id).tolist():
             meta = rows[row]
             if text_hash(article.text[meta.start : meta.end]) != meta.text_hash:
                 report.problems.append(

@@ -67,6 +67,8 @@ def _disk_full(exc: BaseException) -> bool:
     if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return True
     text = str(exc).lower()
+    if isinstance(exc, OSError) and "requested and" in text and "written" in text:
+        return True  # numpy's short write (tofile), which carries no errno
     return "disk is full" in text or "no space left" in text
 
 

@@ -9,9 +9,9 @@ import numpy as np
 
 from .embedding import Embedder, load_embedder
 from .errors import IndexMismatch
-from .lexical import Layout
 from .ranking import Ranking
 from .records import Hit, published_in
+from .rows import Layout
 from .store import Store
 from .timeline import Timeline
 
@@ -151,7 +151,7 @@ class Searcher:
             by_article.setdefault(layout.article_of(row), []).append(row)
         # found only as a whole article: its chunk nearest the query stands for it
         only = sorted(bonus.keys() - by_article.keys())
-        nearest = store.vectors.nearest([layout.rows.get(a, []) for a in only], vector)
+        nearest = store.vectors.nearest([layout.rows_of(a) for a in only], vector)
         for article_id, row in zip(only, nearest, strict=True):
             if row is not None:
                 fused[row] = 0.0

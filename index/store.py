@@ -3,11 +3,11 @@
 Layout::
 
     DIR/manifest.json               what built the index, counts, the current generation
-    DIR/gen-000007/records.sqlite   articles and chunk rows            (catalog.py)
+    DIR/gen-000007/records.sqlite   articles                           (catalog.py)
+    DIR/gen-000007/rows.npy         chunk rows: article, offsets, hash (rows.py)
     DIR/gen-000007/vectors.npy      float32 unit vectors, one per row  (vectors.py)
     DIR/gen-000007/faiss.index      FAISS over those rows              (vectors.py)
-    DIR/gen-000007/bm25/            BM25 over the same rows            (lexical.py)
-    DIR/gen-000007/bm25-articles/   BM25 over whole articles           (lexical.py)
+    DIR/gen-000007/lexical-000/     BM25 over rows and whole articles  (lexical.py)
 
 A save writes a complete new generation folder aside, fsyncs it, then atomically replaces
 ``manifest.json`` to point at it; only then are generations before the previous one removed.
@@ -26,16 +26,17 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from .catalog import Catalog, ChunkRow
+from .catalog import Catalog
 from .chunking import ChunkSettings
 from .embedding import Embedder
 from .errors import ArticleNotFound, IndexCorrupt, IndexMismatch
 from .generations import collect_garbage, write_generation
-from .lexical import Layout, Lexical
+from .lexical import Lexical, Segment
 from .locking import write_lock
 from .manifest import FILENAME, Manifest, check_unchanged
 from .ranking import Ranking
 from .records import Article, Chunk, Hit, text_hash
+from .rows import ROWS_FILE, ChunkRow, Layout, Rows
 from .vectors import Vectors
 
 __all__ = ["Store"]
@@ -51,7 +52,7 @@ class Store:
     def __init__(self, path: Path, manifest: Manifest) -> None:
         self.path = Path(path)
         self.manifest = manifest
-        self._rows: list[ChunkRow] = []
+        self._rows = Rows.empty()
         self._vectors = Vectors.empty(manifest.dim, manifest.index_kind)
         self._fingerprints: dict[str, str] = {}
         self._published: dict[str, str | None] = {}
@@ -143,7 +144,10 @@ class Store:
             for article_id, fingerprint, published in self._catalog.articles():
                 self._fingerprints[article_id] = fingerprint
                 self._published[article_id] = published
-            self._rows = self._catalog.rows()
+            if (gen / ROWS_FILE).exists():
+                self._rows = Rows.load(gen, list(self._fingerprints))
+            else:  # written before rows.npy: the rows are a table of the catalog
+                self._rows = Rows.of(self._catalog.legacy_rows())
             self._vectors = Vectors.load(gen, self.manifest.index_kind)
             if Lexical.stored(gen) or not self._rows:
                 self._lexical = Lexical.load(gen, self.layout)
@@ -195,10 +199,10 @@ class Store:
             raise KeyError(article_id)
         return found
 
-    def chunks(self) -> Iterator[Chunk]:
-        """Every chunk, in row order (loads each article once)."""
+    def chunks(self, rows: Iterable[int] | None = None) -> Iterator[Chunk]:
+        """Every chunk (or those of ``rows``), in row order (loads each article once)."""
         current: Article | None = None
-        for meta in self._rows:
+        for meta in self._rows if rows is None else (self._rows[r] for r in rows):
             if current is None or current.id != meta.article_id:
                 current = self.article(meta.article_id)
             yield meta.chunk_of(current)
@@ -210,11 +214,9 @@ class Store:
 
     def cached_vectors(self, hashes: Iterable[str]) -> dict[str, np.ndarray]:
         """Stored vectors for the chunk texts with these hashes (the embedding cache)."""
-        wanted = set(hashes)
         found: dict[str, np.ndarray] = {}
-        for row, meta in enumerate(self._rows):
-            if meta.text_hash in wanted and meta.text_hash not in found:
-                found[meta.text_hash] = self._vectors.row(row)
+        for row in self._rows.with_digests(list(set(hashes))).tolist():
+            found.setdefault(self._rows.text_hash(row), self._vectors.row(row))
         return found
 
     @property
@@ -226,7 +228,7 @@ class Store:
     def layout(self) -> Layout:
         """Which article each chunk row belongs to."""
         if self._layout is None:
-            self._layout = Layout.of([r.article_id for r in self._rows])
+            self._layout = self._rows.layout()
         return self._layout
 
     @property
@@ -236,16 +238,32 @@ class Store:
 
     @property
     def lexical(self) -> Lexical:
-        """The lexical engine: BM25 over chunk rows and over whole articles."""
-        if self._lexical is None:  # after a change, or an index older than stored BM25
-            self._lexical = Lexical.build(
-                [c.text for c in self.chunks()], self._article_texts(), self.layout
-            )
-        return self._lexical
+        """The lexical engine: BM25 over chunk rows and over whole articles. Rows added since
+        the load become a new segment; after a removal (or in an index older than stored
+        BM25) it is built whole."""
+        layout, lexical = self.layout, self._lexical
+        if lexical is None:
+            texts = [c.text for c in self.chunks()]
+            lexical = Lexical.build(texts, self._article_texts(layout.order), layout)
+        elif lexical.rows < len(self._rows):
+            new = range(lexical.rows, len(self._rows))
+            names = self._rows.names
+            ids = list(dict.fromkeys(names[i] for i in self._rows.article[new.start :].tolist()))
+            articles = dict(zip(ids, self._article_texts(ids), strict=True))
+            texts = [c.text for c in self.chunks(new)]
+            lexical = lexical.extended(texts, articles, layout, self._segment_texts)
+        elif lexical.layout is not layout:
+            lexical = Lexical(lexical.segments, layout)
+        self._lexical = lexical
+        return lexical
 
-    def _article_texts(self) -> list[str]:
+    def _segment_texts(self, segment: Segment) -> tuple[list[str], dict[str, str]]:
+        texts = [c.text for c in self.chunks(range(segment.first, segment.first + segment.rows))]
+        return texts, dict(zip(segment.ids, self._article_texts(segment.ids), strict=True))
+
+    def _article_texts(self, ids: Iterable[str]) -> list[str]:
         texts = []
-        for article_id in self.layout.order:
+        for article_id in ids:
             article = self.article(article_id)
             texts.append(f"{article.title}\n{article.text}")
         return texts
@@ -262,9 +280,7 @@ class Store:
                 raise ValueError(f"{article.id}: {len(chunks)} chunks but {len(vectors)} vectors")
         self._drop_rows({a.id for a, _, _ in items if a.id in self._fingerprints})
         for article, chunks, _ in items:
-            self._rows.extend(
-                ChunkRow(c.id, c.article_id, c.start, c.end, text_hash(c.text)) for c in chunks
-            )
+            self._rows.extend([(c.article_id, c.start, c.end, text_hash(c.text)) for c in chunks])
             self._fingerprints[article.id] = article.fingerprint
             self._published[article.id] = article.published
             self._pending[article.id] = article
@@ -292,14 +308,16 @@ class Store:
     def _drop_rows(self, article_ids: set[str]) -> None:
         if not article_ids:
             return
-        keep = [i for i, r in enumerate(self._rows) if r.article_id not in article_ids]
-        self._rows = [self._rows[i] for i in keep]
-        self._vectors = self._vectors.keep(keep)
+        names = self._rows.names
+        gone = np.fromiter((n in article_ids for n in names), bool, len(names))
+        keep = np.flatnonzero(~gone[self._rows.article])
+        self._rows = self._rows.keep(keep)
+        self._vectors = self._vectors.keep(keep.tolist())
+        self._lexical = None  # rows renumbered: BM25 is built again
         self._changed()
 
     def _changed(self) -> None:
         self._layout = None
-        self._lexical = None
         self._dirty = True
 
     def save(self) -> bool:
@@ -329,6 +347,7 @@ class Store:
             self._catalog.close()
         self._catalog = Catalog(gen)
         self._vectors = Vectors.load(gen, self.manifest.index_kind)
+        self._lexical = Lexical.load(gen, self.layout)  # memory-mapped, and linked next save
         return True
 
     def set_ranking(self, ranking: Ranking) -> None:
@@ -339,7 +358,8 @@ class Store:
 
     def _write(self, folder: Path, live: Path | None) -> None:
         put, removed = self._pending.values(), self._removed
-        Catalog.write(folder, live, put=put, removed=removed, rows=self._rows)
+        Catalog.write(folder, live, put=put, removed=removed)
+        self._rows.save(folder, sorted(self._fingerprints))
         self._vectors.save(folder)
         self.lexical.save(folder)
 

@@ -5,6 +5,11 @@ product is cosine similarity. The FAISS index kind is ``auto`` by default: exact
 below ``AUTO_HNSW_ROWS`` chunks, a graph (``hnsw``) from there on; ``flat``, ``hnsw`` and
 ``ivf`` can be chosen outright.
 
+The graph holds 8-bit scalar-quantised vectors (a quarter of the memory of float32: 384 MB
+at a million chunks instead of 1.5 GB); its candidates are rescored exactly from
+``vectors.npy``, which is memory-mapped, so only the rows a query touches are read. How wide
+the graph search is (efSearch) grows with the number of rows (:func:`ef_search`).
+
 Adding rows adds them to the FAISS index in place (no rebuild), unless the kind ``auto``
 picks changes, or an IVF index has grown to need twice its trained lists (then it is retrained
 once). Removing rows (removed or replaced articles) rebuilds the index on the next save.
@@ -18,9 +23,16 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["AUTO_HNSW_ROWS", "Vectors", "resolve_kind"]
+__all__ = ["AUTO_HNSW_ROWS", "Vectors", "ef_search", "resolve_kind"]
 
 AUTO_HNSW_ROWS = 20_000  # where a graph search beats an exact scan (47k rows: 0.4 vs 6 ms)
+RESCORE = 2  # a graph search fetches this many times k candidates and rescores them exactly
+
+
+def ef_search(rows: int) -> int:
+    """efSearch for a graph over ``rows`` rows: 128 up to 100k (recall@10 0.99+ at 47k),
+    then growing with the square root of the size (bench/scale.py measures recall)."""
+    return max(128, int(128 * np.sqrt(rows / 100_000)))
 
 
 def resolve_kind(kind: str, rows: int) -> str:
@@ -43,10 +55,19 @@ class Vectors:
     """The vectors of every chunk row and a FAISS index of ``kind`` over them (built lazily
     after a change, and on :meth:`save`)."""
 
-    def __init__(self, array: np.ndarray, kind: str, faiss_index: Any = None) -> None:
-        self.array = array
+    def __init__(
+        self, array: np.ndarray | list[np.ndarray], kind: str, faiss_index: Any = None
+    ) -> None:
+        self._parts = array if isinstance(array, list) else [array]
         self.kind = kind
         self._faiss = faiss_index
+
+    @property
+    def array(self) -> np.ndarray:
+        """Every row's vector (blocks added since the load are joined on first use)."""
+        if len(self._parts) != 1:
+            self._parts = [np.concatenate([np.asarray(p) for p in self._parts])]
+        return self._parts[0]
 
     @classmethod
     def empty(cls, dim: int, kind: str) -> Vectors:
@@ -64,7 +85,7 @@ class Vectors:
         )
 
     def __len__(self) -> int:
-        return len(self.array)
+        return sum(len(p) for p in self._parts)
 
     @property
     def indexed(self) -> int:
@@ -81,17 +102,17 @@ class Vectors:
     def extend(self, blocks: Sequence[np.ndarray]) -> Vectors:
         """These rows appended (each block ``(n, dim)``); the FAISS index takes them in place
         when it stays the right kind for the new size."""
-        dim = self.array.shape[1]
+        dim = self._parts[0].shape[1]
         added = [np.asarray(b, dtype=np.float32).reshape(-1, dim) for b in blocks]
-        array = np.concatenate([np.asarray(self.array), *added])
+        parts = [*self._parts, *(b for b in added if len(b))]
         index = self._faiss
-        if index is not None and not self._fits(index, len(array)):
+        if index is not None and not self._fits(index, sum(len(p) for p in parts)):
             index = None  # rebuilt as the right kind on the next search or save
         if index is not None:
             for block in added:
                 if len(block):
                     index.add(np.ascontiguousarray(block))
-        return Vectors(array, self.kind, index)
+        return Vectors(parts, self.kind, index)
 
     @property
     def effective_kind(self) -> str:
@@ -114,11 +135,13 @@ class Vectors:
     def row(self, row: int) -> np.ndarray:
         return np.asarray(self.array[row])
 
-    def nearest(self, groups: Sequence[Sequence[int]], vector: np.ndarray) -> list[int | None]:
+    def nearest(
+        self, groups: Sequence[Sequence[int] | np.ndarray], vector: np.ndarray
+    ) -> list[int | None]:
         """Of each group of rows, the one whose vector is nearest the unit ``vector`` (None
         for an empty group); one read and one product for all groups."""
         lengths = np.fromiter((len(g) for g in groups), np.int64, len(groups))
-        flat = np.fromiter((r for g in groups for r in g), np.int64, int(lengths.sum()))
+        flat = np.concatenate([np.asarray(g, np.int64) for g in groups] or [np.zeros(0, np.int64)])
         if not len(flat):
             return [None] * len(groups)
         scores = np.asarray(self.array[flat]) @ vector
@@ -138,27 +161,37 @@ class Vectors:
         import faiss
 
         index = self._index()
+        kind = _kind_of(index)
         query = np.ascontiguousarray(vector, dtype=np.float32).reshape(1, -1)
-        params: Any = None
+        fetch = min(k * RESCORE if kind == "hnsw" else k, n)
+        params: Any
+        if kind == "ivf":  # each kind wants its own parameters
+            params = faiss.SearchParametersIVF()
+            ivf: Any = faiss.downcast_index(index)
+            params.nprobe = ivf.nprobe
+        elif kind == "hnsw":
+            params = _faiss().SearchParametersHNSW()  # missing from faiss's type stubs
+            params.efSearch = max(ef_search(len(self)), fetch)
+        else:
+            params = faiss.SearchParameters()
         if mask is not None:  # one bit per row: no per-query hash set of the allowed rows
             bits = np.packbits(mask, bitorder="little")
-            if _kind_of(index) == "ivf":  # IVF wants its own parameters, nprobe too
-                params = faiss.SearchParametersIVF()
-                ivf: Any = faiss.downcast_index(index)
-                params.nprobe = ivf.nprobe
-            else:
-                params = faiss.SearchParameters()
             params.sel = faiss.IDSelectorBitmap(len(mask), faiss.swig_ptr(bits))  # `bits` lives on
         # one query is one thread's work: OpenMP's team (spinning while ONNX runs the next
         # query) made the scan of 47k rows take 10 ms instead of 6 on 2 cores
         threads = faiss.omp_get_max_threads()
         faiss.omp_set_num_threads(1)
         try:
-            scores, rows = index.search(query, min(k, n), params=params)
+            scores, rows = index.search(query, fetch, params=params)
         finally:
             faiss.omp_set_num_threads(threads)
-        keep = rows[0] >= 0
-        return rows[0][keep].astype(np.int64), scores[0][keep]
+        found = rows[0][rows[0] >= 0].astype(np.int64)
+        if kind != "hnsw":
+            return found, scores[0][rows[0] >= 0]
+        # the graph's 8-bit vectors order near neighbours roughly: rescore exactly
+        exact = np.asarray(self.array[np.sort(found)]) @ query[0]
+        best = np.lexsort((np.sort(found), -exact))[:k]
+        return np.sort(found)[best], exact[best].astype(np.float32)
 
     def save(self, folder: Path) -> None:
         import faiss
@@ -172,6 +205,13 @@ class Vectors:
         return self._faiss
 
 
+def _faiss() -> Any:
+    """The faiss module, for the parts its type stubs leave out or spell wrong."""
+    import faiss
+
+    return faiss
+
+
 def _lists(rows: int) -> int:
     """IVF lists for ``rows`` rows: ~4 sqrt(n), at least 39 rows each (FAISS's minimum)."""
     return max(1, min(int(4 * np.sqrt(rows)), rows // 39))
@@ -183,9 +223,12 @@ def _build(vectors: np.ndarray, kind: str) -> Any:
     dim, n = vectors.shape[1], len(vectors)
     kind = resolve_kind(kind, n)
     index: Any
-    if kind == "hnsw":
-        index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efSearch = 128  # recall@10 0.999 of exact on RealTimeQA's 47k chunks
+    if kind == "hnsw" and n:  # the quantiser is trained on the rows: none, nothing to learn
+        index = _faiss().IndexHNSWSQ(
+            dim, faiss.ScalarQuantizer.QT_8bit, 32, faiss.METRIC_INNER_PRODUCT
+        )
+        index.train(vectors[:: max(1, n // 100_000)])  # each dimension's range, from a sample
+        index.hnsw.efSearch = ef_search(n)
     elif kind == "ivf" and n >= 64:
         nlist = _lists(n)
         index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, nlist, faiss.METRIC_INNER_PRODUCT)

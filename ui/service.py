@@ -194,10 +194,11 @@ class ChatService:
             summaries = catalog.summaries()
         finally:
             catalog.close()
-        rows = store.layout.rows
+        layout = store.layout
+        counts = dict(zip(layout.order, layout.counts().tolist(), strict=True))
         needle = query.strip().lower()
         table = [
-            [title, published or "", source or "", len(rows.get(article_id, [])), article_id]
+            [title, published or "", source or "", counts.get(article_id, 0), article_id]
             for article_id, title, published, source in summaries
             if not needle
             or any(needle in (v or "").lower() for v in (title, published, source, article_id))

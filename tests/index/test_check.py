@@ -43,7 +43,7 @@ def test_counts_missing_bm25_and_missing_generation_are_named(index: Path) -> No
     manifest = json.loads((index / "manifest.json").read_text())
     manifest["counts"]["articles"] = 7
     (index / "manifest.json").write_text(json.dumps(manifest))
-    shutil.rmtree(generation(index) / "bm25")
+    shutil.rmtree(generation(index) / "lexical-000" / "bm25")
     problems = check_index(index).problems
     assert any("manifest says 7 articles" in p for p in problems)
     assert any("BM25 files are missing" in p for p in problems)
@@ -63,7 +63,7 @@ def test_the_cli_exits_1_naming_each_problem(
 
     assert main(["check", "--index", str(index)]) == 0
     assert capsys.readouterr().out.startswith(f"OK: {index}: 4 articles")
-    shutil.rmtree(generation(index) / "bm25-articles")
+    shutil.rmtree(generation(index) / "lexical-000" / "bm25-articles")
     assert main(["check", "--index", str(index)]) == 1
     err = capsys.readouterr().err
     assert err.startswith(f"Error: the index at {index} is damaged; rebuild it")

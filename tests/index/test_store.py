@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 from datetime import date
 from pathlib import Path
@@ -21,6 +22,7 @@ from dateline.index import (
     Store,
     ingest,
 )
+from dateline.index.check import check_index
 
 
 def new_store(path: Path, embedder: HashingEmbedder, kind: str = "flat") -> Store:
@@ -171,6 +173,8 @@ def test_no_pickle_files(
         "manifest.json",
         ".lock",
         "records.sqlite",
+        "rows.npy",
+        "segment.json",
         "vectors.npy",
         "faiss.index",
         "data.csc.index.npy",
@@ -268,21 +272,52 @@ def test_article_search_ranks_whole_articles_within_a_set(
     assert store.lexical.search_articles("exports", 5, ~within)[0][0] == "chips"
 
 
-def test_index_written_without_article_bm25_gets_it_on_the_next_save(
-    tmp_path: Path, articles: list[Article], embedder: HashingEmbedder
-) -> None:
+def _as_older_release(generation: Path, store: Store, *, article_bm25: bool) -> None:
+    """Rewrite a generation as Dateline 0.2 wrote it: chunk rows in a SQLite table, one BM25
+    of each kind (no segments), or, as 0.1 did, no whole-article BM25 at all."""
     import shutil
+    import sqlite3
 
+    segment = generation / "lexical-000"
+    (segment / "bm25").rename(generation / "bm25")
+    if article_bm25:
+        (segment / "bm25-articles").rename(generation / "bm25-articles")
+    shutil.rmtree(segment)
+    (generation / "rows.npy").unlink()
+    db = sqlite3.connect(generation / "records.sqlite")
+    db.execute(
+        "CREATE TABLE chunks (row INTEGER PRIMARY KEY, id TEXT NOT NULL, article_id TEXT NOT "
+        'NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, text_hash TEXT NOT NULL)'
+    )
+    db.executemany(
+        "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?)",
+        [(i, r.id, r.article_id, r.start, r.end, r.text_hash) for i, r in enumerate(store.rows)],
+    )
+    db.commit()
+    db.close()
+
+
+@pytest.mark.parametrize("article_bm25", [True, False])
+def test_an_index_of_an_older_release_opens_and_is_upgraded_on_the_next_save(
+    tmp_path: Path, articles: list[Article], embedder: HashingEmbedder, article_bm25: bool
+) -> None:
     store = new_store(tmp_path, embedder)
     ingest(store, articles, embedder)
+    rows = list(store.rows)
+    before = [(h.chunk.id, h.score) for h in Searcher(store, embedder).search("exports", 5)]
     assert store.manifest.generation is not None
-    generation = tmp_path / store.manifest.generation
-    shutil.rmtree(generation / "bm25-articles")  # as written by Dateline 0.1
+    _as_older_release(tmp_path / store.manifest.generation, store, article_bm25=article_bm25)
     old = Store.open(tmp_path)
-    assert old.lexical.search_articles("exports", 5)[0][0] == "chips"  # built meanwhile
+    assert list(old.rows) == rows
+    assert old.lexical.search_articles("exports", 5)[0][0] == "chips"  # built if missing
+    assert [(h.chunk.id, h.score) for h in Searcher(old, embedder).search("exports", 5)] == before
     upgraded = new_store(tmp_path, embedder)
-    assert upgraded.save()
-    assert (tmp_path / str(upgraded.manifest.generation) / "bm25-articles").is_dir()
+    assert upgraded.save() is (not article_bm25)  # a missing BM25 is written at once
+    upgraded.remove("chips")
+    upgraded.save()
+    generation = tmp_path / str(upgraded.manifest.generation)
+    assert (generation / "rows.npy").is_file() and (generation / "lexical-000").is_dir()
+    assert check_index(tmp_path).ok
 
 
 def test_ranking_settings_come_from_the_manifest() -> None:
@@ -356,3 +391,50 @@ def test_date_window_filters_inside_every_faiss_kind(tmp_path: Path, kind: str) 
     assert [h.article.id for h in inside] == [target.id]
     outside = searcher.search(target.text, 3, mode="dense", until=date(2025, 1, 31))
     assert outside and target.id not in {h.article.id for h in outside}
+
+
+def test_adding_articles_adds_a_bm25_segment_and_links_the_rest(tmp_path: Path) -> None:
+    embedder = HashingEmbedder(dim=64)
+    store = new_store(tmp_path, embedder)
+    ingest(store, _numbered(400), embedder)
+    first = tmp_path / str(store.manifest.generation)
+    ingest(Store.open(tmp_path, embedder), _numbered(20, offset=400), embedder)
+    store = Store.open(tmp_path, embedder)
+    generation = tmp_path / str(store.manifest.generation)
+    assert [s.first for s in store.lexical.segments] == [0, 400]
+    old, new = first / "lexical-000", generation / "lexical-000"
+    for file in old.rglob("*.npy"):  # the big segment is the same file, not a copy
+        assert file.stat().st_ino == (new / file.relative_to(old)).stat().st_ino
+    lexical = store.lexical
+    (row,), _ = lexical.search_chunks("410", 1)
+    assert store.rows[int(row)].article_id == "n410"
+    assert lexical.search_articles("410", 1)[0][0] == "n410"
+    assert lexical.search_articles("123", 1)[0][0] == "n123"
+    mask = np.ones(len(store), bool)
+    mask[row] = False
+    assert "n410" not in {
+        store.rows[int(r)].article_id for r in lexical.search_chunks("410", 5, mask)[0]
+    }
+    assert check_index(tmp_path).ok
+
+
+def test_bm25_segments_merge_as_they_grow_and_cover_every_row(tmp_path: Path) -> None:
+    embedder = HashingEmbedder(dim=64)
+    ingest(new_store(tmp_path, embedder), _numbered(64), embedder)
+    for batch in range(1, 12):
+        ingest(Store.open(tmp_path, embedder), _numbered(16, offset=48 + 16 * batch), embedder)
+        store = Store.open(tmp_path, embedder)
+        segments = store.lexical.segments
+        sizes = [s.rows for s in segments]
+        assert sum(sizes) == len(store) and [s.first for s in segments] == [
+            sum(sizes[:i]) for i in range(len(sizes))
+        ]
+        assert all(older >= 4 * newer for older, newer in itertools.pairwise(sizes))  # merged
+        assert sorted(a for s in segments for a in s.ids) == store.layout.order
+    assert len(segments) <= 3
+    whole = Store.open(tmp_path, embedder)
+    whole.remove("n100")  # rows renumbered: one segment again
+    assert [s.first for s in whole.lexical.segments] == [0]
+    for number in (70, 150, 223):
+        assert store.lexical.search_articles(str(number), 1)[0][0] == f"n{number}"
+        assert whole.lexical.search_articles(str(number), 1)[0][0] == f"n{number}"
