@@ -76,3 +76,31 @@ def test_nearest_row_of_each_group_in_one_product(seed: int) -> None:
     ]
     want = [g[int(np.argmax(array[g] @ vector))] if g else None for g in groups]
     assert Vectors(array, "flat").nearest(groups, vector) == want
+
+
+WORDS = st.sampled_from(
+    ["the", "troops", "Troops", "a", "of", "Kursk", "1", "14,000", "café", "x9"]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(WORDS, max_size=12).map(" ".join), min_size=1, max_size=12))
+def test_bm25_built_with_numpy_equals_bm25s_own_index(texts: list[str]) -> None:
+    import bm25s
+
+    from dateline.index.lexical import Bm25
+
+    ours = Bm25.build(texts)._model
+    theirs = bm25s.BM25()
+    tokens = bm25s.tokenize(texts, stopwords="english", show_progress=False)
+    if not tokens.vocab:  # bm25s can't index texts without a term (max() of nothing)
+        assert ours.vocab_dict == {"": 0}
+        assert Bm25.build(texts).search("troops", 3)[0].tolist() == []
+        return
+    theirs.index(tokens, show_progress=False)
+    assert ours.vocab_dict == theirs.vocab_dict
+    for part in ("indices", "indptr"):
+        assert np.array_equal(ours.scores[part], theirs.scores[part])
+        assert ours.scores[part].dtype == theirs.scores[part].dtype
+    assert np.allclose(ours.scores["data"], theirs.scores["data"], rtol=1e-6)
+    assert ours.scores["num_docs"] == theirs.scores["num_docs"]
