@@ -1,7 +1,7 @@
 """Scale: indexes of 100k, 300k and 1M chunks built from RealTimeQA, and what each size costs.
 
     python bench/scale.py --source DIR [--sizes 100000,300000,1000000] [--kinds flat,hnsw,ivf]
-                          [--work DIR] [--questions 100]
+                          [--work DIR] [--questions 100] [--keep]
 
 The corpus is a built RealTimeQA index (--source, e.g. the fp32 index of the whole corpus)
 replicated until a size is reached, so no embedding runs here: copy r of an article is
@@ -163,6 +163,7 @@ def main() -> None:
     parser.add_argument("--kinds", default="flat,hnsw,ivf")
     parser.add_argument("--work", type=Path, default=CACHE / "scale")
     parser.add_argument("--questions", type=int, default=100)
+    parser.add_argument("--keep", action="store_true", help="keep the built indexes in --work")
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure is not None:
@@ -195,7 +196,8 @@ def main() -> None:
             row.update(json.loads(child.stdout.strip().splitlines()[-1]))
             rows.append(row)
             print(json.dumps(row), flush=True)
-            shutil.rmtree(target)
+            if not args.keep:
+                shutil.rmtree(target)
     print(header)
     for r in rows:
         print(

@@ -17,11 +17,16 @@ once). Removing rows (removed or replaced articles) rebuilds the index on the ne
 
 from __future__ import annotations
 
+import io
+import os
+import shutil
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from .mapped import FileArray
 
 __all__ = ["AUTO_HNSW_ROWS", "Vectors", "ef_search", "resolve_kind"]
 
@@ -61,6 +66,7 @@ class Vectors:
         self._parts = array if isinstance(array, list) else [array]
         self.kind = kind
         self._faiss = faiss_index
+        self._file: FileArray | None = None  # the same rows, read by pread (mapped.py)
 
     @property
     def array(self) -> np.ndarray:
@@ -78,11 +84,13 @@ class Vectors:
         """A generation's vectors (memory-mapped) and its FAISS index."""
         import faiss
 
-        return cls(
+        vectors = cls(
             np.load(folder / "vectors.npy", mmap_mode="r"),
             kind,
             faiss.read_index(str(folder / "faiss.index")),
         )
+        vectors._file = FileArray(folder / "vectors.npy")
+        return vectors
 
     def __len__(self) -> int:
         return sum(len(p) for p in self._parts)
@@ -112,7 +120,9 @@ class Vectors:
             for block in added:
                 if len(block):
                     index.add(np.ascontiguousarray(block))
-        return Vectors(parts, self.kind, index)
+        grown = Vectors(parts, self.kind, index)
+        grown._file = self._file  # still the first rows
+        return grown
 
     @property
     def effective_kind(self) -> str:
@@ -133,7 +143,15 @@ class Vectors:
         return True
 
     def row(self, row: int) -> np.ndarray:
-        return np.asarray(self.array[row])
+        return self.take(np.array([row]))[0]
+
+    def take(self, rows: np.ndarray) -> np.ndarray:
+        """The vectors of these rows: read from the file when they are all in it (queries),
+        else from the array."""
+        rows = np.asarray(rows, np.int64)
+        if self._file is not None and (not len(rows) or int(rows.max()) < len(self._file)):
+            return self._file.take(rows)
+        return np.asarray(self.array[rows])
 
     def nearest(
         self, groups: Sequence[Sequence[int] | np.ndarray], vector: np.ndarray
@@ -144,7 +162,7 @@ class Vectors:
         flat = np.concatenate([np.asarray(g, np.int64) for g in groups] or [np.zeros(0, np.int64)])
         if not len(flat):
             return [None] * len(groups)
-        scores = np.asarray(self.array[flat]) @ vector
+        scores = self.take(flat) @ vector
         # sorted by group, then best first: each group's best sits where the group starts
         best = np.lexsort((-scores, np.repeat(np.arange(len(groups)), lengths)))
         starts = np.cumsum(lengths) - lengths
@@ -189,20 +207,61 @@ class Vectors:
         if kind != "hnsw":
             return found, scores[0][rows[0] >= 0]
         # the graph's 8-bit vectors order near neighbours roughly: rescore exactly
-        exact = np.asarray(self.array[np.sort(found)]) @ query[0]
+        exact = self.take(np.sort(found)) @ query[0]
         best = np.lexsort((np.sort(found), -exact))[:k]
         return np.sort(found)[best], exact[best].astype(np.float32)
 
     def save(self, folder: Path) -> None:
+        """Write ``vectors.npy`` and ``faiss.index`` into ``folder``. When rows were only
+        added since the load, the old file is copied by the kernel and the new rows appended
+        (at a million rows: ~1 s instead of ~10 s to join the arrays and write them again)."""
         import faiss
 
-        np.save(folder / "vectors.npy", np.ascontiguousarray(self.array, dtype=np.float32))
+        target = folder / "vectors.npy"
+        if self._file is None or not _copy_and_append(self._file, target, self._added()):
+            np.save(target, np.ascontiguousarray(self.array, dtype=np.float32))
         faiss.write_index(self._index(), str(folder / "faiss.index"))
+
+    def _added(self) -> np.ndarray:
+        """The rows after those of ``_file``."""
+        assert self._file is not None
+        skip, tail = len(self._file), []
+        for part in self._parts:
+            tail.append(part[min(skip, len(part)) :])
+            skip = max(0, skip - len(part))
+        return np.ascontiguousarray(np.concatenate(tail), dtype=np.float32)
 
     def _index(self) -> Any:
         if self._faiss is None:
             self._faiss = _build(np.ascontiguousarray(self.array, dtype=np.float32), self.kind)
         return self._faiss
+
+
+def _copy_and_append(source: FileArray, target: Path, rows: np.ndarray) -> bool:
+    """``source``'s file copied to ``target`` with ``rows`` appended; False (nothing written)
+    when the new shape's header would not fit the old header's room."""
+    if rows.dtype != source.dtype or rows.shape[1:] != source.shape[1:]:
+        return False
+    header = io.BytesIO()
+    shape = (len(source) + len(rows), *source.shape[1:])
+    np.lib.format.write_array_header_1_0(
+        header,
+        {
+            "descr": np.lib.format.dtype_to_descr(source.dtype),
+            "fortran_order": False,
+            "shape": shape,
+        },
+    )
+    if len(header.getvalue()) != source.offset:
+        return False
+    shutil.copyfile(source.path, target)  # sendfile: the kernel copies, page cache to disk
+    with open(target, "r+b") as file:
+        if file.seek(0, os.SEEK_END) != source.offset + len(source) * source.row_bytes:
+            raise OSError(f"{source.path} changed while it was copied")
+        file.write(rows.tobytes())
+        file.seek(0)
+        file.write(header.getvalue())
+    return True
 
 
 def _faiss() -> Any:

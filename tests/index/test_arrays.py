@@ -98,9 +98,17 @@ def test_bm25_built_with_numpy_equals_bm25s_own_index(texts: list[str]) -> None:
         assert Bm25.build(texts).search("troops", 3)[0].tolist() == []
         return
     theirs.index(tokens, show_progress=False)
-    assert ours.vocab_dict == theirs.vocab_dict
-    for part in ("indices", "indptr"):
-        assert np.array_equal(ours.scores[part], theirs.scores[part])
-        assert ours.scores[part].dtype == theirs.scores[part].dtype
-    assert np.allclose(ours.scores["data"], theirs.scores["data"], rtol=1e-6)
+    assert ours.vocab_dict.keys() == theirs.vocab_dict.keys()  # numbered differently
     assert ours.scores["num_docs"] == theirs.scores["num_docs"]
+    for word in theirs.vocab_dict.keys() - {""}:
+        assert np.allclose(ours.get_scores([word]), theirs.get_scores([word]), rtol=1e-6)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(max_size=60) | st.lists(WORDS).map(" ".join))
+def test_words_are_split_as_bm25s_splits_them(text: str) -> None:
+    import re
+
+    from dateline.index.lexical import words
+
+    assert [w for w in words(text) if len(w) > 1] == re.findall(r"(?u)\b\w\w+\b", text.lower())
