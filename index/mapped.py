@@ -56,7 +56,7 @@ class FileArray:
         return out
 
     def _read(self, out: np.ndarray, row: int) -> None:
-        view = memoryview(out).cast("B")
+        view = out.data.cast("B")  # `out` is C-contiguous
         got = os.preadv(self._fd, [view], self.offset + row * self.row_bytes)
         if got != len(view):
             raise OSError(f"{self.path}: short read ({got} of {len(view)} bytes); damaged?")
