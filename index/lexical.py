@@ -28,6 +28,7 @@ from .rows import Layout
 __all__ = ["Bm25", "Lexical"]
 
 _STOPWORDS = "english"
+_BATCH = 8192  # texts tokenised at a time when BM25 is built
 _NON_WORD, _NON_ASCII = re.compile(r"\W+"), re.compile(r"[^\x00-\x7f]+")
 # bytes: ASCII non-word characters -> space; word characters and UTF-8's non-ASCII bytes kept
 _ASCII_WORDS = bytes.maketrans(
@@ -75,34 +76,52 @@ class Bm25:
         model = bm25s.BM25()
         if not texts:
             return cls(model, 0)
-        stop = set(_infer_stopwords(_STOPWORDS))
-        # bm25s's tokens are runs of 2+ word characters, lower case; each word is numbered
-        # by one dict lookup: terms get ids in sorted order, the rest (stop words, one-letter
-        # words) -1
-        split = [words(text) for text in texts]
-        lengths = np.fromiter(map(len, split), np.int64, len(split))
-        flat = list(chain.from_iterable(split))
-        vocab = dict.fromkeys(set(flat), -1)
-        terms_in_order = sorted(w for w in vocab if len(w) > 1 and w not in stop)
-        vocab.update((w, i) for i, w in enumerate(terms_in_order))
-        terms = np.fromiter(map(vocab.__getitem__, flat), np.int64, len(flat))
-        docs = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
-        docs, terms = docs[terms >= 0], terms[terms >= 0]
-        size, n_terms = len(texts), len(terms_in_order)
-        doc_length = np.bincount(docs, minlength=size).astype(np.float64)
-        # (term, document) pairs in column order, with how often the term is in the document
-        pairs, tf = np.unique(terms * size + docs, return_counts=True)
-        term, doc = pairs // size, pairs % size
+        # bm25s's tokens are runs of 2+ word characters, lower case. Texts are read in
+        # batches (a million chunks' words as Python strings would not fit in memory); each
+        # word is numbered by one dict lookup: a batch's new terms get the next ids, in sorted
+        # order, and stop words and one-letter words -1
+        vocab: dict[str, int] = dict.fromkeys(_infer_stopwords(_STOPWORDS), -1)
+        size, n_terms = len(texts), 0
+        lengths = np.zeros(size, np.int64)
+        found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # (term, doc, tf) runs
+        for first in range(0, size, _BATCH):
+            split = [words(text) for text in texts[first : first + _BATCH]]
+            flat = list(chain.from_iterable(split))
+            new = sorted(set(flat).difference(vocab))
+            terms = [w for w in new if len(w) > 1]
+            vocab.update(dict.fromkeys(new, -1))
+            vocab.update(zip(terms, range(n_terms, n_terms + len(terms)), strict=True))
+            n_terms += len(terms)
+            ids = np.fromiter(map(vocab.__getitem__, flat), np.int64, len(flat))
+            count = np.fromiter(map(len, split), np.int64, len(split))
+            docs = np.repeat(np.arange(len(split), dtype=np.int64), count)[ids >= 0]
+            ids = ids[ids >= 0]
+            lengths[first : first + len(split)] = np.bincount(docs, minlength=len(split))
+            pairs, tf = np.unique(ids * _BATCH + docs, return_counts=True)  # by term, then doc
+            found.append(
+                (
+                    (pairs // _BATCH).astype(np.int32),
+                    (first + pairs % _BATCH).astype(np.int32),
+                    tf.astype(np.int32),
+                )
+            )
+        term_runs, doc_runs, tf_runs = zip(*found, strict=True)
+        order = np.argsort(np.concatenate(term_runs), kind="stable")  # columns; docs ascending
+        term = np.concatenate(term_runs)[order]
+        doc = np.concatenate(doc_runs)[order]
+        tf = np.concatenate(tf_runs)[order].astype(np.float64)
+        del order
+        doc_length = lengths.astype(np.float64)
         per_term = np.bincount(term, minlength=n_terms)  # document frequency
         idf = np.log1p((size - per_term + 0.5) / (per_term + 0.5))
-        norm = model.k1 * (1 - model.b + model.b * doc_length[doc] / doc_length.mean())
+        norm = model.k1 * (1 - model.b + model.b * doc_length[doc] / max(doc_length.mean(), 1e-9))
         model.scores = {
             "data": (idf[term] * (tf / (tf + norm))).astype(model.dtype),
             "indices": doc.astype(model.int_dtype),
             "indptr": np.concatenate([[0], np.cumsum(per_term)]),
             "num_docs": size,
         }
-        model.vocab_dict = {w: i for i, w in enumerate(terms_in_order)}
+        model.vocab_dict = {w: i for w, i in vocab.items() if i >= 0}
         model.vocab_dict[""] = n_terms  # bm25s's empty token, after the terms
         model.unique_token_ids_set = set(model.vocab_dict.values())
         model.nonoccurrence_array = None  # Lucene's BM25 has no score for absent terms

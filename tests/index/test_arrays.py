@@ -88,9 +88,15 @@ WORDS = st.sampled_from(
 def test_bm25_built_with_numpy_equals_bm25s_own_index(texts: list[str]) -> None:
     import bm25s
 
+    from dateline.index import lexical
     from dateline.index.lexical import Bm25
 
     ours = Bm25.build(texts)._model
+    batch, lexical._BATCH = lexical._BATCH, 2  # texts read two at a time
+    try:
+        batched = Bm25.build(texts)._model
+    finally:
+        lexical._BATCH = batch
     theirs = bm25s.BM25()
     tokens = bm25s.tokenize(texts, stopwords="english", show_progress=False)
     if not tokens.vocab:  # bm25s can't index texts without a term (max() of nothing)
@@ -100,8 +106,10 @@ def test_bm25_built_with_numpy_equals_bm25s_own_index(texts: list[str]) -> None:
     theirs.index(tokens, show_progress=False)
     assert ours.vocab_dict.keys() == theirs.vocab_dict.keys()  # numbered differently
     assert ours.scores["num_docs"] == theirs.scores["num_docs"]
+    assert batched.vocab_dict.keys() == theirs.vocab_dict.keys()
     for word in theirs.vocab_dict.keys() - {""}:
         assert np.allclose(ours.get_scores([word]), theirs.get_scores([word]), rtol=1e-6)
+        assert np.allclose(batched.get_scores([word]), theirs.get_scores([word]), rtol=1e-6)
 
 
 @settings(max_examples=500, deadline=None)
