@@ -120,3 +120,29 @@ def test_words_are_split_as_bm25s_splits_them(text: str) -> None:
     from dateline.index.lexical import words
 
     assert [w for w in words(text) if len(w) > 1] == re.findall(r"(?u)\b\w\w+\b", text.lower())
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 40), st.lists(st.integers(0, 30), max_size=4), st.booleans())
+def test_vectors_saved_after_adds_equal_every_row_added(
+    first: int, blocks: list[int], joined: bool
+) -> None:
+    import tempfile
+    from pathlib import Path
+
+    rng = np.random.default_rng(first + sum(blocks))
+    rows = [rng.normal(size=(n, 8)).astype(np.float32) for n in [first, *blocks]]
+    with tempfile.TemporaryDirectory() as folder:
+        old, new = Path(folder) / "old", Path(folder) / "new"
+        old.mkdir(), new.mkdir()
+        Vectors(rows[0], "flat").save(old)
+        grown = Vectors.load(old, "flat").extend(rows[1:])
+        if joined:
+            assert grown.array.shape == (sum(map(len, rows)), 8)  # the blocks joined in memory
+        everything = np.concatenate(rows)
+        if len(everything):
+            picked = rng.integers(0, len(everything), 5)
+            assert np.array_equal(grown.take(picked), everything[picked])  # file or memory
+        grown.save(new)
+        assert np.array_equal(np.load(new / "vectors.npy"), everything)
+        assert np.array_equal(np.load(old / "vectors.npy"), rows[0])  # the old file is intact
