@@ -47,12 +47,20 @@ class FileArray:
         return out
 
     def take(self, rows: np.ndarray) -> np.ndarray:
-        """These rows, in this order (one read per row)."""
+        """These rows, in this order: one read per run of consecutive rows."""
+        rows = np.asarray(rows, np.int64)
         out = np.empty((len(rows), *self.shape[1:]), self.dtype)
-        for i, row in enumerate(np.asarray(rows, np.int64).tolist()):
-            if not 0 <= row < self.shape[0]:
-                raise IndexError(f"row {row} of {self.shape[0]}")
-            self._read(out[i : i + 1], row)
+        if not len(rows):
+            return out
+        if rows.min() < 0 or rows.max() >= self.shape[0]:
+            raise IndexError(f"rows outside 0..{self.shape[0] - 1}")
+        order = np.argsort(rows, kind="stable")
+        wanted = rows[order]
+        breaks = np.flatnonzero(np.diff(wanted) != 1) + 1  # where a run of rows ends
+        block = np.empty_like(out)  # the rows in sorted order, read run by run
+        for start, stop in zip([0, *breaks.tolist()], [*breaks.tolist(), len(wanted)], strict=True):
+            self._read(block[start:stop], int(wanted[start]))
+        out[order] = block
         return out
 
     def _read(self, out: np.ndarray, row: int) -> None:

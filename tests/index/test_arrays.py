@@ -146,3 +146,21 @@ def test_vectors_saved_after_adds_equal_every_row_added(
         grown.save(new)
         assert np.array_equal(np.load(new / "vectors.npy"), everything)
         assert np.array_equal(np.load(old / "vectors.npy"), rows[0])  # the old file is intact
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(0, 49), max_size=40), st.integers(0, 49), st.integers(0, 50))
+def test_file_rows_read_by_runs_equal_numpy_indexing(
+    rows: list[int], start: int, stop: int
+) -> None:
+    import tempfile
+    from pathlib import Path
+
+    from dateline.index.mapped import FileArray
+
+    array = np.arange(50 * 3, dtype=np.float32).reshape(50, 3)
+    with tempfile.TemporaryDirectory() as folder:
+        np.save(Path(folder) / "a.npy", array)
+        file = FileArray(Path(folder) / "a.npy")
+        assert np.array_equal(file.take(np.array(rows, np.int64)), array[rows])
+        assert np.array_equal(file.span(start, stop), array[start:stop])
