@@ -157,6 +157,11 @@ class Rows(Sequence[ChunkRow]):
             self.names, self.article[rows], self.start[rows], self.end[rows], self.digest[rows]
         )
 
+    def rows_without(self, article_ids: set[str]) -> np.ndarray:
+        """The rows whose article is not one of ``article_ids``."""
+        gone = np.fromiter((n in article_ids for n in self.names), bool, len(self.names))
+        return np.flatnonzero(~gone[self.article])
+
     def with_digests(self, hashes: Sequence[str]) -> np.ndarray:
         """The rows whose text hash is one of ``hashes`` (hex)."""
         wanted = np.array([bytes.fromhex(h) for h in hashes], dtype="S16")

@@ -31,7 +31,7 @@ from .chunking import ChunkSettings
 from .embedding import Embedder
 from .errors import ArticleNotFound, IndexCorrupt, IndexMismatch
 from .generations import collect_garbage, write_generation
-from .lexical import Lexical, Segment
+from .lexical import Lexical
 from .locking import write_lock
 from .manifest import FILENAME, Manifest, check_unchanged
 from .ranking import Ranking
@@ -238,35 +238,16 @@ class Store:
 
     @property
     def lexical(self) -> Lexical:
-        """The lexical engine: BM25 over chunk rows and over whole articles. Rows added since
-        the load become a new segment; after a removal (or in an index older than stored
-        BM25) it is built whole."""
-        layout, lexical = self.layout, self._lexical
-        if lexical is None:
-            texts = [c.text for c in self.chunks()]
-            lexical = Lexical.build(texts, self._article_texts(layout.order), layout)
-        elif lexical.rows < len(self._rows):
-            new = range(lexical.rows, len(self._rows))
-            names = self._rows.names
-            ids = list(dict.fromkeys(names[i] for i in self._rows.article[new.start :].tolist()))
-            articles = dict(zip(ids, self._article_texts(ids), strict=True))
-            texts = [c.text for c in self.chunks(new)]
-            lexical = lexical.extended(texts, articles, layout, self._segment_texts)
-        elif lexical.layout is not layout:
-            lexical = Lexical(lexical.segments, layout)
-        self._lexical = lexical
-        return lexical
+        """The lexical engine: BM25 over chunk rows and over whole articles, in segments."""
+        self._lexical = Lexical.current(self._lexical, self.layout, self)
+        return self._lexical
 
-    def _segment_texts(self, segment: Segment) -> tuple[list[str], dict[str, str]]:
-        texts = [c.text for c in self.chunks(range(segment.first, segment.first + segment.rows))]
-        return texts, dict(zip(segment.ids, self._article_texts(segment.ids), strict=True))
+    def chunk_texts(self, rows: range) -> list[str]:
+        return [c.text for c in self.chunks(rows)]
 
-    def _article_texts(self, ids: Iterable[str]) -> list[str]:
-        texts = []
-        for article_id in ids:
-            article = self.article(article_id)
-            texts.append(f"{article.title}\n{article.text}")
-        return texts
+    def article_texts(self, ids: Iterable[str]) -> list[str]:
+        """Each article's title and text, as whole-article BM25 reads them."""
+        return [f"{a.title}\n{a.text}" for a in map(self.article, ids)]
 
     def stats(self) -> dict[str, Any]:
         """What ``dateline stats`` shows: the manifest plus where the index lives."""
@@ -308,9 +289,7 @@ class Store:
     def _drop_rows(self, article_ids: set[str]) -> None:
         if not article_ids:
             return
-        names = self._rows.names
-        gone = np.fromiter((n in article_ids for n in names), bool, len(names))
-        keep = np.flatnonzero(~gone[self._rows.article])
+        keep = self._rows.rows_without(article_ids)
         self._rows = self._rows.keep(keep)
         self._vectors = self._vectors.keep(keep.tolist())
         self._lexical = None  # rows renumbered: BM25 is built again

@@ -88,15 +88,15 @@ WORDS = st.sampled_from(
 def test_bm25_built_with_numpy_equals_bm25s_own_index(texts: list[str]) -> None:
     import bm25s
 
-    from dateline.index import lexical
-    from dateline.index.lexical import Bm25
+    from dateline.index import bm25
+    from dateline.index.bm25 import Bm25
 
     ours = Bm25.build(texts)._model
-    batch, lexical._BATCH = lexical._BATCH, 2  # texts read two at a time
+    batch, bm25._BATCH = bm25._BATCH, 2  # texts read two at a time
     try:
         batched = Bm25.build(texts)._model
     finally:
-        lexical._BATCH = batch
+        bm25._BATCH = batch
     theirs = bm25s.BM25()
     tokens = bm25s.tokenize(texts, stopwords="english", show_progress=False)
     if not tokens.vocab:  # bm25s can't index texts without a term (max() of nothing)
@@ -117,7 +117,7 @@ def test_bm25_built_with_numpy_equals_bm25s_own_index(texts: list[str]) -> None:
 def test_words_are_split_as_bm25s_splits_them(text: str) -> None:
     import re
 
-    from dateline.index.lexical import words
+    from dateline.index.bm25 import words
 
     assert [w for w in words(text) if len(w) > 1] == re.findall(r"(?u)\b\w\w+\b", text.lower())
 
@@ -134,7 +134,8 @@ def test_vectors_saved_after_adds_equal_every_row_added(
     rows = [rng.normal(size=(n, 8)).astype(np.float32) for n in [first, *blocks]]
     with tempfile.TemporaryDirectory() as folder:
         old, new = Path(folder) / "old", Path(folder) / "new"
-        old.mkdir(), new.mkdir()
+        old.mkdir()
+        new.mkdir()
         Vectors(rows[0], "flat").save(old)
         grown = Vectors.load(old, "flat").extend(rows[1:])
         if joined:
