@@ -132,7 +132,7 @@ class Bm25:
         if not size:
             return cls(bm25s.BM25(), 0)
         logging.getLogger("bm25s").setLevel(logging.ERROR)
-        # memory-mapped: opening is instant and RSS grows with the postings queries touch
+        # mapped, not read: opening is instant; postings are read by pread below
         model = bm25s.BM25.load(str(folder), allow_pickle=False, show_progress=False, mmap=True)
         # a query reads a few terms' postings: by pread, see mapped.py
         postings = (

@@ -16,7 +16,7 @@ from typing import Protocol
 
 import numpy as np
 
-from .records import Article, Chunk
+from .records import Article, Chunk, chunk_id
 
 __all__ = ["Chunker", "ChunkSettings", "TokenSpans", "sentence_spans"]
 
@@ -141,7 +141,7 @@ class Chunker:
                 total += units[last][2]
             start, end = units[first][0], units[last][1]
             chunks.append(
-                Chunk(f"{article.id}:{start}-{end}", article.id, start, end, text[start:end])
+                Chunk(chunk_id(article.id, start, end), article.id, start, end, text[start:end])
             )
             if last + 1 >= len(units):
                 break

@@ -7,7 +7,16 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-__all__ = ["Article", "Chunk", "Hit", "content_id", "published_in", "text_hash", "web_url"]
+__all__ = [
+    "Article",
+    "Chunk",
+    "Hit",
+    "chunk_id",
+    "content_id",
+    "published_in",
+    "text_hash",
+    "web_url",
+]
 
 
 def text_hash(text: str) -> str:
@@ -30,6 +39,11 @@ def web_url(url: str | None) -> str | None:
     if url and url.strip().lower().startswith(("http://", "https://")):
         return url.strip()
     return None
+
+
+def chunk_id(article_id: str, start: int, end: int) -> str:
+    """A chunk's id: its article and offsets (never stored: rebuilt from the row)."""
+    return f"{article_id}:{start}-{end}"
 
 
 def content_id(key: str) -> str:

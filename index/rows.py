@@ -21,7 +21,7 @@ from typing import overload
 
 import numpy as np
 
-from .records import Article, Chunk
+from .records import Article, Chunk, chunk_id
 
 __all__ = ["ROWS_FILE", "ChunkRow", "Layout", "Rows"]
 
@@ -43,10 +43,6 @@ class ChunkRow:
         return Chunk(
             self.id, self.article_id, self.start, self.end, article.text[self.start : self.end]
         )
-
-
-def chunk_id(article_id: str, start: int, end: int) -> str:
-    return f"{article_id}:{start}-{end}"
 
 
 class Rows(Sequence[ChunkRow]):
@@ -194,14 +190,6 @@ class Layout:
         position = np.zeros(len(names), np.int64)
         position[used[rank]] = np.arange(len(ids))
         return cls([ids[i] for i in rank], position[article] if len(article) else position[:0])
-
-    @classmethod
-    def from_ids(cls, row_articles: Sequence[str]) -> Layout:
-        """The layout of rows given one article id per row."""
-        names = list(dict.fromkeys(row_articles))
-        index = {name: i for i, name in enumerate(names)}
-        article = np.fromiter((index[a] for a in row_articles), np.int64, len(row_articles))
-        return cls.of(names, article)
 
     @cached_property
     def _groups(self) -> _Groups:

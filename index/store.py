@@ -326,7 +326,7 @@ class Store:
             self._catalog.close()
         self._catalog = Catalog(gen)
         self._vectors = Vectors.load(gen, self.manifest.index_kind)
-        self._lexical = Lexical.load(gen, self.layout)  # memory-mapped, and linked next save
+        self._lexical = Lexical.load(gen, self.layout)  # read from disk, and linked next save
         return True
 
     def set_ranking(self, ranking: Ranking) -> None:

@@ -7,8 +7,8 @@ below ``AUTO_HNSW_ROWS`` chunks, a graph (``hnsw``) from there on; ``flat``, ``h
 
 The graph holds 8-bit scalar-quantised vectors (a quarter of the memory of float32: 384 MB
 at a million chunks instead of 1.5 GB); its candidates are rescored exactly from
-``vectors.npy``, which is memory-mapped, so only the rows a query touches are read. How wide
-the graph search is (efSearch) grows with the number of rows (:func:`ef_search`).
+``vectors.npy``, read by ``pread`` (``mapped.py``): only the rows a query touches are read.
+How wide the graph search is (efSearch) grows with the number of rows (:func:`ef_search`).
 
 Adding rows adds them to the FAISS index in place (no rebuild), unless the kind ``auto``
 picks changes, or an IVF index has grown to need twice its trained lists (then it is retrained
