@@ -7,7 +7,7 @@ million chunks), and a saved index is read with ``pread`` (``mapped.py``).
 
 from __future__ import annotations
 
-import logging
+import json
 import re
 from collections.abc import Sequence
 from itertools import chain
@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from .generations import link_tree
 from .mapped import FileArray
 
 __all__ = ["Bm25", "words"]
@@ -47,12 +48,26 @@ class Bm25:
     """A BM25 index over a list of texts; document ``i`` is text ``i``."""
 
     def __init__(
-        self, model: Any, size: int, postings: tuple[FileArray, FileArray] | None = None
+        self,
+        size: int,
+        vocab: dict[str, int],
+        starts: np.ndarray,
+        postings: tuple[FileArray | np.ndarray, FileArray | np.ndarray],
+        *,
+        model: Any = None,
+        folder: Path | None = None,
     ) -> None:
-        self._model = model
         self.size = size
-        self._postings = postings  # (scores, documents) on disk, else the model's arrays
-        self._starts = np.asarray(model.scores["indptr"]) if size else None
+        self._vocab = vocab  # term -> column
+        self._starts = starts  # column i's postings are [starts[i], starts[i + 1])
+        self._postings = postings  # (scores, documents): on disk when loaded, else arrays
+        self._model = model  # bm25s's model, which writes the files, when built here
+        self._folder = folder  # where it was loaded from
+
+    @classmethod
+    def _empty(cls) -> Bm25:
+        none = np.zeros(0, np.float32)
+        return cls(0, {}, np.zeros(1, np.int64), (none, none))
 
     @classmethod
     def build(cls, texts: Sequence[str]) -> Bm25:
@@ -64,7 +79,7 @@ class Bm25:
 
         model = bm25s.BM25()
         if not texts:
-            return cls(model, 0)
+            return cls._empty()
         # bm25s's tokens are runs of 2+ word characters, lower case. Texts are read in
         # batches (a million chunks' words as Python strings would not fit in memory); each
         # word is numbered by one dict lookup: a batch's new terms get the next ids, in sorted
@@ -114,9 +129,14 @@ class Bm25:
         model.vocab_dict[""] = n_terms  # bm25s's empty token, after the terms
         model.unique_token_ids_set = set(model.vocab_dict.values())
         model.nonoccurrence_array = None  # Lucene's BM25 has no score for absent terms
-        return cls(model, size)
+        scores = model.scores
+        postings = (scores["data"], scores["indices"])
+        return cls(size, model.vocab_dict, scores["indptr"], postings, model=model)
 
     def save(self, folder: Path) -> None:
+        if self._folder is not None:  # loaded: its files never change
+            link_tree(self._folder, folder)
+            return
         folder.mkdir()
         if self.size:
             self._model.save(str(folder), allow_pickle=False, show_progress=False)
@@ -127,38 +147,31 @@ class Bm25:
 
     @classmethod
     def load(cls, folder: Path, size: int) -> Bm25:
-        import bm25s
-
+        """The index bm25s saved in ``folder``, read without bm25s (importing it costs 0.3 s
+        of every open): the vocabulary from its JSON, the postings by ``pread``."""
         if not size:
-            return cls(bm25s.BM25(), 0)
-        logging.getLogger("bm25s").setLevel(logging.ERROR)
-        # mapped, not read: opening is instant; postings are read by pread below
-        model = bm25s.BM25.load(str(folder), allow_pickle=False, show_progress=False, mmap=True)
-        # a query reads a few terms' postings: by pread, see mapped.py
+            return cls._empty()
+        vocab = json.loads((folder / "vocab.index.json").read_text(encoding="utf-8"))
+        starts = np.load(folder / "indptr.csc.index.npy")
         postings = (
-            FileArray(Path(model.scores["data"].filename)),
-            FileArray(Path(model.scores["indices"].filename)),
+            FileArray(folder / "data.csc.index.npy"),
+            FileArray(folder / "indices.csc.index.npy"),
         )
-        return cls(model, size, postings)
+        return cls(size, vocab, starts, postings, folder=folder)
 
     def search(
         self, query: str, k: int, mask: np.ndarray | None = None
     ) -> tuple[np.ndarray, np.ndarray]:
         """Documents and scores of the ``k`` best (score 0 left out; ``mask`` 0/1 weights)."""
-        if not self.size:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        import bm25s
-
-        (words,) = bm25s.tokenize(
-            [query], stopwords=_STOPWORDS, return_ids=False, show_progress=False
-        )
-        known = self._model.vocab_dict
-        words = [w for w in words if w and w in known]  # a word no document has scores 0
-        if not words:
+        # bm25s's query tokens: words of 2+ characters; stop words are not in the vocabulary,
+        # nor is a word no document has (it would score 0)
+        known = self._vocab
+        terms = [known[w] for w in words(query) if len(w) > 1 and w in known]
+        if not self.size or not terms:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         # scores of every document, then a partial sort: bm25s' own retrieve() costs ~5x more
         # per query (its thread pool and progress bar machinery) for the same top k
-        scores = self._scores([known[w] for w in words])
+        scores = self._scores(terms)
         if mask is not None:
             scores = scores * mask
         k = min(k, self.size)
@@ -170,14 +183,11 @@ class Bm25:
     def _scores(self, terms: list[int]) -> np.ndarray:
         """Every document's BM25 score for these term ids (as bm25s's ``get_scores``)."""
         scores = np.zeros(self.size, np.float32)
-        starts = self._starts
-        assert starts is not None
         for term in terms:
-            start, stop = int(starts[term]), int(starts[term + 1])
-            if self._postings is None:
-                data = self._model.scores["data"][start:stop]
-                docs = self._model.scores["indices"][start:stop]
-            else:
-                data, docs = (p.span(start, stop) for p in self._postings)
+            start, stop = int(self._starts[term]), int(self._starts[term + 1])
+            data, docs = (
+                p.span(start, stop) if isinstance(p, FileArray) else p[start:stop]
+                for p in self._postings
+            )
             scores[docs] += data  # each document once per term
         return scores

@@ -20,7 +20,7 @@ from pathlib import Path
 from .errors import DiskFull
 from .manifest import fsync_path
 
-__all__ = ["collect_garbage", "write_generation"]
+__all__ = ["collect_garbage", "link_tree", "write_generation"]
 
 
 def write_generation(folder: Path, live: Path | None, write: Callable[[Path], None]) -> Path:
@@ -50,6 +50,22 @@ def write_generation(folder: Path, live: Path | None, write: Callable[[Path], No
     os.replace(tmp, generation)
     fsync_path(folder)
     return generation
+
+
+def link_tree(source: Path, target: Path) -> None:
+    """Hard-link every file under ``source`` into ``target`` (created), copying where the
+    file system has no hard links: files a generation shares with the one before it."""
+    target.mkdir(parents=True, exist_ok=True)
+    for file in source.rglob("*"):
+        into = target / file.relative_to(source)
+        if file.is_dir():
+            into.mkdir(parents=True, exist_ok=True)
+            continue
+        into.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(file, into)
+        except OSError:
+            shutil.copyfile(file, into)
 
 
 def collect_garbage(folder: Path, keep: str, previous: str | None = None) -> None:

@@ -10,8 +10,6 @@ segments hold one ``bm25/`` and one ``bm25-articles/`` (documents in sorted id o
 from __future__ import annotations
 
 import json
-import os
-import shutil
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +18,7 @@ from typing import Protocol
 import numpy as np
 
 from .bm25 import Bm25
+from .generations import link_tree
 from .rows import Layout
 
 __all__ = ["Lexical", "Segment", "Texts"]
@@ -83,16 +82,7 @@ class Segment:
         """Write the segment into ``folder``; one already stored is linked, not rewritten
         (segments never change once written)."""
         if self.folder is not None:
-            for file in self.folder.rglob("*"):
-                target = folder / file.relative_to(self.folder)
-                if file.is_dir():
-                    target.mkdir(parents=True, exist_ok=True)
-                    continue
-                target.parent.mkdir(parents=True, exist_ok=True)
-                try:
-                    os.link(file, target)
-                except OSError:  # a file system without hard links
-                    shutil.copyfile(file, target)
+            link_tree(self.folder, folder)
             return
         folder.mkdir()
         self.chunks.save(folder / CHUNKS)

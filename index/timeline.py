@@ -16,6 +16,7 @@ import numpy as np
 __all__ = ["Timeline"]
 
 UNDATED = 0  # date.toordinal() is 1 for 0001-01-01, so 0 is never a day
+_EPOCH = date(1970, 1, 1).toordinal()
 
 
 class Timeline:
@@ -27,7 +28,10 @@ class Timeline:
     @classmethod
     def of(cls, order: Sequence[str], dates: Mapping[str, str | None]) -> Timeline:
         """The timeline of the articles ``order`` (ids), dated by ``dates`` (id -> ISO date)."""
-        return cls(np.fromiter((_day(dates.get(a)) for a in order), np.int32, len(order)))
+        # parsed by NumPy: U10 keeps the date of a timestamp, and "" is NaT (undated)
+        days = np.array([dates.get(a) or "" for a in order], "U10").astype("datetime64[D]")
+        since_epoch = (days - np.datetime64("1970-01-01", "D")).astype(np.int64)
+        return cls(np.where(np.isnat(days), UNDATED, since_epoch + _EPOCH).astype(np.int32))
 
     def between(
         self, since: date | None = None, until: date | None = None, *, keep_undated: bool = False
@@ -47,7 +51,3 @@ class Timeline:
         if keep_undated:
             keep |= days == UNDATED
         return keep
-
-
-def _day(published: str | None) -> int:
-    return date.fromisoformat(published[:10]).toordinal() if published else UNDATED

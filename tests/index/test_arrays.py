@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
 import numpy as np
 from hypothesis import given, settings
@@ -11,7 +12,7 @@ from hypothesis import strategies as st
 from dateline.index.timeline import Timeline
 from dateline.index.vectors import Vectors
 
-DAYS = st.one_of(st.none(), st.dates(date(1999, 12, 25), date(2000, 1, 10)))
+DAYS = st.one_of(st.none(), st.dates(date(1999, 12, 25), date(2000, 1, 10)), st.dates())
 
 
 def published_between(
@@ -86,6 +87,9 @@ WORDS = st.sampled_from(
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.lists(WORDS, max_size=12).map(" ".join), min_size=1, max_size=12))
 def test_bm25_built_with_numpy_equals_bm25s_own_index(texts: list[str]) -> None:
+    import re
+    import tempfile
+
     import bm25s
 
     from dateline.index import bm25
@@ -110,6 +114,17 @@ def test_bm25_built_with_numpy_equals_bm25s_own_index(texts: list[str]) -> None:
     for word in theirs.vocab_dict.keys() - {""}:
         assert np.allclose(ours.get_scores([word]), theirs.get_scores([word]), rtol=1e-6)
         assert np.allclose(batched.get_scores([word]), theirs.get_scores([word]), rtol=1e-6)
+    with tempfile.TemporaryDirectory() as tmp:  # read back without bm25s, as an open does
+        Bm25.build(texts).save(Path(tmp) / "bm25")
+        loaded = Bm25.load(Path(tmp) / "bm25", len(texts))
+        queries = [*theirs.vocab_dict.keys() - {""}, " ".join(texts), "Troops of KURSK, troops"]
+        for query in queries:
+            found = re.findall(r"(?u)\b\w\w+\b", query.lower())
+            tokens = [w for w in found if w in theirs.vocab_dict]
+            expected = theirs.get_scores(tokens) if tokens else np.zeros(len(texts))
+            docs, scores = loaded.search(query, len(texts))
+            assert set(docs.tolist()) == set(np.flatnonzero(expected > 0).tolist())
+            assert np.allclose(scores, expected[docs], rtol=1e-5)
 
 
 @settings(max_examples=500, deadline=None)
