@@ -1,6 +1,6 @@
 """Scale: indexes of 100k, 300k and 1M chunks built from RealTimeQA, and what each size costs.
 
-    python bench/scale.py --source DIR [--sizes 100000,300000,1000000] [--kinds flat,hnsw,ivf]
+    python bench/scale.py --source DIR [--sizes 100000,300000,1000000] [--kinds flat,hnsw,ivf,ivfpq]
                           [--large 300000] [--large-kinds auto] [--work DIR] [--questions 100]
                           [--keep]
 
@@ -187,7 +187,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--source", type=Path, help="a built RealTimeQA index")
     parser.add_argument("--sizes", default="100000,300000,1000000")
-    parser.add_argument("--kinds", default="flat,hnsw,ivf", help="FAISS kinds up to --large")
+    parser.add_argument("--kinds", default="flat,hnsw,ivf,ivfpq", help="FAISS kinds up to --large")
     parser.add_argument(
         "--large-kinds", default="auto", help="FAISS kinds above --large (default: auto)"
     )

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 __all__ = ["FILENAME", "FORMAT_VERSION", "INDEX_KINDS", "Manifest", "fsync_path", "write_atomic"]
 
 FORMAT_VERSION = 1
-INDEX_KINDS = ("auto", "flat", "hnsw", "ivf")
+INDEX_KINDS = ("auto", "flat", "hnsw", "ivf", "ivfpq")
 FILENAME = "manifest.json"
 
 

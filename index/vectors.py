@@ -2,11 +2,12 @@
 
 Row ``i`` is the chunk in the catalog's row ``i``. Vectors are float32 unit rows, so inner
 product is cosine similarity. The FAISS index kind is ``auto`` by default: exact (``flat``)
-below ``AUTO_HNSW_ROWS`` chunks, a graph (``hnsw``) from there on; ``flat``, ``hnsw`` and
-``ivf`` can be chosen outright.
+below ``AUTO_HNSW_ROWS`` chunks, a graph (``hnsw``) from there on; ``flat``, ``hnsw``, ``ivf``
+(inverted lists of float32 vectors) and ``ivfpq`` (inverted lists of product-quantised codes,
+one byte per 8 dimensions: 48 bytes a chunk instead of 1,536) can be chosen outright.
 
 The graph holds 8-bit scalar-quantised vectors (a quarter of the memory of float32: 384 MB
-at a million chunks instead of 1.5 GB); its candidates are rescored exactly from
+at a million chunks instead of 1.5 GB); its candidates (and ``ivfpq``'s) are rescored exactly from
 ``vectors.npy``, read by ``pread`` (``mapped.py``): only the rows a query touches are read.
 How wide the graph search is (efSearch) grows with the number of rows (:func:`ef_search`).
 
@@ -31,7 +32,8 @@ from .mapped import FileArray
 __all__ = ["AUTO_HNSW_ROWS", "Vectors", "ef_search", "resolve_kind"]
 
 AUTO_HNSW_ROWS = 20_000  # where a graph search beats an exact scan (47k rows: 0.4 vs 6 ms)
-RESCORE = 2  # a graph search fetches this many times k candidates and rescores them exactly
+# approximate codes fetch this many times k candidates, then rescore them exactly
+RESCORE = {"hnsw": 2, "ivfpq": 8}
 
 
 def ef_search(rows: int) -> int:
@@ -53,6 +55,8 @@ def _kind_of(index: Any) -> str:
     index = faiss.downcast_index(index)
     if isinstance(index, faiss.IndexHNSW):
         return "hnsw"
+    if isinstance(index, faiss.IndexIVFPQ):
+        return "ivfpq"
     return "ivf" if isinstance(index, faiss.IndexIVF) else "flat"
 
 
@@ -137,7 +141,7 @@ class Vectors:
         kind = _kind_of(index)
         if kind != resolve_kind(self.kind, rows):
             return False
-        if kind == "ivf":
+        if kind in ("ivf", "ivfpq"):
             import faiss
 
             ivf: Any = faiss.downcast_index(index)
@@ -183,9 +187,9 @@ class Vectors:
         index = self._index()
         kind = _kind_of(index)
         query = np.ascontiguousarray(vector, dtype=np.float32).reshape(1, -1)
-        fetch = min(k * RESCORE if kind == "hnsw" else k, n)
+        fetch = min(k * RESCORE.get(kind, 1), n)
         params: Any
-        if kind == "ivf":  # each kind wants its own parameters
+        if kind in ("ivf", "ivfpq"):  # each kind wants its own parameters
             params = faiss.SearchParametersIVF()
             ivf: Any = faiss.downcast_index(index)
             params.nprobe = ivf.nprobe
@@ -206,9 +210,9 @@ class Vectors:
         finally:
             faiss.omp_set_num_threads(threads)
         found = rows[0][rows[0] >= 0].astype(np.int64)
-        if kind != "hnsw":
+        if kind not in RESCORE:
             return found, scores[0][rows[0] >= 0]
-        # the graph's 8-bit vectors order near neighbours roughly: rescore exactly
+        # 8-bit or PQ codes order near neighbours roughly: rescore exactly
         exact = self.take(np.sort(found)) @ query[0]
         best = np.lexsort((np.sort(found), -exact))[:k]
         return np.sort(found)[best], exact[best].astype(np.float32)
@@ -294,6 +298,14 @@ def _build(vectors: np.ndarray, kind: str) -> Any:
         nlist = _lists(n)
         index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, nlist, faiss.METRIC_INNER_PRODUCT)
         index.train(vectors)
+        index.nprobe = max(1, nlist // 8)
+    elif kind == "ivfpq" and n >= 256:  # 256 codes per sub-vector to learn
+        nlist = _lists(n)
+        sub = next(m for m in range(max(1, dim // 8), 0, -1) if dim % m == 0)  # divides dim
+        index = faiss.IndexIVFPQ(
+            faiss.IndexFlatIP(dim), dim, nlist, sub, 8, faiss.METRIC_INNER_PRODUCT
+        )
+        index.train(vectors[:: max(1, n // 100_000)])  # lists and codebooks from a sample
         index.nprobe = max(1, nlist // 8)
     else:  # flat, and IVF too small to train
         index = faiss.IndexFlatIP(dim)

@@ -118,7 +118,8 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
         choices=INDEX_KINDS,
         default=None,
         help="FAISS index: 'auto' (default for a new index: exact 'flat' under 20,000 chunks, "
-        "'hnsw' from there on), or 'flat', 'hnsw' or 'ivf' outright",
+        "'hnsw' from there on), or 'flat', 'hnsw', 'ivf' or 'ivfpq' (product-quantised, "
+        "32x smaller) outright",
     )
     p.add_argument(
         "--chunk-tokens",

@@ -80,7 +80,7 @@ def test_faiss_top_k_equals_numpy_brute_force(tmp_path: Path) -> None:
         assert np.allclose([h.score for h in hits], (vectors @ q)[expected], atol=1e-5)
 
 
-@pytest.mark.parametrize("kind", ["flat", "hnsw", "ivf"])
+@pytest.mark.parametrize("kind", ["flat", "hnsw", "ivf", "ivfpq"])
 def test_save_then_load_gives_identical_results(
     tmp_path: Path, articles: list[Article], embedder: HashingEmbedder, kind: str
 ) -> None:
@@ -342,7 +342,7 @@ def _numbered(n: int, offset: int = 0) -> list[Article]:
     ]
 
 
-@pytest.mark.parametrize("kind", ["hnsw", "ivf", "flat"])
+@pytest.mark.parametrize("kind", ["hnsw", "ivf", "ivfpq", "flat"])
 def test_adding_articles_adds_to_the_trained_index_and_finds_them(
     tmp_path: Path, kind: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -383,7 +383,7 @@ def test_auto_kind_is_exact_when_small_and_a_graph_when_large(
     assert Searcher(large, embedder).search("Report 250: floods", 1)[0].article.id == "n250"
 
 
-@pytest.mark.parametrize("kind", ["flat", "hnsw", "ivf"])
+@pytest.mark.parametrize("kind", ["flat", "hnsw", "ivf", "ivfpq"])
 def test_date_window_filters_inside_every_faiss_kind(tmp_path: Path, kind: str) -> None:
     embedder = HashingEmbedder(dim=1024)
     store = new_store(tmp_path, embedder, kind)
