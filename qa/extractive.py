@@ -4,9 +4,11 @@ the span the question asks for (a quantity with its unit, a date, a name) out of
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from importlib import resources
 from typing import Any
 
 import numpy as np
@@ -35,6 +37,13 @@ ENTITY_KINDS = {
         "LAW",
     },
 }
+_TIME_UNITS = frozenset("second minute hour day week month year decade centurie century".split())
+_HOW_LONG = re.compile(r"\bhow long\b", re.I)
+_COUNTED = re.compile(
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
+    r"forty|fifty|hundred|dozen|half)\b",
+    re.I,
+)
 _DATE_WORD = re.compile(r"\d|day|month|year|week", re.I)
 AGE = re.compile(r"\b(\d{1,3})(?:-| )years?(?:-| )old\b|\baged? (\d{1,3})\b|, (\d{1,3}),")
 # a reason clause runs from its marker to the next comma, semicolon or full stop
@@ -45,7 +54,47 @@ REASON = re.compile(
     r"in (?:response|retaliation|reaction) to|amid)\b[^,.;]*",
     re.I,
 )
-_PROPER = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW"}
+# "which X" for an X that is no person, company or place: the entity labels that name one
+_WORKS = frozenset(
+    "show series sitcom film movie book novel song album painting play musical drama "
+    "documentary podcast programme program memoir".split()
+)
+CLASS_LABELS = {
+    **dict.fromkeys(_WORKS, frozenset({"WORK_OF_ART"})),
+    **dict.fromkeys("storm hurricane typhoon cyclone".split(), frozenset({"EVENT", "PERSON"})),
+    **dict.fromkeys(
+        "tournament championship festival war race event".split(), frozenset({"EVENT"})
+    ),
+    **dict.fromkeys(
+        "park gallery museum airport stadium bridge monument landmark zoo arena".split(),
+        frozenset({"FAC", "ORG", "LOC"}),
+    ),
+    **dict.fromkeys("law bill act measure legislation".split(), frozenset({"LAW"})),
+    **dict.fromkeys("product drug vaccine phone device car".split(), frozenset({"PRODUCT"})),
+    **dict.fromkeys("language nationality".split(), frozenset({"LANGUAGE", "NORP"})),
+    **dict.fromkeys("role character".split(), frozenset({"PERSON", "WORK_OF_ART"})),
+    **dict.fromkeys(
+        "chain retailer automaker carmaker manufacturer giant studio startup franchise "
+        "exchange school college label publisher".split(),
+        frozenset({"ORG"}),
+    ),
+    **dict.fromkeys("platform app service".split(), frozenset({"ORG", "PRODUCT"})),
+}
+# a title in quotes ("Terrifier 2") names a work, whatever the tagger saw
+_QUOTED = re.compile(r"[“\"]([^”\"]{2,80})[”\"]")
+_PROPER = {
+    "PERSON",
+    "ORG",
+    "GPE",
+    "LOC",
+    "NORP",
+    "FAC",
+    "PRODUCT",
+    "EVENT",
+    "WORK_OF_ART",
+    "LAW",
+    "LANGUAGE",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,10 +198,17 @@ def find_spans(
             for m in REASON.finditer(text)
         ]
     labels = ENTITY_KINDS.get(question.kind, ENTITY_KINDS["other"])
+    durations = question.kind == "quantity" and (
+        question.unit in _TIME_UNITS or bool(_HOW_LONG.search(question.text))
+    )
+    if durations:  # "how many days in office": "45 days" is a DATE to the tagger
+        labels = labels | {"DATE", "TIME"}
     for ent in doc.ents:
         of_class = _of_class(question, ent)
         if ent.label_ not in labels and not of_class:
             continue
+        if durations and ent.label_ in ("DATE", "TIME") and not _COUNTED.search(ent.text):
+            continue  # "last year" is no number of years
         ent_terms = set(content_terms(ent.text))
         if (ent_terms and ent_terms <= asked) or names_a_given(ent.text, question.names):
             continue  # the question's own words and names are not its answer
@@ -167,15 +223,43 @@ def find_spans(
                 score += 2.0 if stem(unit.lower()) == question.unit else -0.5
         if question.kind == "date" and not _DATE_WORD.search(ent.text):
             score -= 0.5  # "recently", "now": not a date a reader can use
-        if ent.label_ == "GPE":
+        if ent.label_ == "GPE" and question.kind == "place":
             score += 0.3  # for "where", a country or city beats a building or region
+        if ent.start_char < 3 and ent.text.isupper() and ent.label_ in ("GPE", "LOC"):
+            score -= 1.0  # a dateline ("LONDON —") says where it was written, not what
         # nearer to the question's words is better
         by = sum(
             1 for tok in doc if stem(tok.lower_) in asked and abs(tok.idx - ent.start_char) < 80
         )
         spans.append(Span(base + start, base + end, ent.label_, score + 0.1 * by, of_class, unit))
+    if question.asked_class in _WORKS:  # "which horror film": a title in quotes
+        for match in _QUOTED.finditer(text):
+            title = match[1]
+            if (
+                title[0].isupper()
+                and len(title.split()) <= 8
+                and not names_a_given(title, question.names)
+            ):
+                # American style puts the sentence's comma inside the quotes
+                end = match.start(1) + len(title.rstrip(",.;:!? "))
+                where = base + match.start(1), base + end
+                close = _near(question, doc, match.start(1), near)
+                spans.append(Span(*where, "WORK_OF_ART", 3.0 + close, True))
     spans.sort(key=lambda s: -s.score)
     return spans
+
+
+@functools.cache
+def countries() -> frozenset[str]:
+    """Country names, lower case (``countries.txt``)."""
+    text = resources.files(__package__).joinpath("countries.txt").read_text(encoding="utf-8")
+    return frozenset(
+        line.strip().lower() for line in text.splitlines() if line.strip() and line[0] != "#"
+    )
+
+
+def _country(name: str) -> bool:
+    return re.sub(r"^the ", "", name.lower().strip()) in countries()
 
 
 def _of_class(question: Question, ent: Any) -> bool:
@@ -185,12 +269,16 @@ def _of_class(question: Question, ent: Any) -> bool:
     asked = question.asked_class
     if asked is None or ent.label_ not in _PROPER:
         return False
+    if asked in ("country", "nation"):  # "which country": Saudi Arabia, not Riyadh
+        return ent.label_ == "GPE" and _country(ent.text)
     doc = ent.doc
     after = doc[ent.end] if ent.end < len(doc) else None
     if ent.root.head.lemma_.lower() == asked or (
         after is not None and after.lemma_.lower() == asked
     ):
         return True
+    if doc[ent.end - 1].lemma_.lower() == asked or ent.label_ in CLASS_LABELS.get(asked, ()):
+        return True  # "Yellowstone National Park" is a park; a LAW is the "measure" asked
     return asked in CLASSES["person"] and ent.label_ == "PERSON"
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
+from itertools import takewhile
 from typing import Any
 
 __all__ = [
@@ -32,8 +33,12 @@ new said says say according year years""".split()
 
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*")
 _AUX = r"(?:is|are|was|were|will|would|did|do|does|have|has|had|can|could|should|be|been)"
+_START = r"(?:^|[.?!:]\s+)\W*"  # a question may follow a sentence of context
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("reason", re.compile(r"^\W*why\b|\bfor what reason\b|\bwhat (?:was|is) the reason\b", re.I)),
+    (
+        "reason",
+        re.compile(_START + r"why\b|\bfor what reason\b|\bwhat (?:was|is) the reason\b", re.I),
+    ),
     ("age", re.compile(r"\bhow old\b|\bwhat age\b|\bat what age\b", re.I)),
     (
         "quantity",
@@ -47,7 +52,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "date",
         re.compile(
-            r"^\W*when\b|\bwhat (?:year|date|day|month|time)\b|\bon what (?:date|day)"
+            _START
+            + r"when\b|\bsince\W*$|\bwhat (?:year|date|day|month|time)\b|\bon what (?:date|day)"
             r"\b|\bin what (?:year|month)\b|\bwhen (?:did|was|were|will|is|does)\b",
             re.I,
         ),
@@ -55,7 +61,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "person",
         re.compile(
-            r"^\W*who(?:m|se)?\b|\bwhich (?:person|man|woman|player|actor|"
+            _START + r"who(?:m|se)?\b|\bwho(?:m)?\W*$|\bwhat (?:is|was) (?:his|her|their) "
+            r"name\b|\bwhich (?:person|man|woman|player|actor|"
             r"actress|singer|leader|president|official|politician|senator|"
             r"governor|ceo|star|athlete|author)\b",
             re.I,
@@ -64,7 +71,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "place",
         re.compile(
-            r"^\W*where\b|\b(?:which|what) (?:country|city|state|region|nation|"
+            _START + r"where\b|\b(?:which|what) (?:country|city|state|region|nation|"
             r"town|province|continent|island|county|place)\b",
             re.I,
         ),
@@ -121,6 +128,30 @@ CLASSES = {
         "governor",
         "mayor",
         "candidate",
+        "head",
+        "actress",
+        "star",
+        "athlete",
+        "rapper",
+        "musician",
+        "host",
+        "comedian",
+        "journalist",
+        "individual",
+        "celebrity",
+        "legend",
+        "billionaire",
+        "founder",
+        "quarterback",
+        "pitcher",
+        "golfer",
+        "nominee",
+        "astronaut",
+        "scientist",
+        "artist",
+        "designer",
+        "activist",
+        "writer",
     },
     "org": {
         "newspaper",
@@ -175,6 +206,7 @@ LIGHT_VERBS = frozenset(
         "estimate",
     }
 )
+_NAME_OF = (["is", "the", "name", "of"], ["was", "the", "name", "of"], ["the", "name", "of"])
 WH_WORDS = frozenset({"how", "what", "which", "who", "whom", "whose", "when", "where", "why"})
 
 
@@ -221,22 +253,65 @@ def analyse(text: str, doc: Any = None) -> Question:
     unit = None
     match = _UNIT.search(text)
     if match:
-        words = [w for w in match[1].split() if w.lower() not in STOPWORDS]
+        # the counted noun ends where a function word starts ("days | in office", "seconds
+        # | may predict"); "years" counts though it is a stop word elsewhere
+        words = list(
+            takewhile(
+                lambda w: w.lower() in ("year", "years") or w.lower() not in STOPWORDS,
+                match[1].split(),
+            )
+        )
         unit = stem(words[-1].lower()) if words else None
     predicate = asked_class = None
     names: frozenset[str] = frozenset()
     if doc is not None:
         verb = _asked_verb(doc)
         predicate = verb.lemma_.lower() if verb is not None else None
-        wh = next((t for t in doc if t.lower_ in ("which", "what") and t.dep_ == "det"), None)
-        if wh is not None and wh.head.pos_ == "NOUN":
-            asked_class = wh.head.lemma_.lower()
-            if kind == "other":
-                kind = next((k for k, nouns in CLASSES.items() if asked_class in nouns), kind)
+        asked_class = _asked_noun(doc)
+        if asked_class is not None and kind == "other":
+            kind = next((k for k, nouns in CLASSES.items() if asked_class in nouns), kind)
         names = frozenset(
             t.lower_ for t in doc if t.pos_ == "PROPN" or (t.ent_type_ and t.pos_ == "ADJ")
         )
     return Question(text, kind, tuple(content_terms(text)), unit, predicate, asked_class, names)
+
+
+def _asked_noun(doc: Any) -> str | None:
+    """The class of thing a "which/what X" question asks for (lemma of X): the last noun of
+    the words after the wh-word ("which fast food *chain* has", "which of these NFL head
+    *coaches*", "what was the name of the *storm*"). Read from the tags, not the tree: the
+    small model often parses "which" as a pronoun of its own."""
+    tokens = list(doc)
+    for wh in tokens:
+        if wh.lower_ not in ("which", "what"):
+            continue
+        rest = tokens[wh.i + 1 :]
+        if len(rest) > 1 and rest[0].lower_ == "of":  # "which of these coaches"
+            rest = [t for t in rest[1:] if t.lower_ not in ("these", "those", "the")]
+        words = [t.lower_ for t in rest]
+        for prefix in _NAME_OF:  # "what was the name of the storm"
+            if words[: len(prefix)] == prefix:
+                rest = rest[len(prefix) :]
+                break
+        run = []
+        for token in rest:
+            if token.tag_ == "POS":  # "which women's sport": the possessor is not the class
+                run = []
+                continue
+            if token.pos_ in ("ADJ", "NOUN", "PROPN", "NUM") or token.tag_ in ("VBG", "VBN"):
+                run.append(token)
+            elif token.lower_ in ("the", "-") or (
+                token.pos_ == "ADV" and token.lower_.endswith("ly")
+            ):
+                continue
+            else:
+                break
+        # a lower-case "PROPN" is a common noun the tagger took for a name ("Ivy League university")
+        nouns = [t for t in run if t.pos_ == "NOUN" or (t.pos_ == "PROPN" and t.text.islower())]
+        if nouns:
+            return str(nouns[-1].lemma_.lower())
+        return None
+    return None
 
 
 def _asked_verb(doc: Any) -> Any:

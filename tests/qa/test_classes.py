@@ -1,0 +1,112 @@
+""" "Which X" questions: the class X is read from the question, and the answer is a thing of
+that class (issue 10, item 2), with the real spaCy model."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from dateline.index import Article
+from dateline.qa.extractive import Candidate, find_spans
+from dateline.qa.questions import analyse
+
+
+@pytest.fixture(scope="module")
+def nlp(seed_answerer: Any) -> Any:
+    return seed_answerer.nlp
+
+
+@pytest.mark.parametrize(
+    ("question", "asked", "kind"),
+    [
+        ("Floods led to evacuations at which national park?", "park", "other"),
+        ("Which fast food chain has the slowest drive-thru?", "chain", "other"),
+        ("Which of these NFL head coaches was fired this week?", "coach", "person"),
+        ("A storm hit Florida. What was the name of the storm?", "storm", "other"),
+        ("Which Ivy League university acknowledged submitting bad data?", "university", "org"),
+        (
+            "Which trailblazing Chinese American actress will be on the quarter?",
+            "actress",
+            "person",
+        ),
+        ("Which newspaper praised the alliance?", "newspaper", "org"),
+        ("Which is the most popular costume this year?", None, "other"),
+        # a question after a sentence of context is still a "who" question
+        ("Season 5 of The Crown was released. Who plays Princess Diana?", None, "person"),
+    ],
+)
+def test_the_asked_class_and_kind(nlp: Any, question: str, asked: str | None, kind: str) -> None:
+    parsed = analyse(question, nlp(question))
+    assert (parsed.asked_class, parsed.kind) == (asked, kind)
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "answer"),
+    [
+        (
+            "Historic rainfall led to flooding at which national park?",
+            "Rangers in Montana closed Yellowstone National Park after historic rainfall.",
+            "Yellowstone National Park",
+        ),
+        (
+            "What country announced a crackdown on rainbow-colored toys?",
+            "Officials in Riyadh said Saudi Arabia would seize rainbow-colored toys.",
+            "Saudi Arabia",
+        ),
+        (
+            "Moviegoers reported fainting while seeing which horror film?",
+            "Fans in Chicago reported fainting while watching “Terrifier 2,” the sequel.",
+            "Terrifier 2",
+        ),
+    ],
+)
+def test_the_span_is_a_thing_of_the_asked_class(
+    nlp: Any, question: str, sentence: str, answer: str
+) -> None:
+    found = _spans(nlp, question, sentence)
+    assert found, "no span of the asked type"
+    assert found[0] == (answer, True)
+
+
+@pytest.mark.parametrize(
+    ("question", "unit"),
+    [
+        ("Liz Truss resigned after how many days in office?", "day"),
+        ("Balancing for how many seconds may predict longevity?", "second"),
+        ("How many years was his sentence?", "year"),
+        ("How many North Korean soldiers were killed in the war?", "soldier"),
+    ],
+)
+def test_the_counted_noun_ends_where_the_function_words_start(question: str, unit: str) -> None:
+    assert analyse(question).unit == unit
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "answer"),
+    [
+        (
+            "Liz Truss resigned as prime minister after how many days in office?",
+            "Truss quit last week after 45 days in office, the shortest tenure on record.",
+            "45 days",
+        ),
+        (
+            "How long is she facing in prison?",
+            "Last year a court in Moscow sentenced her to nine years in prison.",
+            "nine years",
+        ),
+    ],
+)
+def test_a_duration_answers_how_many_days(
+    nlp: Any, question: str, sentence: str, answer: str
+) -> None:
+    assert [text for text, _ in _spans(nlp, question, sentence)][:1] == [answer]
+
+
+def _spans(nlp: Any, question: str, sentence: str) -> list[tuple[str, bool]]:
+    """The spans the rules find in ``sentence`` for ``question``, best first, with whether
+    each is of the asked class."""
+    article = Article(id="a", title="T", text=f"Intro. {sentence}")
+    candidate = Candidate(article, 7, len(article.text), 1)
+    spans = find_spans(analyse(question, nlp(question)), candidate, nlp(candidate.text))
+    return [(article.text[s.start : s.end], s.fits) for s in spans]
