@@ -293,7 +293,7 @@ def _asked_noun(doc: Any) -> str | None:
             if words[: len(prefix)] == prefix:
                 rest = rest[len(prefix) :]
                 break
-        run = []
+        run: list[Any] = []
         for token in rest:
             if token.tag_ == "POS":  # "which women's sport": the possessor is not the class
                 run = []
