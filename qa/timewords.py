@@ -19,6 +19,11 @@ _LATEST = re.compile(
     r"as of today)\b",
     re.I,
 )
+# a question about a plan or a forecast for a later period, which today's articles can report
+_PLANNED = re.compile(
+    r"\b(?:will|plans?|planned|planning|expected|set|scheduled|going|due|upcoming|"
+    r"could|would|may|might|aims?|hopes?|intends?)\b"
+)
 _ARCHIVE = re.compile(
     r"\b(?:historically|in history|of all time|ever recorded|"
     r"first ever)\b",
@@ -100,6 +105,8 @@ def time_scope(question: str, as_of: date) -> TimeScope:
     if window is None:
         return TimeScope(recency=recency)
     if window[0] > as_of:
+        if _PLANNED.search(text):  # "plan to merge in 2024": the plan is today's news
+            return TimeScope(recency=recency)
         return TimeScope(recency=recency, phrase=phrase, future=True)
     # reports trail events: keep articles up to a week after the window closes
     end = min(window[1] + timedelta(days=7), as_of + timedelta(days=1))

@@ -43,6 +43,10 @@ def test_recency_weight_follows_the_question() -> None:
 def test_a_window_after_the_as_of_date_is_flagged_as_future() -> None:
     scope = time_scope("Who won the election in 2026?", AS_OF)
     assert scope.future and scope.phrase == "in 2026" and scope.since is None
+    # a plan for a later year is today's news: not flagged
+    planned = time_scope("Which two supermarkets plan to merge in 2026?", AS_OF)
+    assert not planned.future and planned.since is None
+    assert not time_scope("Which justice will be featured on a stamp in 2026?", AS_OF).future
 
 
 def test_since_an_event_is_left_to_the_articles_to_date() -> None:
