@@ -295,9 +295,11 @@ def _asked_noun(doc: Any) -> str | None:
                 break
         run: list[Any] = []
         for token in rest:
-            if token.tag_ == "POS":  # "which women's sport": the possessor is not the class
-                run = []
-                continue
+            if token.tag_ == "POS":
+                if run and run[-1].tag_ == "NNS":  # "which women's sport": a kind of sport
+                    run = []
+                    continue
+                break  # "which ministry's official": the ministry is asked for
             if token.pos_ in ("ADJ", "NOUN", "PROPN", "NUM") or token.tag_ in ("VBG", "VBN"):
                 run.append(token)
             elif token.lower_ in ("the", "-") or (

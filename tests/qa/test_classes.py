@@ -31,6 +31,8 @@ def nlp(seed_answerer: Any) -> Any:
             "person",
         ),
         ("Which newspaper praised the alliance?", "newspaper", "org"),
+        ("Which ministry's official assessed the decision?", "ministry", "org"),
+        ("There was abuse within which women's professional sport?", "sport", "other"),
         ("Which is the most popular costume this year?", None, "other"),
         # a question after a sentence of context is still a "who" question
         ("Season 5 of The Crown was released. Who plays Princess Diana?", None, "person"),
