@@ -267,6 +267,8 @@ class Answerer:
         for order, (candidate, doc) in enumerate(zip(ranked, docs, strict=True)):
             if not says[order]:
                 continue  # "how many were killed" is not answered by a sentence on deployments
+            if not _about_years(question, candidate):
+                continue  # "the 2018 Winter Olympics" is not answered by a report on 2022's
             spans = [s for s in find_spans(question, candidate, doc, near) if counts(s)]
             if spans:
                 score = candidate.score + 0.1 * min(spans[0].score, 5) - 0.02 * order
@@ -357,6 +359,17 @@ class Answerer:
             " The closest passages are listed as related." if hits else ""
         )
         return Answer(question, text, (), tuple(hits), True, tuple(hits[:3]), "", query, confidence)
+
+
+def _about_years(question: Question, candidate: Candidate) -> bool:
+    """Whether the article of ``candidate`` speaks of every year the question names (in its
+    text or title, or by being published that year)."""
+    article = candidate.article
+    published = (article.published or "")[:4]
+    return all(
+        year == published or year in article.text or year in article.title
+        for year in question.years
+    )
 
 
 def _lemma(word: str) -> str:

@@ -33,6 +33,7 @@ new said says say according year years""".split()
 
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*")
 _AUX = r"(?:is|are|was|were|will|would|did|do|does|have|has|had|can|could|should|be|been)"
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _START = r"(?:^|[.?!:]\s+)\W*"  # a question may follow a sentence of context
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
@@ -244,6 +245,7 @@ class Question:
     predicate: str | None = None
     asked_class: str | None = None
     names: frozenset[str] = frozenset()
+    years: frozenset[str] = frozenset()  # "the 2018 Winter Olympics": its answer is about 2018
 
 
 def analyse(text: str, doc: Any = None) -> Question:
@@ -273,7 +275,9 @@ def analyse(text: str, doc: Any = None) -> Question:
         names = frozenset(
             t.lower_ for t in doc if t.pos_ == "PROPN" or (t.ent_type_ and t.pos_ == "ADJ")
         )
-    return Question(text, kind, tuple(content_terms(text)), unit, predicate, asked_class, names)
+    years = frozenset(_YEAR.findall(text))
+    terms = tuple(content_terms(text))
+    return Question(text, kind, terms, unit, predicate, asked_class, names, years)
 
 
 def _asked_noun(doc: Any) -> str | None:

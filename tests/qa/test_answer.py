@@ -288,3 +288,12 @@ def test_this_week_is_not_answered_from_an_article_of_another_year(
     later = seed_answerer.ask(question, as_of=date(2026, 3, 1))
     assert later.abstained and "no article from February 2" in later.text
     assert later.related  # the passages are still shown, as related
+
+
+def test_a_year_the_question_names_must_be_the_articles(seed_answerer: Answerer) -> None:
+    day = date(2025, 6, 20)
+    # the seed (published 2025) reports the deployment to the Kursk campaign, not one of 2019
+    asked = "How many troops did North Korea deploy in the {} Kursk campaign?"
+    assert seed_answerer.ask(asked.format(2019), as_of=day).abstained
+    answer = seed_answerer.ask(asked.format(2025), as_of=day)
+    assert not answer.abstained and "14,000" in answer.short
