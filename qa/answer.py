@@ -21,7 +21,7 @@ from .questions import Question, analyse, rewrite_follow_up, stem
 from .readers import Reader, Streamed, locate
 from .records import Answer, Retrieval, Turn
 from .selection import DEPTH, SentenceRanker
-from .similarity import similarity
+from .similarity import same_word, similarity, singular
 from .timewords import TimeScope, time_scope
 
 __all__ = ["DEFAULT_THRESHOLD", "Answerer"]
@@ -43,6 +43,9 @@ UNIT_SIMILARITY = 0.5  # "soldier" ~ "troop" 0.74, "personnel" 0.52; "worker" 0.
 READ = 6  # sentences a reader model is shown
 # an event of "this week" may be reported (as scheduled) a few days before the window opens
 WINDOW_SLACK_DAYS = 3
+# a window that reaches the as-of day ("this week", "this year", "last month") asks for that
+# period's reports; one that closed before it ("in 1997", "in March") may be told by later ones
+CURRENT_WINDOW_DAYS = 31
 
 
 class Answerer:
@@ -206,10 +209,15 @@ class Answerer:
         if retrieval.window is not None:  # "in December": that month's reports answer first
             options.sort(key=lambda o: not o.published_in(retrieval.window))
             since, until = retrieval.window
-            if options and not any(
-                o.candidate.article.published is None
-                or o.published_in((since - timedelta(days=WINDOW_SLACK_DAYS), until))
-                for o in options
+            current = day is None or (day - until).days <= CURRENT_WINDOW_DAYS
+            if (
+                current
+                and options
+                and not any(
+                    o.candidate.article.published is None
+                    or o.published_in((since - timedelta(days=WINDOW_SLACK_DAYS), until))
+                    for o in options
+                )
             ):  # "this week", answered only by articles from months before: not answered
                 why = f"no article from {_day(since)} to {_day(until)} says"
                 return self._abstain(question, query, hits, options[0].confidence, why=why)
@@ -320,7 +328,7 @@ class Answerer:
             if span.unit is None:
                 return True
             unit = span.unit.lower()
-            return stem(unit) in close_stems or _lemma(unit) in close
+            return stem(unit) in close_stems or singular(unit) in close
 
         return counts
 
@@ -340,7 +348,7 @@ class Answerer:
             {(t.lemma_.lower(), t.pos_) for t in doc if t.pos_ in ("VERB", "NOUN", "ADJ")}
             for doc in docs
         ]
-        close = {w for found in words for w, _ in found if _same_word(w, predicate)}
+        close = {w for found in words for w, _ in found if same_word(w, predicate)}
         near = set(close)
         distinct = sorted({w for found in words for w in found if w[0] not in close})
         cosines = similarity(self.searcher.embedder, predicate, [w for w, _ in distinct])
@@ -362,30 +370,19 @@ class Answerer:
 
 
 def _about_years(question: Question, candidate: Candidate) -> bool:
-    """Whether the article of ``candidate`` speaks of every year the question names (in its
-    text or title, or by being published that year)."""
+    """Whether the article of ``candidate`` speaks of every year the question names: in its
+    text or title, by being published that year, or as "last year" / "next year" from it."""
     article = candidate.article
-    published = (article.published or "")[:4]
+    said: dict[int, str] = {}  # year -> the words that name it ("" is in every text)
+    if article.published:
+        year = int(article.published[:4])
+        said = {year - 1: "last year", year: "", year + 1: "next year"}
+    text = article.text.lower()
     return all(
-        year == published or year in article.text or year in article.title
+        year in article.text or year in article.title or said.get(int(year), "\0") in text
         for year in question.years
     )
 
 
-def _lemma(word: str) -> str:
-    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
-
-
 def _day(day: date) -> str:
     return f"{day:%B} {day.day}, {day.year}"
-
-
-def _same_word(word: str, lemma: str) -> bool:
-    """The same lemma, or the same stem with a different ending ("deploy" ~ "deployment")."""
-    if word == lemma:
-        return True
-    shared = next(
-        (i for i, (a, b) in enumerate(zip(word, lemma, strict=False)) if a != b),
-        min(len(word), len(lemma)),
-    )
-    return shared >= 4 and shared >= min(len(word), len(lemma)) - 2

@@ -1,4 +1,5 @@
-"""The embedder's cosine between single words, with the words' vectors kept for reuse.
+"""Which words count as the same: the embedder's cosine between single words (their vectors kept
+for reuse), and the same lemma or stem.
 
 The answerer compares the question's predicate and counted noun with the words of the
 candidate sentences ("killed" ~ "death toll", "troops" ~ "soldiers"). The same words come back
@@ -14,7 +15,7 @@ import numpy as np
 
 from ..index import Embedder
 
-__all__ = ["similarity"]
+__all__ = ["same_word", "similarity", "singular"]
 
 MAX_WORDS = 100_000  # per embedder: ~150 MB of float32 vectors at most
 
@@ -32,3 +33,19 @@ def similarity(embedder: Embedder, word: str, others: Sequence[str]) -> list[flo
             table.clear()
         table.update(zip(missing, embedder.embed(missing), strict=True))
     return [float(table[w] @ table[word]) for w in others]
+
+
+def singular(word: str) -> str:
+    """``word`` without a plural s ("troops" -> "troop"; "press" stays)."""
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+
+
+def same_word(word: str, lemma: str) -> bool:
+    """The same lemma, or the same stem with a different ending ("deploy" ~ "deployment")."""
+    if word == lemma:
+        return True
+    shared = next(
+        (i for i, (a, b) in enumerate(zip(word, lemma, strict=False)) if a != b),
+        min(len(word), len(lemma)),
+    )
+    return shared >= 4 and shared >= min(len(word), len(lemma)) - 2

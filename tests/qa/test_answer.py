@@ -297,3 +297,9 @@ def test_a_year_the_question_names_must_be_the_articles(seed_answerer: Answerer)
     assert seed_answerer.ask(asked.format(2019), as_of=day).abstained
     answer = seed_answerer.ask(asked.format(2025), as_of=day)
     assert not answer.abstained and "14,000" in answer.short
+    # "in 2024": the article of 2025 tells of "October last year"; a year is no window that
+    # only its own reports may answer, as "this week" is
+    began = seed_answerer.ask(
+        "When did the deployment to the war against Ukraine begin in 2024?", as_of=day
+    )
+    assert not began.abstained and "October 2024" in began.short
