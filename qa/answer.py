@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from ..index import Hit, Searcher
 from .compose import Option, compose
-from .extractive import Candidate, Span, find_spans, rank_sentences
+from .extractive import Candidate, Span, class_kin, find_spans, rank_sentences
 from .questions import Question, analyse, rewrite_follow_up, stem
 from .readers import Reader, Streamed, locate
 from .records import Answer, Retrieval, Turn
@@ -272,12 +272,13 @@ class Answerer:
         type, best first."""
         options: list[Option] = []
         counts = self._counts_asked(question, docs)
+        kin = class_kin(question, docs, self.searcher.embedder)
         for order, (candidate, doc) in enumerate(zip(ranked, docs, strict=True)):
             if not says[order]:
                 continue  # "how many were killed" is not answered by a sentence on deployments
             if not _about_years(question, candidate):
                 continue  # "the 2018 Winter Olympics" is not answered by a report on 2022's
-            spans = [s for s in find_spans(question, candidate, doc, near) if counts(s)]
+            spans = [s for s in find_spans(question, candidate, doc, near, kin) if counts(s)]
             if spans:
                 score = candidate.score + 0.1 * min(spans[0].score, 5) - 0.02 * order
                 options.append(Option(score, candidate, spans[0]))

@@ -15,6 +15,7 @@ import numpy as np
 
 from ..index import Article, Embedder, Hit, sentence_spans
 from .questions import CLASSES, Question, content_terms, names_a_given, stem
+from .similarity import similarity
 
 __all__ = ["Candidate", "Span", "find_spans", "rank_sentences"]
 
@@ -75,6 +76,7 @@ CLASS_LABELS = {
     **dict.fromkeys("role character".split(), frozenset({"PERSON", "WORK_OF_ART"})),
     **dict.fromkeys(
         "chain retailer automaker carmaker manufacturer giant studio startup franchise "
+        "supermarket grocer restaurant store bank insurer lender "
         "exchange school college label publisher".split(),
         frozenset({"ORG"}),
     ),
@@ -82,6 +84,7 @@ CLASS_LABELS = {
 }
 # a title in quotes ("Terrifier 2") names a work, whatever the tagger saw
 _QUOTED = re.compile(r"[“\"]([^”\"]{2,80})[”\"]")
+KIN_SIMILARITY = 0.55  # a noun this close to the asked class is one of it
 _PROPER = {
     "PERSON",
     "ORG",
@@ -173,8 +176,25 @@ def rank_sentences(
     return scored
 
 
+def class_kin(question: Question, docs: Sequence[Any], embedder: Embedder) -> frozenset[str]:
+    """For "which disease" (a class no kind of name stands for): the nouns of the sentences
+    that the embedder finds of that class, ``KIN_SIMILARITY`` and up ("lion" ~ "animal" 0.58,
+    "euro" ~ "currency" 0.76; but "chess" ~ "sport" 0.53, "polio" ~ "disease" 0.50)."""
+    asked = question.asked_class
+    if question.kind != "other" or asked is None or asked in CLASS_LABELS:
+        return frozenset()
+    nouns = sorted({c.root.lemma_.lower() for doc in docs for c in doc.noun_chunks} - {asked})
+    nouns = [n for n in nouns if stem(n) not in question.terms]
+    cosines = similarity(embedder, asked, nouns)
+    return frozenset(n for n, cos in zip(nouns, cosines, strict=True) if cos >= KIN_SIMILARITY)
+
+
 def find_spans(
-    question: Question, candidate: Candidate, doc: Any, near: frozenset[str] = frozenset()
+    question: Question,
+    candidate: Candidate,
+    doc: Any,
+    near: frozenset[str] = frozenset(),
+    kin: frozenset[str] = frozenset(),
 ) -> list[Span]:
     """Spans of the type ``question`` asks for in ``candidate`` (``doc`` is its spaCy parse),
     best first. Quantities keep their qualifier and unit ("around 14,000 troops"). A span
@@ -232,6 +252,13 @@ def find_spans(
             1 for tok in doc if stem(tok.lower_) in asked and abs(tok.idx - ent.start_char) < 80
         )
         spans.append(Span(base + start, base + end, ent.label_, score + 0.1 * by, of_class, unit))
+    for chunk in doc.noun_chunks:  # "which disease": "polio", a noun of the class asked
+        if chunk.root.pos_ == "NOUN" and chunk.root.lemma_.lower() in kin:
+            words = [t for t in chunk if t.dep_ not in ("det", "poss", "case") and not t.is_punct]
+            if words:
+                close = _near(question, doc, words[0].idx, near)
+                at = base + words[0].idx, base + words[-1].idx + len(words[-1])
+                spans.append(Span(*at, "KIN", 2.5 + close, True))
     if question.asked_class in _WORKS:  # "which horror film": a title in quotes
         for match in _QUOTED.finditer(text):
             title = match[1]

@@ -112,3 +112,20 @@ def _spans(nlp: Any, question: str, sentence: str) -> list[tuple[str, bool]]:
     candidate = Candidate(article, 7, len(article.text), 1)
     spans = find_spans(analyse(question, nlp(question)), candidate, nlp(candidate.text))
     return [(article.text[s.start : s.end], s.fits) for s in spans]
+
+
+def test_a_class_no_name_stands_for_takes_a_noun_of_that_class(
+    nlp: Any, seed_answerer: Any
+) -> None:
+    from dateline.qa.extractive import class_kin
+
+    question = "For the first time in 20 years, the U.S. dollar is equal to which currency?"
+    sentence = "Traders in London watched the dollar fall to parity with the euro on Tuesday."
+    parsed = analyse(question, nlp(question))
+    doc = nlp(sentence)
+    kin = class_kin(parsed, [doc], seed_answerer.searcher.embedder)  # the real MiniLM
+    # the question's own "dollar" is no answer; "trader" is no currency
+    assert "euro" in kin and "dollar" not in kin and "trader" not in kin
+    article = Article(id="a", title="T", text=sentence)
+    spans = find_spans(parsed, Candidate(article, 0, len(sentence), 1), doc, kin=kin)
+    assert sentence[spans[0].start : spans[0].end] == "euro"
