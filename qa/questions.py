@@ -285,39 +285,33 @@ def _asked_noun(doc: Any) -> str | None:
     the words after the wh-word ("which fast food *chain* has", "which of these NFL head
     *coaches*", "what was the name of the *storm*"). Read from the tags, not the tree: the
     small model often parses "which" as a pronoun of its own."""
-    tokens = list(doc)
-    for wh in tokens:
-        if wh.lower_ not in ("which", "what"):
-            continue
-        rest = tokens[wh.i + 1 :]
-        if len(rest) > 1 and rest[0].lower_ == "of":  # "which of these coaches"
-            rest = [t for t in rest[1:] if t.lower_ not in ("these", "those", "the")]
-        words = [t.lower_ for t in rest]
-        for prefix in _NAME_OF:  # "what was the name of the storm"
-            if words[: len(prefix)] == prefix:
-                rest = rest[len(prefix) :]
-                break
-        run: list[Any] = []
-        for token in rest:
-            if token.tag_ == "POS":
-                if run and run[-1].tag_ == "NNS":  # "which women's sport": a kind of sport
-                    run = []
-                    continue
-                break  # "which ministry's official": the ministry is asked for
-            if token.pos_ in ("ADJ", "NOUN", "PROPN", "NUM") or token.tag_ in ("VBG", "VBN"):
-                run.append(token)
-            elif token.lower_ in ("the", "-") or (
-                token.pos_ == "ADV" and token.lower_.endswith("ly")
-            ):
-                continue
-            else:
-                break
-        # a lower-case "PROPN" is a common noun the tagger took for a name ("Ivy League university")
-        nouns = [t for t in run if t.pos_ == "NOUN" or (t.pos_ == "PROPN" and t.text.islower())]
-        if nouns:
-            return str(nouns[-1].lemma_.lower())
+    wh = next((t for t in doc if t.lower_ in ("which", "what")), None)
+    if wh is None:
         return None
-    return None
+    rest = list(doc[wh.i + 1 :])
+    if len(rest) > 1 and rest[0].lower_ == "of":  # "which of these coaches"
+        rest = [t for t in rest[1:] if t.lower_ not in ("these", "those", "the")]
+    words = [t.lower_ for t in rest]
+    for prefix in _NAME_OF:  # "what was the name of the storm"
+        if words[: len(prefix)] == prefix:
+            rest = rest[len(prefix) :]
+            break
+    run: list[Any] = []
+    for token in rest:
+        if token.tag_ == "POS":
+            if run and run[-1].tag_ == "NNS":  # "which women's sport": a kind of sport
+                run = []
+                continue
+            break  # "which ministry's official": the ministry is asked for
+        if token.pos_ in ("ADJ", "NOUN", "PROPN", "NUM") or token.tag_ in ("VBG", "VBN"):
+            run.append(token)
+        elif token.lower_ in ("the", "-") or (token.pos_ == "ADV" and token.lower_.endswith("ly")):
+            continue
+        else:
+            break
+    # a lower-case "PROPN" is a common noun the tagger took for a name ("Ivy League university")
+    nouns = [t for t in run if t.pos_ == "NOUN" or (t.pos_ == "PROPN" and t.text.islower())]
+    return str(nouns[-1].lemma_.lower()) if nouns else None
 
 
 def _asked_verb(doc: Any) -> Any:
