@@ -223,13 +223,17 @@ def test_an_interrupted_driver_leaves_a_good_index_and_resumes(
     index = tmp_path / "ray"
     command = [str(BIN / "dateline"), "index", str(articles), "--index", str(index),
                "--ray", address, "--ray-batch", "8", "-q"]  # fmt: skip
+    earlier = set(_embedding_workers())  # an earlier test's actors may not have exited yet
     run = subprocess.Popen(
         command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
     deadline = time.monotonic() + 120
-    while not _embedding_workers() and time.monotonic() < deadline and run.poll() is None:
+    while time.monotonic() < deadline and run.poll() is None:
+        if set(_embedding_workers()) - earlier:  # this run's own workers
+            break
         time.sleep(0.2)
     time.sleep(0.5)  # the workers are loading the model or embedding
+    assert run.poll() is None, "the run ended before it could be interrupted"
     run.send_signal(signal.SIGINT)  # Ctrl+C
     _, err = run.communicate(timeout=120)
     assert run.returncode == 130, err
