@@ -22,6 +22,7 @@ from .readers import Reader, Streamed, locate
 from .records import Answer, Retrieval, Turn
 from .selection import DEPTH, SentenceRanker
 from .similarity import same_word, similarity, singular
+from .timeliness import about_years, timely
 from .timewords import TimeScope, time_scope
 
 __all__ = ["DEFAULT_THRESHOLD", "Answerer"]
@@ -41,11 +42,6 @@ NOUN_SIMILARITY = 0.6  # "kill" ~ "death" 0.65, but "kill" ~ "attack" 0.49, "war
 NEAR_SIMILARITY = 0.42
 UNIT_SIMILARITY = 0.5  # "soldier" ~ "troop" 0.74, "personnel" 0.52; "worker" 0.43
 READ = 6  # sentences a reader model is shown
-# an event of "this week" may be reported (as scheduled) a few days before the window opens
-WINDOW_SLACK_DAYS = 3
-# a window that reaches the as-of day ("this week", "this year", "last month") asks for that
-# period's reports; one that closed before it ("in 1997", "in March") may be told by later ones
-CURRENT_WINDOW_DAYS = 31
 
 
 class Answerer:
@@ -206,21 +202,9 @@ class Answerer:
                 return self._abstain(question, query, hits, ranked[0].score if ranked else 0.0)
             if read is not False:
                 options = [read, *options]
-        if retrieval.window is not None:  # "in December": that month's reports answer first
-            options.sort(key=lambda o: not o.published_in(retrieval.window))
-            since, until = retrieval.window
-            current = day is None or (day - until).days <= CURRENT_WINDOW_DAYS
-            if (
-                current
-                and options
-                and not any(
-                    o.candidate.article.published is None
-                    or o.published_in((since - timedelta(days=WINDOW_SLACK_DAYS), until))
-                    for o in options
-                )
-            ):  # "this week", answered only by articles from months before: not answered
-                why = f"no article from {_day(since)} to {_day(until)} says"
-                return self._abstain(question, query, hits, options[0].confidence, why=why)
+        options, why = timely(options, parsed, retrieval.window, day)
+        if why:  # "this week", answered only by articles from months before: not answered
+            return self._abstain(question, query, hits, options[0].confidence, why=why)
         if parsed.kind == "reason":  # a sentence that gives a reason beats one that doesn't
             options.sort(key=lambda o: o.span is None)
         confidence = options[0].confidence if options else (ranked[0].score if ranked else 0.0)
@@ -276,7 +260,7 @@ class Answerer:
         for order, (candidate, doc) in enumerate(zip(ranked, docs, strict=True)):
             if not says[order]:
                 continue  # "how many were killed" is not answered by a sentence on deployments
-            if not _about_years(question, candidate):
+            if not about_years(question, candidate):
                 continue  # "the 2018 Winter Olympics" is not answered by a report on 2022's
             spans = [s for s in find_spans(question, candidate, doc, near, kin) if counts(s)]
             if spans:
@@ -368,24 +352,3 @@ class Answerer:
             " The closest passages are listed as related." if hits else ""
         )
         return Answer(question, text, (), tuple(hits), True, tuple(hits[:3]), "", query, confidence)
-
-
-def _about_years(question: Question, candidate: Candidate) -> bool:
-    """Whether the article of ``candidate`` speaks of every year the question names: in its
-    text or title, by being published that year, or as "last year" / "next year" from it."""
-    if not question.years:  # most questions: no article text is lowered per candidate
-        return True
-    article = candidate.article
-    said: dict[int, str] = {}  # year -> the words that name it ("" is in every text)
-    if article.published:
-        year = int(article.published[:4])
-        said = {year - 1: "last year", year: "", year + 1: "next year"}
-    text = article.text.lower()
-    return all(
-        year in article.text or year in article.title or said.get(int(year), "\0") in text
-        for year in question.years
-    )
-
-
-def _day(day: date) -> str:
-    return f"{day:%B} {day.day}, {day.year}"

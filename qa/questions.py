@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from itertools import takewhile
 from typing import Any
 
+from .timewords import speaks_of_now
+
 __all__ = [
     "KINDS",
     "Question",
@@ -246,6 +248,7 @@ class Question:
     asked_class: str | None = None
     names: frozenset[str] = frozenset()
     years: frozenset[str] = frozenset()  # "the 2018 Winter Olympics": its answer is about 2018
+    now: str | None = None  # "recently", "is building": about the months before its as-of day
 
 
 def analyse(text: str, doc: Any = None) -> Question:
@@ -277,7 +280,8 @@ def analyse(text: str, doc: Any = None) -> Question:
         )
     years = frozenset(_YEAR.findall(text))
     terms = tuple(content_terms(text))
-    return Question(text, kind, terms, unit, predicate, asked_class, names, years)
+    now = speaks_of_now(text, doc)
+    return Question(text, kind, terms, unit, predicate, asked_class, names, years, now)
 
 
 def _asked_noun(doc: Any) -> str | None:

@@ -7,10 +7,11 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from .relative import resolve_date
 
-__all__ = ["TimeScope", "time_scope"]
+__all__ = ["TimeScope", "speaks_of_now", "time_scope"]
 
 _MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 _MONTH = "|".join(_MONTHS)
@@ -111,3 +112,37 @@ def time_scope(question: str, as_of: date) -> TimeScope:
     # reports trail events: keep articles up to a week after the window closes
     end = min(window[1] + timedelta(days=7), as_of + timedelta(days=1))
     return TimeScope(window[0], end, recency, phrase)
+
+
+_NOW_WORDS = re.compile(
+    r"\b(?:[Rr]ecently|[Rr]ecent|[Nn]ewly|[Ll]atest|[Cc]urrently|now|just|upcoming|"
+    r"this weekend|(?:is|are) set to|on (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
+    r"Sunday))\b"
+)
+# "new" but not "New York": lower case, or capitalised before a lower-case word at the start
+_NEW = re.compile(r"\bnew\b|^New (?=[a-z])")
+_PRESENT_AUX = frozenset({"is", "are", "'s", "'re", "am"})
+
+
+def speaks_of_now(text: str, doc: Any = None) -> str | None:
+    """The words that put ``text`` in the present of its as-of day ("recently", "is
+    building"), or None. With ``doc`` (its spaCy parse), a verb in the present progressive
+    counts too; a plan ("will send") does not: an old article can report it."""
+    if match := _NOW_WORDS.search(text) or _NEW.search(text):
+        return match[0].strip()
+    if doc is None:
+        return None
+    # read from the tags: the small parser often makes an inverted "is" the root and the
+    # verb a clause of the subject ("is [North Korea deploying]")
+    tokens = list(doc)
+    for i, token in enumerate(tokens):
+        if token.tag_ != "VBG" or i == 0 or token.lower_ == "according":
+            continue
+        if tokens[i - 1].tag_ in ("IN", "TO"):
+            continue  # "after breaking away": no tense of its own
+        for before in reversed(tokens[:i]):
+            if before.lower_ in _PRESENT_AUX:
+                return f"{before.text} {token.text}"
+            if before.pos_ in ("VERB", "AUX") or before.tag_ in ("WDT", "WP", "IN"):
+                break  # another verb or clause lies between
+    return None

@@ -290,6 +290,21 @@ def test_this_week_is_not_answered_from_an_article_of_another_year(
     assert later.related  # the passages are still shown, as related
 
 
+def test_a_question_about_the_present_is_not_answered_from_old_news(
+    seed_answerer: Answerer,
+) -> None:
+    question = "How many troops is North Korea deploying to Russia?"
+    now = seed_answerer.ask(question, as_of=date(2025, 6, 20))  # the seed is from 2025-06-19
+    assert not now.abstained and "14,000" in now.short
+    later = seed_answerer.ask(question, as_of=date(2026, 3, 1))
+    assert later.abstained and "asks about the present (“is deploying”)" in later.text
+    assert "June 19, 2025, 8 months before March 1, 2026" in later.text
+    assert later.related
+    # a plan is reported before it happens: an old article still answers it
+    plan = seed_answerer.ask("How many military construction workers will Kim send?")
+    assert not plan.abstained and "5,000" in plan.short
+
+
 def test_a_year_the_question_names_must_be_the_articles(seed_answerer: Answerer) -> None:
     day = date(2025, 6, 20)
     # the seed (published 2025) reports the deployment to the Kursk campaign, not one of 2019

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from dateline.qa.timewords import time_scope
+from dateline.qa.timewords import speaks_of_now, time_scope
 
 AS_OF = date(2025, 6, 19)  # a Thursday
 
@@ -54,3 +54,19 @@ def test_since_an_event_is_left_to_the_articles_to_date() -> None:
     assert scope.anchor == "the treaty signing" and scope.since is None and not scope.future
     assert time_scope("What changed since March 3?", AS_OF).anchor is None
     assert time_scope("What changed since 2024?", AS_OF).anchor is None
+
+
+@pytest.mark.parametrize(
+    "question, words",
+    [
+        ("Which company recently unveiled a folding phone?", "recently"),
+        ("Which toy is set to be relaunched?", "is set to"),
+        ("What did the new mayor promise?", "new"),
+        ("Which storm hit Florida on Tuesday?", "on Tuesday"),
+        ("Which company in New York raised prices?", None),  # a name, not news
+        ("How many workers will Kim send?", None),  # a plan: old articles report it
+        ("Who wrote the Star-Spangled Banner?", None),
+    ],
+)
+def test_words_that_ask_about_the_present(question: str, words: str | None) -> None:
+    assert speaks_of_now(question) == words

@@ -1,0 +1,101 @@
+"""Whether the sentences that could answer are of the time the question asks about.
+
+Three checks, each a veto with a reason the reader is told:
+
+- a window that reaches the as-of day ("this week", "this month") asks for that period's
+  reports: an answer only from articles months before it is a different event;
+- a question about the present without a window ("which company *recently* unveiled…",
+  "Sweden *is building*…") asks about the months before the as-of day;
+- a year the question names ("the 2018 Winter Olympics") must be one the article speaks of.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+from .compose import Option
+from .extractive import Candidate
+from .questions import Question
+
+__all__ = [
+    "CURRENT_WINDOW_DAYS",
+    "RECENT_DAYS",
+    "WINDOW_SLACK_DAYS",
+    "about_years",
+    "timely",
+]
+
+# an event of "this week" may be reported (as scheduled) a few days before the window opens
+WINDOW_SLACK_DAYS = 3
+# a window that reaches the as-of day ("this week", "this year", "last month") asks for that
+# period's reports; one that closed before it ("in 1997", "in March") may be told by later ones
+CURRENT_WINDOW_DAYS = 31
+# how old the newest answering report may be for a question about the present. On RealTimeQA
+# (552, as of question dates) every unanswerable question answered cited an article 7 months
+# or more before its date, 2 of 377 answerable ones did; 90 and 180 days separate them alike
+RECENT_DAYS = 180
+
+
+def timely(
+    options: Sequence[Option],
+    question: Question,
+    window: tuple[date, date] | None,
+    day: date | None,
+) -> tuple[list[Option], str]:
+    """``options`` with those of the asked time first, and why none can answer ("" when some
+    can). ``window``: the time words' window; ``day``: the as-of day."""
+    ordered = list(options)
+    if not ordered or day is None:
+        return ordered, ""
+    if window is not None:  # "in December": that month's reports answer first
+        ordered.sort(key=lambda o: not o.published_in(window))
+        since, until = window
+        if (day - until).days > CURRENT_WINDOW_DAYS:
+            return ordered, ""
+        slack = (since - timedelta(days=WINDOW_SLACK_DAYS), until)
+        if not any(_undated(o) or o.published_in(slack) for o in ordered):
+            return ordered, f"no article from {_day(since)} to {_day(until)} says"
+        return ordered, ""
+    if question.now is None or question.years:
+        return ordered, ""
+    recent = (day - timedelta(days=RECENT_DAYS), day)
+    ordered.sort(key=lambda o: not (_undated(o) or o.published_in(recent)))
+    best = ordered[0]
+    if _undated(best) or best.published_in(recent):
+        return ordered, ""
+    newest = max(
+        date.fromisoformat(published[:10])
+        for o in ordered
+        if (published := o.candidate.article.published)
+    )
+    months = round((day - newest).days / 30.4)
+    return ordered, (
+        f"it asks about the present (“{question.now}”), and the newest article that would "
+        f"answer is from {_day(newest)}, {months} months before {_day(day)}"
+    )
+
+
+def about_years(question: Question, candidate: Candidate) -> bool:
+    """Whether the article of ``candidate`` speaks of every year the question names: in its
+    text or title, by being published that year, or as "last year" / "next year" from it."""
+    if not question.years:  # most questions: no article text is lowered per candidate
+        return True
+    article = candidate.article
+    said: dict[int, str] = {}  # year -> the words that name it ("" is in every text)
+    if article.published:
+        year = int(article.published[:4])
+        said = {year - 1: "last year", year: "", year + 1: "next year"}
+    text = article.text.lower()
+    return all(
+        year in article.text or year in article.title or said.get(int(year), "\0") in text
+        for year in question.years
+    )
+
+
+def _undated(option: Option) -> bool:
+    return option.candidate.article.published is None
+
+
+def _day(day: date) -> str:
+    return f"{day:%B} {day.day}, {day.year}"
