@@ -36,8 +36,10 @@ def build(index: Path, cache: Path, depth: int) -> list[dict[str, Any]]:
     from dateline.qa.evaluate import normalize_answer
     from dateline.qa.extractive import candidates_from_hits, rank_sentences
     from dateline.qa.questions import analyse
+    from dateline.qa.selection import FEATURES, SentenceRanker
 
-    answerer = Answerer(Searcher.open(index, cache_dir=cache))
+    unfitted = SentenceRanker((0.0,) * len(FEATURES), (0.0,) * len(FEATURES))  # only retrieves
+    answerer = Answerer(Searcher.open(index, cache_dir=cache), ranker=unfitted)
     embedder = answerer.searcher.embedder
     rows = []
     questions = [q for q in read_jsonl(REALTIMEQA / "questions.jsonl") if q["answerable"]]
@@ -117,7 +119,8 @@ def rank_of(row: dict[str, Any], first: np.ndarray, second: np.ndarray, shortlis
 def report(name: str, ranks: list[Any], n: int) -> None:
     top1 = sum(1 for r in ranks if r == 0) / n
     top6 = sum(1 for r in ranks if r is not None and r < READ) / n
-    print(f"  {name:<34} first {top1:6.1%}   in top {READ} {top6:6.1%}")
+    top10 = sum(1 for r in ranks if r is not None and r < 10) / n
+    print(f"  {name:<34} first {top1:6.1%}   in top {READ} {top6:6.1%}   in top 10 {top10:6.1%}")
 
 
 def main() -> None:

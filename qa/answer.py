@@ -57,13 +57,14 @@ class Answerer:
         llm: Any = None,
         cross_encoder: Any = None,
         reader: Reader | None = None,
+        ranker: SentenceRanker | None = None,
     ) -> None:
         self.searcher = searcher
         self.reader = reader  # e.g. a LocalReader; None: the rules pick the span
         self.threshold = threshold
         self.k = k
         self.cross_encoder = cross_encoder  # optional sentence-transformers CrossEncoder
-        self.ranker = SentenceRanker.fitted()
+        self.ranker = ranker or SentenceRanker.fitted()  # another: e.g. while fitting one
         self.llm = llm  # any LangChain chat model; None: extractive answers
         self._nlp = nlp
 
