@@ -236,6 +236,8 @@ def find_spans(
         if question.kind == "date" and 0 < close < 0.5:
             continue  # the sentence dates another event than the one asked about
         start, end, score = ent.start_char, ent.end_char, 1.0 + 2.0 * of_class + close
+        if of_class and _titled(question, ent):
+            score += 1.0  # "al Qaeda *leader* Ayman al-Zawahiri" for "which leader"
         unit = None
         if question.kind == "quantity":
             end, unit = _extend_unit(doc, ent)
@@ -307,6 +309,18 @@ def _of_class(question: Question, ent: Any) -> bool:
     if doc[ent.end - 1].lemma_.lower() == asked or ent.label_ in CLASS_LABELS.get(asked, ()):
         return True  # "Yellowstone National Park" is a park; a LAW is the "measure" asked
     return asked in CLASSES["person"] and ent.label_ == "PERSON"
+
+
+def _titled(question: Question, ent: Any) -> bool:
+    """Whether the asked class is the title in front of ``ent`` ("Finnish *President* Sauli
+    Niinistö", "*Judge* Barbara Bellis"): of all the people in a sentence, the one asked for."""
+    doc = ent.doc
+    for token in reversed(doc[max(0, ent.start - 4) : ent.start]):
+        if token.lemma_.lower() == question.asked_class:
+            return True
+        if token.pos_ not in ("PROPN", "ADJ", "NOUN") or token.is_punct:
+            return False
+    return False
 
 
 def _near(question: Question, doc: Any, char: int, near: frozenset[str] = frozenset()) -> float:

@@ -332,10 +332,16 @@ def _asked_verb(doc: Any) -> Any:
     return next((t for t in verbs if t.dep_ == "ROOT"), verbs[0] if verbs else None)
 
 
+# words inside names that name nobody on their own
+_PARTICLES = frozenset("al el de da di du la le van von der den bin ibn abu ben of the and".split())
+
+
 def names_a_given(entity: str, names: frozenset[str]) -> bool:
     """Whether ``entity`` shares a name with the question ("Kim Jong-un" with "Kim"; "Russia"
     with "Russian"): the question's own subject is not its answer."""
     for token in re.findall(r"[a-z0-9]+", entity.lower()):
+        if token in _PARTICLES:
+            continue  # "al Qaeda" does not give "Ayman al-Zawahiri"
         for name in names:
             if (
                 token == name

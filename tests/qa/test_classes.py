@@ -129,3 +129,25 @@ def test_a_class_no_name_stands_for_takes_a_noun_of_that_class(
     article = Article(id="a", title="T", text=sentence)
     spans = find_spans(parsed, Candidate(article, 0, len(sentence), 1), doc, kin=kin)
     assert sentence[spans[0].start : spans[0].end] == "euro"
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "answer"),
+    [
+        (  # the class is the title in front of one of two people; "al" names nobody
+            "Which al Qaeda leader did the US kill in a drone strike?",
+            "The US killed al Qaeda leader Ayman al-Zawahiri in a drone strike, President Joe "
+            "Biden said Monday.",
+            "Ayman al-Zawahiri",
+        ),
+        (
+            "Which judge oversaw the defamation trial?",
+            "Lawyer Chris Mattei and Judge Barbara Bellis clashed in the courtroom on Thursday.",
+            "Barbara Bellis",
+        ),
+    ],
+)
+def test_of_several_people_the_one_titled_with_the_asked_class(
+    nlp: Any, question: str, sentence: str, answer: str
+) -> None:
+    assert [text for text, _ in _spans(nlp, question, sentence)][:1] == [answer]
