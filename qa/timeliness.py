@@ -72,7 +72,8 @@ def timely(
     months = round((day - newest).days / 30.4)
     return ordered, (
         f"it asks about the present (“{question.now}”), and the newest article that would "
-        f"answer is from {_day(newest)}, {months} months before {_day(day)}"
+        f"answer is from {_day(newest)}, {months} months before {_day(day)} (ask as of "
+        f"{_day(newest + timedelta(days=1))} to read them as of then)"
     )
 
 

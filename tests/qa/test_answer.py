@@ -298,7 +298,7 @@ def test_a_question_about_the_present_is_not_answered_from_old_news(
     assert not now.abstained and "14,000" in now.short
     later = seed_answerer.ask(question, as_of=date(2026, 3, 1))
     assert later.abstained and "asks about the present (“is deploying”)" in later.text
-    assert "June 19, 2025, 8 months before March 1, 2026" in later.text
+    assert "June 19, 2025, 8 months before March 1, 2026 (ask as of June 20, 2025" in later.text
     assert later.related
     # a plan is reported before it happens: an old article still answers it
     plan = seed_answerer.ask("How many military construction workers will Kim send?")
