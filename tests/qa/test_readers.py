@@ -111,6 +111,31 @@ def test_no_answer_abstains_and_an_unstated_one_falls_back_to_the_rules(
         assert answer.short == "Around 14,000 troops"
 
 
+class Copier(Scripted):
+    """A reader that copies the first sentence it is shown, whole."""
+
+    def read(
+        self,
+        question: str,
+        sources: Sequence[Candidate],
+        as_of: date | None,
+        on_text: Streamed | None = None,
+    ) -> Reading:
+        super().read(question, sources, as_of, on_text)
+        return Reading(sources[0].text, 1)
+
+
+def test_a_sentence_copied_whole_is_no_answer_and_the_rules_answer_stands(
+    seed_answerer: Answerer,
+) -> None:
+    reader = Copier(Reading(None))
+    answer = with_reader(seed_answerer, reader).ask(
+        "How many troops were deployed?", as_of=date(2025, 6, 20)
+    )
+    assert len(reader.shown[0][0].split()) > 12  # a real copy, verified as words of it
+    assert answer.short == "Around 14,000 troops"
+
+
 def test_a_reader_is_not_shown_sentences_about_another_predicate(seed_answerer: Answerer) -> None:
     reader = Scripted(Reading("around 14,000 troops", 1))
     answer = with_reader(seed_answerer, reader).ask(
