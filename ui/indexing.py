@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -29,19 +31,22 @@ def run_index(args: argparse.Namespace, settings: Settings) -> int:
             args.chunk_tokens or default.max_tokens,
             default.overlap_tokens if args.overlap_tokens is None else args.overlap_tokens,
         )
-    with _workers(args, embedder) as workers:
-        code, run = _index_once(args, embedder, chunking, workers), 1
+    with _workers(args, embedder) as (workers, check):
+        code, run = _index_once(args, embedder, chunking, workers, check), 1
         while args.watch and (args.runs is None or run < args.runs):
             watch_wait(args.watch)
-            code, run = _index_once(args, embedder, chunking, workers), run + 1
+            code, run = _index_once(args, embedder, chunking, workers, check), run + 1
     return code
 
 
 @contextmanager
-def _workers(args: argparse.Namespace, embedder: Any) -> Iterator[Any]:
-    """None (this process), or Ray workers connected for the whole command."""
+def _workers(
+    args: argparse.Namespace, embedder: Any
+) -> Iterator[tuple[Any, Callable[[], None] | None]]:
+    """None (this process), or Ray workers connected for the whole command, each with what
+    checks for a Ctrl+C Ray may have lost (see :func:`_ctrl_c`)."""
     if args.ray is None:
-        yield None
+        yield None, None
         return
     from ..index.cluster import LOCAL, ray_workers
 
@@ -53,15 +58,68 @@ def _workers(args: argparse.Namespace, embedder: Any) -> Iterator[Any]:
         f"{args.ray_batch} chunks a batch",
         file=sys.stderr,
     )
-    with ray_workers(args.ray, embedder, workers=args.ray_workers, batch=args.ray_batch) as w:
-        yield w
+    with (
+        ray_workers(args.ray, embedder, workers=args.ray_workers, batch=args.ray_batch) as w,
+        _ctrl_c() as check,
+    ):
+        yield w, check
+        check()
 
 
-def _index_once(args: argparse.Namespace, embedder: Any, chunking: Any, workers: Any) -> int:
+@contextmanager
+def _ctrl_c() -> Iterator[Callable[[], None]]:
+    """Ctrl+C on a Ray run: Ray defers SIGINT while it starts the embedding actors and can
+    lose the KeyboardInterrupt raised then, so the press is also remembered, and ``check()``
+    raises it again at the next embedded batch (or at the end)."""
+    pressed = threading.Event()
+
+    def handler(signum: int, frame: Any) -> None:
+        pressed.set()
+        raise KeyboardInterrupt
+
+    def check() -> None:
+        if pressed.is_set():
+            raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        yield check
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _checked(bars: Callable[[int], Any], check: Callable[[], None]) -> Callable[[int], Any]:
+    """``bars`` (a progress factory) whose bars call ``check`` before each update."""
+    return lambda total: _Checked(bars(total), check)
+
+
+class _Checked:
+    """A progress bar that calls ``check`` before each update."""
+
+    def __init__(self, bar: Any, check: Callable[[], None]) -> None:
+        self.bar, self.check = bar, check
+
+    def update(self, n: int = 1) -> object:
+        self.check()
+        return self.bar.update(n)
+
+    def close(self) -> None:
+        self.bar.close()
+
+
+def _index_once(
+    args: argparse.Namespace,
+    embedder: Any,
+    chunking: Any,
+    workers: Any,
+    check: Callable[[], None] | None = None,
+) -> int:
     with writing(
         args.index, embedder, chunking=chunking, index_kind=args.index_kind, on_wait=waiting
     ) as store:
         progress, limit = progress_bar(args.quiet), args.max_article_mb
+        if check is not None:
+            progress = _checked(progress, check)
         report = index_paths(
             store, args.paths, embedder, progress=progress, max_article_mb=limit, workers=workers
         )
