@@ -42,8 +42,7 @@ NOUN_SIMILARITY = 0.6  # "kill" ~ "death" 0.65, but "kill" ~ "attack" 0.49, "war
 NEAR_SIMILARITY = 0.42
 UNIT_SIMILARITY = 0.5  # "soldier" ~ "troop" 0.74, "personnel" 0.52; "worker" 0.43
 READ = 6  # sentences a reader model is shown
-# longer readings are sentences copied whole, not answers: the rules' answer stands (RealTimeQA,
-# every third question: F1 0.5B 0.222 -> 0.346, 1.5B 0.419 -> 0.472; 6 to 12 words alike)
+# longer readings are sentences copied whole, not answers: the rules' answer stands
 READ_WORDS = 12
 
 

@@ -125,12 +125,24 @@ def _find(answer: str, candidate: Candidate) -> Span | None:
     if not needle.strip():
         return None
     hay, where = _normalised(candidate.text)
+    text = candidate.text
     at = hay.find(needle)
-    if at < 0:
-        return None
-    start = candidate.start + where[at]
-    end = candidate.start + where[at + len(needle) - 1] + 1
-    return Span(start, end, "READ", 1.0)
+    while at >= 0:
+        start, end = where[at], where[at + len(needle) - 1] + 1
+        if _whole(text, start, end):
+            return Span(candidate.start + start, candidate.start + end, "READ", 1.0)
+        at = hay.find(needle, at + 1)
+    return None
+
+
+def _whole(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is whole words: "2" is not an answer found in "2.9 million"
+    (its claim would fail the quote check, leaving no short answer at all)."""
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    more = text[end + 1] if end + 1 < len(text) else " "
+    inside_number = after in ".," and more.isdigit() and text[end - 1].isdigit()
+    return not before.isalnum() and not after.isalnum() and not inside_number
 
 
 def _find_date(answer: str, candidate: Candidate) -> Span | None:

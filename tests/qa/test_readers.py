@@ -35,6 +35,9 @@ def spanned(reading: Reading) -> tuple[int, str] | None:
 def test_the_answer_is_mapped_to_exact_offsets_in_a_shown_sentence() -> None:
     assert spanned(Reading("around 14,000 troops", 2)) == (1, "around 14,000 troops")
     assert spanned(Reading("Around 14000 Troops.", 2)) == (1, "around 14,000 troops")
+    # part of a number or a word is no answer ("14" of "14,000", "roop" of "troops")
+    assert spanned(Reading("14", 2)) is None
+    assert spanned(Reading("roops", 2)) is None
     # a right span under the wrong source number is found where it is, and cited there
     assert spanned(Reading("14,000 troops", 1)) == (1, "14,000 troops")
     # a date the reader rewrote maps back to the phrase that states it
