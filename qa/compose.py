@@ -17,7 +17,7 @@ from .questions import Question, stem
 from .records import Answer
 from .relative import resolve_date
 
-__all__ = ["STALE_DAYS", "Option", "compose"]
+__all__ = ["STALE_DAYS", "Option", "compose", "long_day"]
 
 STALE_DAYS = 30  # older than this before the as-of date: say when it was reported
 CLASS_EVIDENCE = 0.05
@@ -59,9 +59,11 @@ def _newer(a: Option, b: Option) -> bool:
 
 
 def _long_date(iso: str | None) -> str:
-    if not iso:
-        return "an unknown date"
-    day = date.fromisoformat(iso)
+    return long_day(date.fromisoformat(iso)) if iso else "an unknown date"
+
+
+def long_day(day: date) -> str:
+    """A day as readers write it: "June 19, 2025"."""
     return f"{day:%B} {day.day}, {day.year}"
 
 

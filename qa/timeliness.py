@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, timedelta
 
-from .compose import Option
+from .compose import Option, long_day
 from .extractive import Candidate
 from .questions import Question
 
@@ -54,15 +54,14 @@ def timely(
         if (day - until).days > CURRENT_WINDOW_DAYS:
             return ordered, ""
         slack = (since - timedelta(days=WINDOW_SLACK_DAYS), until)
-        if not any(_undated(o) or o.published_in(slack) for o in ordered):
-            return ordered, f"no article from {_day(since)} to {_day(until)} says"
+        if not any(_dated_in(o, slack) for o in ordered):
+            return ordered, f"no article from {long_day(since)} to {long_day(until)} says"
         return ordered, ""
     if question.now is None or question.years:
         return ordered, ""
     recent = (day - timedelta(days=RECENT_DAYS), day)
-    ordered.sort(key=lambda o: not (_undated(o) or o.published_in(recent)))
-    best = ordered[0]
-    if _undated(best) or best.published_in(recent):
+    ordered.sort(key=lambda o: not _dated_in(o, recent))
+    if _dated_in(ordered[0], recent):
         return ordered, ""
     newest = max(
         date.fromisoformat(published[:10])
@@ -72,8 +71,8 @@ def timely(
     months = round((day - newest).days / 30.4)
     return ordered, (
         f"it asks about the present (“{question.now}”), and the newest article that would "
-        f"answer is from {_day(newest)}, {months} months before {_day(day)} (ask as of "
-        f"{_day(newest + timedelta(days=1))} to read them as of then)"
+        f"answer is from {long_day(newest)}, {months} months before {long_day(day)} (ask "
+        f"as of {long_day(newest + timedelta(days=1))} to read them as of then)"
     )
 
 
@@ -94,9 +93,7 @@ def about_years(question: Question, candidate: Candidate) -> bool:
     )
 
 
-def _undated(option: Option) -> bool:
-    return option.candidate.article.published is None
-
-
-def _day(day: date) -> str:
-    return f"{day:%B} {day.day}, {day.year}"
+def _dated_in(option: Option, span: tuple[date, date]) -> bool:
+    """Whether ``option``'s article was published within ``span`` (an undated one may have
+    been: it is not held against the answer)."""
+    return option.candidate.article.published is None or option.published_in(span)
