@@ -138,13 +138,13 @@ class Answerer:
         previous_q = previous.question if isinstance(previous, Turn) else previous
         query = rewrite_follow_up(question, previous_q, self.nlp(question) if previous_q else None)
         day = as_of
-        recency, future, prefer, reading = 1.0, None, None, ""
+        recency, future, prefer, reading, anchored = 1.0, None, None, "", False
         if day is not None:
             scope = time_scope(query, day)
             recency = scope.recency
             future = scope.phrase if scope.future else None
             if scope.anchor:
-                scope = self._date_event(scope, day)
+                scope, anchored = self._date_event(scope, day), True
             if scope.since and scope.until:  # a boost, not a filter: reports trail events
                 prefer, reading = (scope.since, scope.until), scope.reading()
         hits = self.searcher.search(
@@ -156,7 +156,7 @@ class Answerer:
             recency=recency,
             prefer=prefer,
         )
-        return Retrieval(question, query, tuple(hits), day, future, prefer, reading)
+        return Retrieval(question, query, tuple(hits), day, future, prefer, reading, anchored)
 
     def _date_event(self, scope: TimeScope, as_of: date) -> TimeScope:
         """ "since the election": dated by the newest article about it up to ``as_of``."""
@@ -205,7 +205,7 @@ class Answerer:
                 return self._abstain(question, query, hits, ranked[0].score if ranked else 0.0)
             if read is not False:
                 options = [read, *options]
-        options, why = timely(options, parsed, retrieval.window, day)
+        options, why = timely(options, parsed, retrieval.window, day, veto=not retrieval.anchored)
         if why:  # "this week", answered only by articles from months before: not answered
             return self._abstain(question, query, hits, options[0].confidence, why=why)
         if parsed.kind == "reason":  # a sentence that gives a reason beats one that doesn't

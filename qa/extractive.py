@@ -38,7 +38,10 @@ ENTITY_KINDS = {
         "LAW",
     },
 }
-_TIME_UNITS = frozenset("second minute hour day week month year decade centurie century".split())
+# as the question's unit is stemmed ("minutes" -> "minut") and as spoken
+_TIME_UNITS = frozenset(
+    "second minute minut hour day week month year decade centuri centurie century".split()
+)
 _HOW_LONG = re.compile(r"\bhow long\b", re.I)
 _COUNTED = re.compile(
     r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
@@ -229,6 +232,8 @@ def find_spans(
             continue
         if durations and ent.label_ in ("DATE", "TIME") and not _COUNTED.search(ent.text):
             continue  # "last year" is no number of years
+        if ent.start_char < 3 and _DATELINE.match(doc.text[ent.start_char :]):
+            continue  # "MADISON -" says where the report was written, not what happened
         ent_terms = set(content_terms(ent.text))
         if (ent_terms and ent_terms <= asked) or names_a_given(ent.text, question.names):
             continue  # the question's own words and names are not its answer
@@ -247,8 +252,6 @@ def find_spans(
             score -= 0.5  # "recently", "now": not a date a reader can use
         if ent.label_ == "GPE" and question.kind == "place":
             score += 0.3  # for "where", a country or city beats a building or region
-        if ent.start_char < 3 and ent.text.isupper() and ent.label_ in ("GPE", "LOC"):
-            score -= 1.0  # a dateline ("LONDON —") says where it was written, not what
         # nearer to the question's words is better
         by = sum(
             1 for tok in doc if stem(tok.lower_) in asked and abs(tok.idx - ent.start_char) < 80
@@ -344,11 +347,18 @@ def _near(question: Question, doc: Any, char: int, near: frozenset[str] = frozen
     return 1.5 if distance <= 8 else 0.7 if distance <= 14 else 0.2
 
 
+_DATELINE = re.compile(r"[A-Z][A-Z .,]{3,}\s*[-—–]")
+_HYPHENED = re.compile(r"-([a-z]+)$")
+
+
 def _extend_unit(doc: Any, ent: Any) -> tuple[int, str | None]:
     """Extend a number entity over the noun it counts: "14,000" -> "14,000 troops"."""
     end, unit = ent.end_char, None
     if ent.label_ in ("MONEY", "PERCENT"):
         return end, None
+    counted = _HYPHENED.search(ent.text)
+    if counted:  # "a nine-year sentence" counts years, not sentences
+        return end, counted[1]
     for token in doc[ent.end : ent.end + 4]:
         if token.pos_ in ("ADJ", "NOUN", "PROPN") and not token.is_punct:
             end = token.idx + len(token.text)

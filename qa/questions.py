@@ -207,8 +207,10 @@ LIGHT_VERBS = frozenset(
         "announce",
         "claim",
         "estimate",
+        "locate",
     }
 )
+_CAUSATIVE = frozenset({"let", "help", "allow", "cause", "force"})
 _NAME_OF = (["is", "the", "name", "of"], ["was", "the", "name", "of"], ["the", "name", "of"])
 WH_WORDS = frozenset({"how", "what", "which", "who", "whom", "whose", "when", "where", "why"})
 
@@ -267,6 +269,13 @@ def analyse(text: str, doc: Any = None) -> Question:
             )
         )
         unit = stem(words[-1].lower()) if words else None
+        if doc is not None:  # "how many people lined": the noun "many" counts, not "lined"
+            many = next(
+                (t for t in doc[1:] if t.lower_ in ("many", "much") and t.nbor(-1).lower_ == "how"),
+                None,
+            )
+            if many is not None and many.head.pos_ == "NOUN":
+                unit = stem(many.head.lower_)
     predicate = asked_class = None
     names: frozenset[str] = frozenset()
     if doc is not None:
@@ -327,8 +336,19 @@ def _asked_verb(doc: Any) -> Any:
     while token is not None and token.head.i != token.i:
         token = token.head
         if token.pos_ == "VERB" and token.lemma_.lower() not in LIGHT_VERBS:
+            if token.lemma_.lower() in _CAUSATIVE:  # "let violence *play out*"
+                return next(
+                    (
+                        t
+                        for t in token.children
+                        if t.dep_ in ("ccomp", "xcomp") and t.pos_ == "VERB"
+                    ),
+                    token,
+                )
             return token
     verbs = [t for t in doc if t.pos_ == "VERB" and t.lemma_.lower() not in LIGHT_VERBS]
+    if wh is not None:  # "X was moved this week. How many years will she *serve*?"
+        verbs = [t for t in verbs if t.sent == wh.sent] or verbs
     return next((t for t in verbs if t.dep_ == "ROOT"), verbs[0] if verbs else None)
 
 

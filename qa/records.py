@@ -66,3 +66,6 @@ class Retrieval:
     future: str | None = None
     window: tuple[date, date] | None = None  # named by the question's time words
     reading: str = ""  # how those time words were read, shown with the answer
+    # the window opens at an event dated from the articles ("since the invasion"): how well
+    # it is dated is unsure, so it orders the answers and never refuses one
+    anchored: bool = False

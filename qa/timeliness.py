@@ -42,16 +42,19 @@ def timely(
     question: Question,
     window: tuple[date, date] | None,
     day: date | None,
+    *,
+    veto: bool = True,
 ) -> tuple[list[Option], str]:
     """``options`` with those of the asked time first, and why none can answer ("" when some
-    can). ``window``: the time words' window; ``day``: the as-of day."""
+    can). ``window``: the time words' window; ``day``: the as-of day; ``veto=False``: the
+    window only orders the options."""
     ordered = list(options)
     if not ordered or day is None:
         return ordered, ""
     if window is not None:  # "in December": that month's reports answer first
         ordered.sort(key=lambda o: not o.published_in(window))
         since, until = window
-        if (day - until).days > CURRENT_WINDOW_DAYS:
+        if (day - until).days > CURRENT_WINDOW_DAYS or not veto:
             return ordered, ""
         slack = (since - timedelta(days=WINDOW_SLACK_DAYS), until)
         if not any(_dated_in(o, slack) for o in ordered):

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from dateline.index import MiniLMEmbedder
+from dateline.index import Article, MiniLMEmbedder
 from dateline.qa import Answer, Answerer, Turn
 
 
@@ -14,6 +15,16 @@ def check_citations(answer: Answer, answerer: Answerer) -> None:
         article = answerer.searcher.store.article(citation.article_id)
         assert article.text[citation.start : citation.end] == citation.quote
         assert f"[{citation.n}]" in answer.text
+
+
+def _answerer_over(folder: Path, articles: list[Any], seed_answerer: Answerer) -> Answerer:
+    """An answerer over ``articles`` indexed with the real model (spaCy shared)."""
+    from dateline.index import Searcher, Store, ingest
+
+    embedder = seed_answerer.searcher.embedder
+    store = Store.open_or_create(folder, embedder)
+    ingest(store, articles, embedder)
+    return Answerer(Searcher(store, embedder), nlp=seed_answerer.nlp)
 
 
 def test_troops(seed_answerer: Answerer) -> None:
@@ -117,9 +128,9 @@ def test_a_pdf_answer_cites_its_page(
 
 
 def test_conflicting_figures_from_two_articles_are_both_cited(
-    tmp_path: Path, real_embedder: MiniLMEmbedder, seed_answerer: Answerer
+    tmp_path: Path, seed_answerer: Answerer
 ) -> None:
-    from dateline.index import Article, Searcher, Store, ingest, read_paths
+    from dateline.index import read_paths
     from tests.conftest import SEEDS
 
     other = Article(
@@ -130,9 +141,7 @@ def test_conflicting_figures_from_two_articles_are_both_cited(
         text="South Korea's spy agency said North Korea deployed about 11,000 troops "
         "to Russia to fight against Ukraine. The troops were sent to Kursk.",
     )
-    store = Store.open_or_create(tmp_path, real_embedder)
-    ingest(store, [*read_paths([SEEDS]).articles, other], real_embedder)
-    answerer = Answerer(Searcher(store, real_embedder), nlp=seed_answerer.nlp)
+    answerer = _answerer_over(tmp_path, [*read_paths([SEEDS]).articles, other], seed_answerer)
     answer = answerer.ask("How many troops were deployed?")
     assert not answer.abstained and len(answer.citations) == 2
     figures = {c.article_id: c.quote for c in answer.citations}
@@ -318,3 +327,25 @@ def test_a_year_the_question_names_must_be_the_articles(seed_answerer: Answerer)
         "When did the deployment to the war against Ukraine begin in 2024?", as_of=day
     )
     assert not began.abstained and "October 2024" in began.short
+
+
+def test_a_window_since_an_event_orders_answers_and_refuses_none(
+    tmp_path: Path, seed_answerer: Answerer
+) -> None:
+    reports = {  # the tally, and a later report that dates the invasion, roughly, by its day
+        "2025-06-01": "Since the invasion began, the administration has approved more than "
+        "$6 billion in security assistance for Ukraine.",
+        "2025-07-10": "The invasion began in February. Fighting goes on, officials said.",
+    }
+    articles = [
+        Article(id=day, title=f"Report of {day}", published=day, text=text)
+        for day, text in reports.items()
+    ]
+    answerer = _answerer_over(tmp_path, articles, seed_answerer)
+    question = (
+        "How much has the administration approved in security assistance since the invasion began?"
+    )
+    answer = answerer.ask(question, as_of=date(2025, 7, 15))
+    assert "since the invasion began" in answer.reading  # read as a window from the event
+    assert not answer.abstained and "$6 billion" in answer.short
+    check_citations(answer, answerer)

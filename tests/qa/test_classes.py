@@ -85,6 +85,43 @@ def test_the_counted_noun_ends_where_the_function_words_start(question: str, uni
 
 
 @pytest.mark.parametrize(
+    ("question", "predicate", "unit"),
+    [
+        # the noun "many" counts, though a verb follows it at once
+        ("How many people lined the streets of London?", "line", "people"),
+        # the verb of the sentence that asks, not of the context before it
+        (
+            "Brittney Griner was transferred to a penal colony this week. How many years is "
+            "she due to serve for her sentence?",
+            "serve",
+            "year",
+        ),
+        # what was let happen, not the letting
+        (
+            "How many minutes did Trump let violence play out at the Capitol?",
+            "play",
+            "minut",
+        ),  # stems, as every unit
+        # a context sentence still gives the verb when the asking one has none of its own
+        ("A record reptile was caught in Florida this week. Which animal was it?", "catch", None),
+    ],
+)
+def test_the_predicate_and_unit_asked(nlp: Any, question: str, predicate: str, unit: str) -> None:
+    parsed = analyse(question, nlp(question))
+    assert (parsed.predicate, parsed.unit) == (predicate, unit)
+
+
+def test_a_hyphened_count_counts_its_own_unit(nlp: Any) -> None:
+    question = "How many years is she due to serve?"
+    sentence = "She is due to serve the rest of a nine-year drug smuggling sentence."
+    article = Article(id="a", title="T", text=sentence)
+    spans = find_spans(
+        analyse(question, nlp(question)), Candidate(article, 0, len(sentence), 1), nlp(sentence)
+    )
+    assert [(sentence[s.start : s.end], s.unit) for s in spans][:1] == [("nine-year", "year")]
+
+
+@pytest.mark.parametrize(
     ("question", "sentence", "answer"),
     [
         (
@@ -96,6 +133,11 @@ def test_the_counted_noun_ends_where_the_function_words_start(question: str, uni
             "How long is she facing in prison?",
             "Last year a court in Moscow sentenced her to nine years in prison.",
             "nine years",
+        ),
+        (  # "minutes" stems to "minut", which was no unit of time
+            "How many minutes did the violence go on?",
+            "The hearing on Thursday was all about 187 minutes.",
+            "about 187 minutes",
         ),
     ],
 )
@@ -151,3 +193,10 @@ def test_of_several_people_the_one_titled_with_the_asked_class(
     nlp: Any, question: str, sentence: str, answer: str
 ) -> None:
     assert [text for text, _ in _spans(nlp, question, sentence)][:1] == [answer]
+
+
+def test_a_dateline_is_no_answer(nlp: Any) -> None:
+    # it says where the report was written, not where the summit was
+    assert (
+        _spans(nlp, "Which city hosted the summit?", "PARIS — The summit opened on Monday.") == []
+    )
