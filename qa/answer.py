@@ -18,7 +18,7 @@ from ..index import Hit, Searcher
 from .compose import Option, compose
 from .extractive import Candidate, Span, class_kin, find_spans, rank_sentences
 from .questions import Question, analyse, rewrite_follow_up, stem
-from .readers import Reader, Streamed, locate
+from .readers import DATE_LIKE, Reader, Streamed, locate
 from .records import Answer, Retrieval, Turn
 from .selection import DEPTH, SentenceRanker
 from .similarity import same_word, similarity, singular
@@ -27,10 +27,10 @@ from .timewords import TimeScope, time_scope
 
 __all__ = ["DEFAULT_THRESHOLD", "Answerer"]
 
-# `bench/calibrate.py` on RealTimeQA (402 answerable, 150 unanswerable, as of question dates,
-# fp32 index; confidence = the fitted sentence ranker's probability plus span evidence): 0.16
-# abstains on 55.3% of unanswerable questions at 6.7% false abstention (0.12: 28.7% / 5.0%;
-# 0.20: 76.0% / 8.7%); the previous release stood at 52.7% / 7.0%
+# On RealTimeQA (402 answerable, 150 unanswerable, as of question dates; confidence = the
+# fitted sentence ranker's probability plus span evidence, after the time and predicate
+# checks), session 10: 0.16 abstains on 73.3% of unanswerable questions at 5.0% false
+# abstention (0.15: 70.7% / 4.0%; 0.175: 75.3% / 6.2%; 0.20: 82.0% / 7.7%)
 DEFAULT_THRESHOLD = 0.16
 TYPED = ("quantity", "age", "date", "person", "place", "org")
 # cosine of MiniLM word vectors above which a sentence's verb counts as the question's
@@ -189,13 +189,20 @@ class Answerer:
         if query != question:  # a follow-up asks about its own predicate, not the previous one's
             parsed = replace(parsed, predicate=analyse(question, self.nlp(question)).predicate)
         embedder = self.searcher.embedder
-        ranked = self.ranker.select(parsed, retrieval.hits[:DEPTH], embedder)
+        parses: dict[str, Any] = {}  # the ranker's parses, read again below
+
+        def parse(texts: list[str]) -> list[Any]:
+            new = [t for t in dict.fromkeys(texts) if t not in parses]
+            parses.update(zip(new, self.nlp.pipe(new), strict=True))
+            return [parses[t] for t in texts]
+
+        ranked = self.ranker.select(parsed, retrieval.hits[:DEPTH], embedder, parse)
         if self.cross_encoder is not None:  # it re-scores the ranker's shortlist
             ranked = rank_sentences(parsed, ranked, embedder, cross_encoder=self.cross_encoder)
         if self.llm is not None:
             return self._generate(question, query, ranked, hits, on_text)
         shown = ranked[:READ]  # the sentences the rules (and a reader) choose from
-        docs = list(self.nlp.pipe([c.text for c in shown]))
+        docs = parse([c.text for c in shown])
         says, near = self._predicate_words(parsed, docs)
         options = self._options(parsed, shown, docs, says, near)
         if self.reader is not None:
@@ -295,9 +302,11 @@ class Answerer:
         if found is None:
             return False
         i, span = found
-        words = len(sources[i].article.text[span.start : span.end].split())
-        if words > READ_WORDS and question.kind != "reason":
+        said = sources[i].article.text[span.start : span.end]
+        if len(said.split()) > READ_WORDS and question.kind != "reason":
             return False  # a sentence copied whole is no short answer: the rules' stands
+        if question.kind == "date" and not DATE_LIKE.search(said):
+            return False  # "19" of "June 19 last year" is no date
         return Option(sources[i].score, sources[i], span)
 
     def _counts_asked(self, question: Question, docs: Sequence[Any]) -> Any:

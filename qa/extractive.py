@@ -241,6 +241,8 @@ def find_spans(
         if question.kind == "date" and 0 < close < 0.5:
             continue  # the sentence dates another event than the one asked about
         start, end, score = ent.start_char, ent.end_char, 1.0 + 2.0 * of_class + close
+        if ent.text[-2:] in ("'s", "’s"):  # "Ayman al-Zawahiri's": the name, not the possessive
+            end -= 2
         if of_class and _titled(question, ent):
             score += 1.0  # "al Qaeda *leader* Ayman al-Zawahiri" for "which leader"
         unit = None

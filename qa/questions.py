@@ -187,28 +187,10 @@ CLASSES = {
     "place": {"country", "city", "state", "region", "nation", "town", "province", "capital"},
 }
 LIGHT_VERBS = frozenset(
-    {
-        "be",
-        "have",
-        "do",
-        "happen",
-        "occur",
-        "take",
-        "make",
-        "get",
-        "go",
-        "accord",
-        "say",
-        "tell",
-        "report",
-        "reveal",
-        "find",
-        "show",
-        "announce",
-        "claim",
-        "estimate",
-        "locate",
-    }
+    (
+        "be have do happen occur take make get go accord say tell "
+        "report reveal find show announce claim estimate locate affect impact involve"
+    ).split()
 )
 _CAUSATIVE = frozenset({"let", "help", "allow", "cause", "force"})
 _NAME_OF = (["is", "the", "name", "of"], ["was", "the", "name", "of"], ["the", "name", "of"])

@@ -19,7 +19,15 @@ from typing import Protocol
 from .extractive import Candidate, Span
 from .relative import date_phrases, resolve_date
 
-__all__ = ["Reader", "Reading", "Streamed", "locate", "partial_answer", "sources_prompt"]
+__all__ = [
+    "DATE_LIKE",
+    "Reader",
+    "Reading",
+    "Streamed",
+    "locate",
+    "partial_answer",
+    "sources_prompt",
+]
 
 Streamed = Callable[[str], object]  # told the answer text so far, each time it grows
 
@@ -34,7 +42,7 @@ SCHEMA = {
     "properties": {"answer": {"type": ["string", "null"]}, "source": {"type": "integer"}},
     "required": ["answer"],
 }
-_DATE_LIKE = re.compile(r"\d{4}|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)", re.I)
+DATE_LIKE = re.compile(r"\d{4}|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +77,8 @@ def sources_prompt(question: str, sources: Sequence[Candidate], as_of: date | No
     if as_of is not None:
         lines.append(f"Today: {as_of.isoformat()}")
     for n, source in enumerate(sources, 1):
-        lines.append(f"[{n}] ({source.article.published or 'undated'}) {source.text}")
+        published = source.article.published
+        lines.append(f"[{n}] {source.text}" + (f" (published {published})" if published else ""))
     return "\n".join(lines)
 
 
@@ -148,7 +157,7 @@ def _whole(text: str, start: int, end: int) -> bool:
 def _find_date(answer: str, candidate: Candidate) -> Span | None:
     """A date the reader rewrote ("2024-06-19", "June 19, 2024"): the phrase of the sentence
     that resolves to the same day, month or year."""
-    if not _DATE_LIKE.search(answer):
+    if not DATE_LIKE.search(answer):
         return None
     try:  # an ISO date first: resolve_date would read "2024-06-19" as the year 2024
         wanted_iso = date.fromisoformat(answer.strip()[:10]).isoformat()

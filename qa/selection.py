@@ -9,7 +9,9 @@ features a sentence that answers has (:data:`FEATURES`):
    question's names, a thing of the asked type and how close it sits to the question's words,
    the asked predicate, the hit's rank and score, the article's rank, lead position, whether
    it is itself a question, how much it says beyond the question's words);
-2. the same plus the embedder's cosine for the best ``SHORTLIST`` of stage 1.
+2. the same plus, for the best ``SHORTLIST`` of stage 1, the embedder's cosine and how good
+   a thing of the asked type the rules find in the sentence's parse (``span``: a person for
+   "who", a number counting the asked unit, a name of the asked class).
 
 The weights are fitted by distant supervision (a sentence is positive when it holds an
 accepted answer) on RealTimeQA's answerable questions with cross-validation by
@@ -23,7 +25,8 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from importlib import resources
 from typing import Any
@@ -31,17 +34,17 @@ from typing import Any
 import numpy as np
 
 from ..index import Embedder, Hit
-from .extractive import AGE, REASON, Candidate, candidates_from_hits
+from .extractive import AGE, REASON, Candidate, candidates_from_hits, find_spans
 from .questions import Question, content_terms, stem
 
-__all__ = ["DEPTH", "FEATURES", "SHORTLIST", "SentenceRanker", "features"]
+__all__ = ["DEPTH", "FEATURES", "SHORTLIST", "SentenceRanker", "features", "span_feature"]
 
 DEPTH = 30  # hits whose sentences are candidates
-# stage-1 best whose cosine is computed (each is embedded at question time: most of ask's
-# cost). On RealTimeQA (552, as of their dates) 12 answers as 16 did: EM 0.219 / F1 0.281 both,
-# abstention recall 0.607 vs 0.600, false abstention 8.5% both; ask p50 323 -> 281 ms. 8 ranks
-# the answer sentence as well (cross-validated: first 45.0% vs 46.3%, top 6 75.9% vs 75.6%)
-# but answers worse (F1 0.265, abstention recall 0.37 at the same threshold)
+# stage-1 best whose cosine and span are computed (each is embedded and parsed at question
+# time: most of ask's cost). Session 10, with the span feature (bench/sentences.py,
+# cross-validated): 10 ranks the answer sentence first for 49.0% and in the top 6 for 78.6%,
+# as 12 (48.8% / 78.6%) and 16 (48.8% / 78.4%) do, at ask p50 ~265 ms against 309 (12) and 424
+# (16, parsed serially); without the span feature, 12 gave 46.5% / 75.4%
 SHORTLIST = 12
 FEATURES = (
     "bias",
@@ -59,8 +62,11 @@ FEATURES = (
     "asks",
     "novel",
     "cosine",
+    "span",
 )
 COSINE = FEATURES.index("cosine")
+SPAN = FEATURES.index("span")
+STAGE_2 = (COSINE, SPAN)  # computed for the shortlist only: stage 1 ignores them
 
 _NUMBER = re.compile(
     r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
@@ -88,7 +94,7 @@ _TYPED = {
 
 @dataclass(frozen=True, slots=True)
 class SentenceRanker:
-    """Two logistic models over :data:`FEATURES` (stage 1 ignores the cosine)."""
+    """Two logistic models over :data:`FEATURES` (stage 1 ignores the cosine and span)."""
 
     first: tuple[float, ...]
     second: tuple[float, ...]
@@ -104,10 +110,12 @@ class SentenceRanker:
         question: Question,
         hits: Sequence[Hit],
         embedder: Embedder,
+        parse: Callable[[list[str]], list[Any]],
         query_vector: np.ndarray | None = None,
     ) -> list[Candidate]:
         """The sentences of ``hits``, best first: the ``SHORTLIST`` best with a score (the
-        stage-2 probability that the sentence answers), then nothing else."""
+        stage-2 probability that the sentence answers), then nothing else. ``parse`` gives
+        the spaCy docs of texts (the caller keeps them for reading)."""
         candidates = candidates_from_hits(hits)
         if not candidates:
             return []
@@ -117,7 +125,14 @@ class SentenceRanker:
         short = [candidates[i] for i in order]
         query = query_vector if query_vector is not None else embedder.embed_query(question.text)
         matrix = matrix[order]
-        matrix[:, COSINE] = embedder.embed([c.text for c in short]) @ query
+        texts = [c.text for c in short]
+        with ThreadPoolExecutor(
+            1
+        ) as pool:  # spaCy parses while ONNX embeds: both let go of the GIL
+            docs = pool.submit(parse, texts)
+            matrix[:, COSINE] = embedder.embed(texts) @ query
+            for row, candidate, doc in zip(matrix, short, docs.result(), strict=True):
+                row[SPAN] = span_feature(question, candidate, doc)
         second = _logistic(matrix, self.second)
         ranked = sorted(zip(second.tolist(), short, strict=True), key=lambda p: -p[0])
         return [replace(c, score=s) for s, c in ranked]
@@ -138,7 +153,7 @@ def _logistic(matrix: np.ndarray, weights: Sequence[float]) -> np.ndarray:
 def features(
     question: Question, candidates: Sequence[Candidate], hits: Sequence[Hit]
 ) -> np.ndarray:
-    """One row of :data:`FEATURES` per candidate (the cosine column left 0)."""
+    """One row of :data:`FEATURES` per candidate (the stage-2 columns left 0)."""
     terms = set(question.terms)
     words = [set(content_terms(c.text)) for c in candidates]
     df = Counter(t for w in words for t in w & terms)
@@ -174,9 +189,17 @@ def features(
             math.log(max(len(text), 1)) / 6.0,
             1.0 if text.rstrip("\"'”’) ").endswith("?") else 0.0,  # a quiz repeating the question
             len(found - terms) / len(found) if found else 0.0,  # what it says beyond the question
-            0.0,
+            0.0,  # cosine
+            0.0,  # span
         )
     return rows
+
+
+def span_feature(question: Question, candidate: Candidate, doc: Any) -> float:
+    """How good the best thing of the asked type in ``candidate`` is, from its parse ``doc``
+    (the rules' span score, capped at 5, over 5; 0: none)."""
+    spans = find_spans(question, candidate, doc)
+    return min(max((s.score for s in spans), default=0.0), 5.0) / 5.0
 
 
 def _typed_at(question: Question, text: str, pattern: Any) -> list[int]:

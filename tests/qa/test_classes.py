@@ -102,6 +102,8 @@ def test_the_counted_noun_ends_where_the_function_words_start(question: str, uni
             "play",
             "minut",
         ),  # stems, as every unit
+        # "affected" says nothing of what happened: the layoffs are not vetoed by it
+        ("Meta announced layoffs. How many employees were affected?", None, "employe"),
         # a context sentence still gives the verb when the asking one has none of its own
         ("A record reptile was caught in Florida this week. Which animal was it?", "catch", None),
     ],

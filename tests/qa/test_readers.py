@@ -139,6 +139,17 @@ def test_a_sentence_copied_whole_is_no_answer_and_the_rules_answer_stands(
     assert answer.short == "Around 14,000 troops"
 
 
+def test_a_number_read_for_a_date_is_no_answer_and_the_rules_answer_stands(
+    seed_answerer: Answerer,
+) -> None:
+    reader = Scripted(Reading("19", 1))  # the 0.5B's reading of "on June 19 last year"
+    answer = with_reader(seed_answerer, reader).ask(
+        "When was the treaty signed?", as_of=date(2025, 6, 20)
+    )
+    assert any(" 19 " in text for text in reader.shown[0])  # a whole word of a shown sentence
+    assert answer.short.startswith("June 19, 2024")
+
+
 def test_a_reader_is_not_shown_sentences_about_another_predicate(seed_answerer: Answerer) -> None:
     reader = Scripted(Reading("around 14,000 troops", 1))
     answer = with_reader(seed_answerer, reader).ask(

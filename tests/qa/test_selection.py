@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 
 from dateline.index import Article, Chunk, Hit, MiniLMEmbedder
@@ -25,6 +28,17 @@ def hits(*texts: str) -> list[Hit]:
             Hit(Chunk(f"c{rank}", article.id, 0, len(text), text), 1.0 / rank, rank, article)
         )
     return out
+
+
+def recording(answerer: Answerer) -> tuple[Callable[[list[str]], list[Any]], list[str]]:
+    """A parser for the ranker that notes every text it is given."""
+    parsed: list[str] = []
+
+    def parse(texts: list[str]) -> list[Any]:
+        parsed.extend(texts)
+        return list(answerer.nlp.pipe(texts))
+
+    return parse, parsed
 
 
 def column(matrix, name: str) -> list[float]:  # type: ignore[no-untyped-def]
@@ -60,23 +74,42 @@ def test_names_and_hit_features(seed_answerer: Answerer) -> None:
     assert column(matrix, "article_rank") == [1.0, 0.5]
 
 
-def test_the_fitted_ranker_puts_the_answer_first(real_embedder: MiniLMEmbedder) -> None:
+def test_the_fitted_ranker_puts_the_answer_first(
+    real_embedder: MiniLMEmbedder, seed_answerer: Answerer
+) -> None:
     ranker = SentenceRanker.fitted()
     assert len(ranker.first) == len(ranker.second) == len(FEATURES)
     question = analyse("How many troops were deployed to Kursk?")
-    ranked = ranker.select(question, hits(TEXT), real_embedder)
+    parse, parsed = recording(seed_answerer)
+    ranked = ranker.select(question, hits(TEXT), real_embedder, parse)
+    assert sorted(parsed) == sorted(c.text for c in ranked)  # the shortlist, parsed once
     assert "14,000" in ranked[0].text
     assert ranked[-1].text.endswith("?") or "weather" in ranked[-1].text
     assert all(0.0 < c.score < 1.0 for c in ranked)
     assert [c.score for c in ranked] == sorted((c.score for c in ranked), reverse=True)
 
 
-def test_only_a_shortlist_is_embedded(real_embedder: MiniLMEmbedder) -> None:
+def test_only_a_shortlist_is_embedded_and_parsed(
+    real_embedder: MiniLMEmbedder, seed_answerer: Answerer
+) -> None:
     many = [f"Sentence number {i} talks about troops in Kursk at length here." for i in range(40)]
+    parse, parsed = recording(seed_answerer)
     ranked = SentenceRanker.fitted().select(
-        analyse("How many troops?"), hits(" ".join(many)), real_embedder
+        analyse("How many troops?"), hits(" ".join(many)), real_embedder, parse
     )
-    assert len(ranked) == SHORTLIST
+    assert len(ranked) == len(parsed) == SHORTLIST
+
+
+def test_a_sentence_with_a_thing_of_the_asked_type_scores_it(seed_answerer: Answerer) -> None:
+    from dateline.qa.extractive import candidates_from_hits
+    from dateline.qa.selection import span_feature
+
+    text = "How many troops were deployed to Kursk?"
+    question = analyse(text, seed_answerer.nlp(text))
+    found = candidates_from_hits(hits(TEXT))
+    scores = [span_feature(question, c, seed_answerer.nlp(c.text)) for c in found]
+    assert scores[2] == max(scores) > 0.0  # "Around 14,000 troops"
+    assert scores[3] == 0.0  # the weather: no number at all
 
 
 def test_answerer_reads_sentences_beyond_the_shown_hits(seed_answerer: Answerer) -> None:
