@@ -49,6 +49,12 @@ _COUNTED = re.compile(
     re.I,
 )
 _DATE_WORD = re.compile(r"\d|day|month|year|week", re.I)
+# a day a reader can put on a calendar: "Tuesday", "June 17", "2024"; not "earlier this week"
+_DATED = re.compile(
+    r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|"
+    r"\b(?:mon|tues|wednes|thurs|fri|satur|sun|yester|to)day\b|\btomorrow\b",
+    re.I,
+)
 AGE = re.compile(r"\b(\d{1,3})(?:-| )years?(?:-| )old\b|\baged? (\d{1,3})\b|, (\d{1,3}),")
 # a reason clause runs from its marker to the next comma, semicolon or full stop
 REASON = re.compile(
@@ -252,6 +258,8 @@ def find_spans(
                 score += 2.0 if stem(unit.lower()) == question.unit else -0.5
         if question.kind == "date" and not _DATE_WORD.search(ent.text):
             score -= 0.5  # "recently", "now": not a date a reader can use
+        if question.kind == "date" and not _DATED.search(ent.text):
+            score -= 1.0  # "earlier this week" loses to the "Tuesday" of the same meeting
         if ent.label_ == "GPE" and question.kind == "place":
             score += 0.3  # for "where", a country or city beats a building or region
         # nearer to the question's words is better
