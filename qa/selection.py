@@ -126,9 +126,8 @@ class SentenceRanker:
         query = query_vector if query_vector is not None else embedder.embed_query(question.text)
         matrix = matrix[order]
         texts = [c.text for c in short]
-        with ThreadPoolExecutor(
-            1
-        ) as pool:  # spaCy parses while ONNX embeds: both let go of the GIL
+        # spaCy parses while ONNX embeds: both let go of the GIL
+        with ThreadPoolExecutor(1) as pool:
             docs = pool.submit(parse, texts)
             matrix[:, COSINE] = embedder.embed(texts) @ query
             for row, candidate, doc in zip(matrix, short, docs.result(), strict=True):
