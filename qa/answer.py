@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ..index import Hit, Searcher
-from .compose import Option, compose
+from .compose import CLASS_EVIDENCE, Option, compose
 from .extractive import Candidate, Span, class_kin, find_spans, rank_sentences
 from .questions import Question, analyse, rewrite_follow_up, stem
 from .readers import DATE_LIKE, Reader, Streamed, locate
@@ -28,10 +28,11 @@ from .timewords import TimeScope, time_scope
 __all__ = ["DEFAULT_THRESHOLD", "Answerer"]
 
 # On RealTimeQA (402 answerable, 150 unanswerable, as of question dates; confidence = the
-# fitted sentence ranker's probability plus span evidence, after the time and predicate
-# checks), session 10: 0.16 abstains on 73.3% of unanswerable questions at 5.0% false
-# abstention (0.15: 70.7% / 4.0%; 0.175: 75.3% / 6.2%; 0.20: 82.0% / 7.7%)
-DEFAULT_THRESHOLD = 0.16
+# mean of the answer sentence's and the best sentence's probabilities from the fitted
+# sentence ranker, plus span evidence, after the time and predicate checks), session 11:
+# 0.185 abstains on 80.0% of unanswerable questions at 4.5% false abstention (0.175: 75.3%
+# / 4.0%; 0.195: 81.3% / 5.0%; 0.21: 84.0% / 7.5%)
+DEFAULT_THRESHOLD = 0.185
 TYPED = ("quantity", "age", "date", "person", "place", "org")
 # cosine of MiniLM word vectors above which a sentence's verb counts as the question's
 # predicate ("killed" ~ "died" 0.79, "sent" ~ "send" 0.68; "killed" ~ "deployed" 0.38)
@@ -207,7 +208,7 @@ class Answerer:
         options = self._options(parsed, shown, docs, says, near)
         if self.reader is not None:
             sources = [c for c, ok in zip(shown, says, strict=True) if ok]
-            read = self._read(self.reader, parsed, sources, day, on_text)
+            read = self._read(self.reader, parsed, sources, shown[0].score, day, on_text)
             if read is None:  # the reader found that no sentence answers
                 return self._abstain(question, query, hits, ranked[0].score if ranked else 0.0)
             if read is not False:
@@ -265,6 +266,7 @@ class Answerer:
         asked predicate; ``near``: words that count as it) with their best span of the asked
         type, best first."""
         options: list[Option] = []
+        support = ranked[0].score if ranked else 0.0
         counts = self._counts_asked(question, docs)
         kin = class_kin(question, docs, self.searcher.embedder)
         for order, (candidate, doc) in enumerate(zip(ranked, docs, strict=True)):
@@ -275,9 +277,9 @@ class Answerer:
             spans = [s for s in find_spans(question, candidate, doc, near, kin) if counts(s)]
             if spans:
                 score = candidate.score + 0.1 * min(spans[0].score, 5) - 0.02 * order
-                options.append(Option(score, candidate, spans[0]))
+                options.append(Option(score, candidate, spans[0], support))
             elif question.kind not in TYPED:
-                options.append(Option(candidate.score - 0.02 * order, candidate, None))
+                options.append(Option(candidate.score - 0.02 * order, candidate, None, support))
         # a typed question with no span of its type yields no options: don't guess
         options.sort(key=lambda o: -o.score)
         return options
@@ -287,13 +289,15 @@ class Answerer:
         reader: Reader,
         question: Question,
         sources: Sequence[Candidate],
+        support: float,
         day: date | None,
         on_text: Streamed | None,
     ) -> Option | Literal[False] | None:
         """The reader's answer from ``sources`` as an option (its span verified in one of
-        them); None when it says no sentence answers; False when its answer is in no shown
-        sentence (the rules' answer stands)."""
-        if not sources or sources[0].score < self.threshold:
+        them; ``support``: the best sentence's score); None when it says no sentence
+        answers, or when none could be confident enough; False when its answer is in no
+        shown sentence (the rules' answer stands)."""
+        if not sources or (sources[0].score + CLASS_EVIDENCE + support) / 2 < self.threshold:
             return None
         reading = reader.read(question.text, sources, day, on_text)
         if reading.answer is None:
@@ -307,7 +311,7 @@ class Answerer:
             return False  # a sentence copied whole is no short answer: the rules' stands
         if question.kind == "date" and not DATE_LIKE.search(said):
             return False  # "19" of "June 19 last year" is no date
-        return Option(sources[i].score, sources[i], span)
+        return Option(sources[i].score, sources[i], span, support)
 
     def _counts_asked(self, question: Question, docs: Sequence[Any]) -> Any:
         """For "how many soldiers": whether a quantity span counts the asked thing: no unit

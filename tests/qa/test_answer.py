@@ -349,3 +349,28 @@ def test_a_window_since_an_event_orders_answers_and_refuses_none(
     assert "since the invasion began" in answer.reading  # read as a window from the event
     assert not answer.abstained and "$6 billion" in answer.short
     check_citations(answer, answerer)
+
+
+def test_confidence_weighs_the_answer_sentence_with_the_best_sentence_read(
+    seed_answerer: Answerer,
+) -> None:
+    from dateline.qa.answer import DEPTH
+    from dateline.qa.compose import CLASS_EVIDENCE
+    from dateline.qa.questions import analyse
+
+    question = "Which newspaper praised the alliance?"
+    answer = seed_answerer.ask(question)
+    assert answer.short == "Rodong Sinmun" and not answer.abstained
+    retrieval = seed_answerer.retrieve(question)
+    ranked = seed_answerer.ranker.select(
+        analyse(question, seed_answerer.nlp(question)),
+        retrieval.hits[:DEPTH],
+        seed_answerer.searcher.embedder,
+        lambda texts: list(seed_answerer.nlp.pipe(texts)),
+    )
+    cited = next(c for c in ranked if c.start == answer.citations[0].start)
+    # the newspaper's own sentence (plus the class evidence: "newspaper" is the class asked
+    # for) averaged with the best sentence read: a strong best sentence makes any answer surer
+    expected = (cited.score + CLASS_EVIDENCE + ranked[0].score) / 2
+    assert answer.confidence == pytest.approx(expected)
+    assert answer.confidence != pytest.approx(cited.score + CLASS_EVIDENCE)
