@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from ..index import Hit, Searcher
 from .compose import CLASS_EVIDENCE, Option, compose
-from .extractive import Candidate, Span, class_kin, find_spans, rank_sentences
+from .extractive import CLASS_LABELS, Candidate, Span, class_kin, find_spans, rank_sentences
 from .questions import Question, analyse, rewrite_follow_up, stem
 from .readers import DATE_LIKE, Reader, Streamed, locate
 from .records import Answer, Retrieval, Turn
@@ -311,6 +311,9 @@ class Answerer:
             return False  # a sentence copied whole is no short answer: the rules' stands
         if question.kind == "date" and not DATE_LIKE.search(said):
             return False  # "19" of "June 19 last year" is no date
+        named = question.kind in ("person", "place", "org") or question.asked_class in CLASS_LABELS
+        if named and not any(ch.isalpha() for ch in said):
+            return False  # "2" names no place, "25" no show (the 1.5B's readings)
         return Option(sources[i].score, sources[i], span, support)
 
     def _counts_asked(self, question: Question, docs: Sequence[Any]) -> Any:

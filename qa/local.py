@@ -21,6 +21,7 @@ from typing import Any
 
 from ..index import ModelUnavailable
 from .extractive import Candidate
+from .questions import asked_kind
 from .readers import (
     SCHEMA,
     SYSTEM,
@@ -152,6 +153,7 @@ class LocalReader:
                 n_threads=self.threads,
                 verbose=False,
                 seed=0,
+                flash_attn=True,  # prompt reading ~10% faster on 2 cores
             )
         return self._llama
 
@@ -165,7 +167,12 @@ class LocalReader:
         reply = self._model().create_chat_completion(
             messages=[
                 {"role": "system", "content": SYSTEM},
-                {"role": "user", "content": sources_prompt(question, sources, as_of)},
+                {
+                    "role": "user",
+                    "content": sources_prompt(
+                        question, sources, as_of, dated=asked_kind(question) == "date"
+                    ),
+                },
             ],
             response_format={"type": "json_object", "schema": SCHEMA},
             temperature=0.0,

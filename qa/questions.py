@@ -15,6 +15,7 @@ __all__ = [
     "KINDS",
     "Question",
     "analyse",
+    "asked_kind",
     "content_terms",
     "names_a_given",
     "needs_context",
@@ -235,10 +236,15 @@ class Question:
     now: str | None = None  # "recently", "is building": about the months before its as-of day
 
 
+def asked_kind(text: str) -> str:
+    """Which of :data:`KINDS` ``text`` asks for, from its wording alone."""
+    return next((name for name, pattern in _PATTERNS if pattern.search(text)), "other")
+
+
 def analyse(text: str, doc: Any = None) -> Question:
     """Classify ``text`` into one of :data:`KINDS` and pull out its terms and unit; with
     ``doc`` (its spaCy parse), also its predicate, asked class and names."""
-    kind = next((name for name, pattern in _PATTERNS if pattern.search(text)), "other")
+    kind = asked_kind(text)
     unit = None
     match = _UNIT.search(text)
     if match:
@@ -252,11 +258,8 @@ def analyse(text: str, doc: Any = None) -> Question:
         )
         unit = stem(words[-1].lower()) if words else None
         if doc is not None:  # "how many people lined": the noun "many" counts, not "lined"
-            many = next(
-                (t for t in doc[1:] if t.lower_ in ("many", "much") and t.nbor(-1).lower_ == "how"),
-                None,
-            )
-            if many is not None and many.head.pos_ == "NOUN":
+            many = next((t for t in doc[1:] if t.lower_ in ("many", "much")), None)
+            if many is not None and many.nbor(-1).lower_ == "how" and many.head.pos_ == "NOUN":
                 unit = stem(many.head.lower_)
     predicate = asked_class = None
     names: frozenset[str] = frozenset()

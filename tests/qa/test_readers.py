@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Sequence
 from datetime import date
 
@@ -157,3 +158,49 @@ def test_a_reader_is_not_shown_sentences_about_another_predicate(seed_answerer: 
     )
     assert answer.abstained
     assert all("14,000" not in text for shown in reader.shown for text in shown)
+
+
+def test_dates_are_shown_to_a_reader_only_for_a_date_question() -> None:
+    from dateline.qa.readers import sources_prompt
+
+    dated = sources_prompt("When was the treaty signed?", [FIRST, SECOND], date(2025, 6, 20))
+    assert "Today: 2025-06-20" in dated
+    assert (
+        "[1] The treaty was signed on June 19 last year in Pyongyang. (published 2025-06-19)"
+        in dated
+    )
+    plain = sources_prompt("How many troops?", [FIRST, SECOND], date(2025, 6, 20), dated=False)
+    assert "2025-06-" not in plain  # neither the day nor the articles' dates
+    assert plain.splitlines()[-1] == "[2] North Korea deployed around 14,000 troops to Russia."
+
+
+class NumberReader(Scripted):
+    """A reader that answers with the first bare number of the sentences it is shown."""
+
+    def read(
+        self,
+        question: str,
+        sources: Sequence[Candidate],
+        as_of: date | None,
+        on_text: Streamed | None = None,
+    ) -> Reading:
+        super().read(question, sources, as_of, on_text)
+        found = [
+            (n, m[0]) for n, s in enumerate(sources, 1) for m in re.finditer(r"\d[\d,]*\d", s.text)
+        ]
+        self.reading = Reading(found[0][1], found[0][0]) if found else Reading(None)
+        return self.reading
+
+
+@pytest.mark.parametrize(
+    "question", ["Where were the troops deployed?", "Who did Kim meet in Pyongyang?"]
+)
+def test_a_bare_number_read_for_a_name_is_no_answer_and_the_rules_answer_stands(
+    seed_answerer: Answerer, question: str
+) -> None:
+    reader = NumberReader(Reading(None))  # the 1.5B's "2" for "where", "25" for "which show"
+    answer = with_reader(seed_answerer, reader).ask(question, as_of=date(2025, 6, 20))
+    number = reader.reading.answer
+    assert number is not None  # a number of a shown sentence was read
+    assert not answer.abstained and number not in answer.short
+    assert answer.short == seed_answerer.ask(question, as_of=date(2025, 6, 20)).short
