@@ -111,6 +111,7 @@ class MiniLMEmbedder:
         self._session: Any = None
         self._sentence_transformer: Any = None
         self._queries: dict[str, np.ndarray] = {}  # recent query vectors: search, then answer
+        self._quantized: MiniLMEmbedder | None = None
 
     def __reduce__(self) -> tuple[Any, ...]:
         # sent to another machine, it loads the model from that machine's own package and
@@ -123,6 +124,22 @@ class MiniLMEmbedder:
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.batch_size, self.threads = state["batch_size"], state["threads"]
+
+    def quantized(self) -> MiniLMEmbedder:
+        """The int8 sibling of an fp32 ONNX embedder (itself for any other backend), made once:
+        ~1.6x faster, for texts embedded at question time and only compared with the query
+        and each other (the sentence ranker's cosines), never with the index's vectors."""
+        if self.backend != "onnx":
+            return self
+        if self._quantized is None:
+            self._quantized = MiniLMEmbedder(
+                "onnx-int8",
+                model_path=self._model_path,
+                cache_dir=self._cache_dir,
+                batch_size=self.batch_size,
+                threads=self.threads,
+            )
+        return self._quantized
 
     @property
     def model_path(self) -> Path:

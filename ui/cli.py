@@ -126,7 +126,11 @@ def _answerer(args: argparse.Namespace, settings: Settings) -> Any:
         from sentence_transformers import CrossEncoder
 
         cross_encoder = CrossEncoder(str(args.cross_encoder), device="cpu")
-    return Answerer(_searcher(args, settings), llm=llm, cross_encoder=cross_encoder, reader=reader)
+    answerer = Answerer(
+        _searcher(args, settings), llm=llm, cross_encoder=cross_encoder, reader=reader
+    )
+    announce(answerer.sentence_embedder)
+    return answerer
 
 
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
@@ -206,6 +210,7 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
             index_paths(store, seeds.paths(), embedder, progress=progress_bar(False))
     llm, reader = _readers(args, settings)
     service = ChatService(_searcher(args, settings), llm=llm, reader=reader)
+    announce(service.answerer.sentence_embedder)
     print("Loading models...", file=sys.stderr)
     service.ask(SEED_EXAMPLES[0])  # load the embedder, spaCy and the index once, up front
     app = build_app(service, examples=SEED_EXAMPLES, today=date.today())

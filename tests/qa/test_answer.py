@@ -4,6 +4,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from dateline.index import Article, MiniLMEmbedder
@@ -365,8 +366,9 @@ def test_confidence_weighs_the_answer_sentence_with_the_best_sentence_read(
     ranked = seed_answerer.ranker.select(
         analyse(question, seed_answerer.nlp(question)),
         retrieval.hits[:DEPTH],
-        seed_answerer.searcher.embedder,
+        seed_answerer.sentence_embedder,
         lambda texts: list(seed_answerer.nlp.pipe(texts)),
+        seed_answerer.searcher.embedder.embed_query(question),
     )
     cited = next(c for c in ranked if c.start == answer.citations[0].start)
     # the newspaper's own sentence (plus the class evidence: "newspaper" is the class asked
@@ -374,3 +376,18 @@ def test_confidence_weighs_the_answer_sentence_with_the_best_sentence_read(
     expected = (cited.score + CLASS_EVIDENCE + ranked[0].score) / 2
     assert answer.confidence == pytest.approx(expected)
     assert answer.confidence != pytest.approx(cited.score + CLASS_EVIDENCE)
+
+
+def test_sentences_are_embedded_by_the_int8_sibling_of_the_index_model(
+    seed_answerer: Answerer,
+) -> None:
+    embedder = seed_answerer.searcher.embedder
+    assert isinstance(embedder, MiniLMEmbedder) and embedder.backend == "onnx"
+    sentences = seed_answerer.sentence_embedder
+    assert sentences.backend == "onnx-int8" and sentences is embedder.quantized()  # made once
+    texts = ["North Korea deployed around 14,000 troops.", "The treaty was signed last year."]
+    exact, quick = embedder.embed(texts), sentences.embed(texts)
+    assert not np.array_equal(exact, quick)  # another model...
+    assert (np.sum(exact * quick, axis=1) > 0.95).all()  # ...that says the same
+    query = embedder.embed_query("How many troops were deployed?")
+    assert np.argmax(exact @ query) == np.argmax(quick @ query) == 0
