@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ..index import Embedder, Hit, MiniLMEmbedder, Searcher
-from .compose import CLASS_EVIDENCE, Option, compose
+from .compose import Option, compose, confidence
 from .extractive import CLASS_LABELS, Candidate, Span, class_kin, find_spans, rank_sentences
 from .questions import Question, analyse, rewrite_follow_up, stem
 from .readers import DATE_LIKE, Reader, Streamed, locate
@@ -103,7 +103,8 @@ class Answerer:
         """What embeds the ranker's sentences at question time: the int8 sibling of the
         index's fp32 MiniLM. On RealTimeQA (session 11) it answers as fp32 does (EM / F1 0.301
         / 0.389 against 0.299 / 0.387; abstention 0.793 / 4.2% against 0.800 / 4.5%), and ask
-        p50 went 274 -> 200 ms side by side."""
+        p50 was 233 and 255 ms against 302 and 279 with fp32 (bench/query.py, alternating
+        runs)."""
         embedder = self.searcher.embedder
         return embedder.quantized() if isinstance(embedder, MiniLMEmbedder) else embedder
 
@@ -309,8 +310,8 @@ class Answerer:
         them; ``support``: the best sentence's score); None when it says no sentence
         answers, or when none could be confident enough; False when its answer is in no
         shown sentence (the rules' answer stands)."""
-        if not sources or (sources[0].score + CLASS_EVIDENCE + support) / 2 < self.threshold:
-            return None
+        if not sources or confidence(sources[0].score, support, fits=True) < self.threshold:
+            return None  # not even the best source could be answered from
         reading = reader.read(question.text, sources, day, on_text)
         if reading.answer is None:
             return None

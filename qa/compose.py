@@ -17,10 +17,21 @@ from .questions import Question, stem
 from .records import Answer
 from .relative import resolve_date
 
-__all__ = ["STALE_DAYS", "Option", "compose", "long_day"]
+__all__ = ["STALE_DAYS", "Option", "compose", "confidence", "long_day"]
 
 STALE_DAYS = 30  # older than this before the as-of date: say when it was reported
 CLASS_EVIDENCE = 0.05
+
+
+def confidence(score: float, support: float, *, fits: bool = False) -> float:
+    """What abstention is decided on: the mean of a sentence's ``score`` (plus
+    ``CLASS_EVIDENCE`` when its span ``fits`` the class asked for, "Rodong Sinmun
+    newspaper") and ``support``, how well the best sentence read answers at all. An answer
+    from the third sentence is surer when the first is strong; when no sentence is, the
+    question is likely not covered. On RealTimeQA (session 11, fp32 sentence vectors) the
+    mean abstains on 80.0% of the unanswerable questions at 4.5% false abstention, the
+    sentence's score alone on 73.3% at 5.0%."""
+    return (score + (CLASS_EVIDENCE if fits else 0.0) + support) / 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,15 +43,9 @@ class Option:
 
     @property
     def confidence(self) -> float:
-        """What abstention is decided on: the mean of the sentence's score (plus
-        ``CLASS_EVIDENCE`` when its span names a thing of the class asked for, "Rodong
-        Sinmun newspaper") and ``support``, how well the best sentence read answers at
-        all. An answer from the third sentence is surer when the first is strong; when no
-        sentence is, the question is likely not covered. On RealTimeQA (session 11) the mean
-        abstains on 80.0% of the unanswerable questions at 4.5% false abstention, the
-        sentence's score alone on 73.3% at 5.0%."""
+        """:func:`confidence` of this option's sentence."""
         fits = self.span is not None and self.span.fits
-        return (self.candidate.score + (CLASS_EVIDENCE if fits else 0.0) + self.support) / 2
+        return confidence(self.candidate.score, self.support, fits=fits)
 
     def published_in(self, window: tuple[date, date] | None) -> bool:
         return published_in(self.candidate.article.published, window)

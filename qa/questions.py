@@ -258,8 +258,8 @@ def analyse(text: str, doc: Any = None) -> Question:
         )
         unit = stem(words[-1].lower()) if words else None
         if doc is not None:  # "how many people lined": the noun "many" counts, not "lined"
-            many = next((t for t in doc[1:] if t.lower_ in ("many", "much")), None)
-            if many is not None and many.nbor(-1).lower_ == "how" and many.head.pos_ == "NOUN":
+            many = next((t for t in doc if t.idx == match.start() + len("how ")), None)
+            if many is not None and many.head.pos_ == "NOUN":
                 unit = stem(many.head.lower_)
     predicate = asked_class = None
     names: frozenset[str] = frozenset()

@@ -180,9 +180,8 @@ def first_number(sources: Sequence[Candidate]) -> Reading:
 def test_a_bare_number_read_for_a_name_is_no_answer_and_the_rules_answer_stands(
     seed_answerer: Answerer, question: str
 ) -> None:
-    reader = Scripted(
-        Reading(None), first_number
-    )  # the 1.5B's "2" for "where", "25" for "which show"
+    # the 1.5B's "2" for "where", "25" for "which show"
+    reader = Scripted(Reading(None), first_number)
     answer = with_reader(seed_answerer, reader).ask(question, as_of=date(2025, 6, 20))
     number = reader.reading.answer
     assert number is not None  # a number of a shown sentence was read
