@@ -18,7 +18,7 @@ from ..index import Embedder, Hit, MiniLMEmbedder, Searcher
 from .compose import Option, compose, confidence
 from .extractive import CLASS_LABELS, Candidate, Span, class_kin, find_spans, rank_sentences
 from .questions import Question, analyse, rewrite_follow_up, stem
-from .readers import DATE_LIKE, Reader, Streamed, locate
+from .readers import DATE_LIKE, Reader, Streamed, echoes_source, locate
 from .records import Answer, Retrieval, Turn
 from .selection import DEPTH, SentenceRanker
 from .similarity import same_word, similarity, singular
@@ -319,6 +319,8 @@ class Answerer:
         if found is None:
             return False
         i, span = found
+        if echoes_source(reading, i, len(sources)):
+            return False  # "2" under source 2: its number, not an answer
         said = sources[i].article.text[span.start : span.end]
         if len(said.split()) > READ_WORDS and question.kind != "reason":
             return False  # a sentence copied whole is no short answer: the rules' stands

@@ -51,14 +51,17 @@ class Option:
         return published_in(self.candidate.article.published, window)
 
     def figure(self) -> tuple[str, str] | None:
-        """(number, unit) of a quantity span: ("14000", "troop")."""
+        """(number, unit) of a quantity span: ("14000", "troop"), ("18.7", "%")."""
         if self.span is None:
             return None
         text = self.candidate.article.text[self.span.start : self.span.end]
         number = re.search(r"\d[\d,.]*", text)
         if number is None:
             return None
-        words = re.findall(r"[A-Za-z]+", text[number.end() :])
+        after = text[number.end() :]
+        if re.match(r"\s*(?:%|per ?cent\b)", after, re.I):
+            return number[0].replace(",", "").rstrip("."), "%"  # 18.7% is no count of 150,000
+        words = re.findall(r"[A-Za-z]+", after)
         unit = stem(words[-1].lower()) if words else ""
         return number[0].replace(",", "").rstrip("."), unit
 

@@ -112,3 +112,22 @@ def test_answers_never_repeat_a_name_the_question_gives() -> None:
     assert names_a_given("Russia", names)  # the country of a demonym the question uses
     assert not names_a_given("Sergei Shoigu", names)
     assert not names_a_given("Rodong Sinmun", frozenset())
+
+
+def test_a_percentage_is_no_rival_figure_for_a_count() -> None:
+    from dateline.qa.compose import Option
+    from dateline.qa.extractive import Candidate, Span
+
+    def option(text: str, figure: str) -> Option:
+        article = Article(id=figure, title="t", published="2022-09-01", source="s", text=text)
+        at = text.index(figure)
+        return Option(
+            1.0, Candidate(article, 0, len(text), 1), Span(at, at + len(figure), "X", 1.0), 1.0
+        )
+
+    residents = option("Jackson has about 150,000 residents.", "150,000")
+    share = option("Jackson lost 18.7% of its people.", "18.7%")
+    spelled = option("Jackson lost 18.7 percent of its people.", "18.7 percent")
+    assert residents.figure() == ("150000", "")
+    assert share.figure() == spelled.figure() == ("18.7", "%")
+    assert option("Around 14,000 troops went.", "14,000 troops").figure() == ("14000", "troop")

@@ -6,6 +6,7 @@ import itertools
 import re
 from collections.abc import Callable, Sequence
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -163,7 +164,11 @@ def test_dates_are_shown_to_a_reader_only_for_a_date_question() -> None:
     )
     plain = sources_prompt("How many troops?", [FIRST, SECOND], date(2025, 6, 20), dated=False)
     assert "2025-06-" not in plain  # neither the day nor the articles' dates
-    assert plain.splitlines()[-1] == "[2] North Korea deployed around 14,000 troops to Russia."
+    assert plain.splitlines() == [
+        "[1] The treaty was signed on June 19 last year in Pyongyang.",
+        "[2] North Korea deployed around 14,000 troops to Russia.",
+        "Question: How many troops?",  # last, next to the answer
+    ]
 
 
 def first_number(sources: Sequence[Candidate]) -> Reading:
@@ -187,3 +192,43 @@ def test_a_bare_number_read_for_a_name_is_no_answer_and_the_rules_answer_stands(
     assert number is not None  # a number of a shown sentence was read
     assert not answer.abstained and number not in answer.short
     assert answer.short == seed_answerer.ask(question, as_of=date(2025, 6, 20)).short
+
+
+def test_a_source_number_read_as_the_answer_is_no_answer() -> None:
+    from dateline.qa.readers import echoes_source
+
+    # the 1.5B's "2" under source 2, found only in another sentence (or nowhere)
+    assert echoes_source(Reading("2", 2), found_in=0, shown=6)
+    assert echoes_source(Reading(" 1 ", 1), found_in=3, shown=6)
+    # a number the named sentence states is an answer ("2 cases", sentence 2)
+    assert not echoes_source(Reading("2", 2), found_in=1, shown=6)
+    # larger than the number of sentences, not bare, or no source named: not an echo
+    assert not echoes_source(Reading("7", 2), found_in=0, shown=6)
+    assert not echoes_source(Reading("2 cases", 2), found_in=0, shown=6)
+    assert not echoes_source(Reading("2", None), found_in=0, shown=6)
+
+
+def test_an_echoed_source_number_leaves_the_rules_answer(
+    tmp_path: Path, seed_answerer: Answerer
+) -> None:
+    from tests.qa.test_answer import _answerer_over
+
+    article = Article(
+        id="border",
+        title="Troops sent to the border",
+        published="2025-06-19",
+        text="The army deployed 5,000 troops to the border on Monday. "
+        "Officials said 2 of the soldiers deployed there were hurt in a blast.",
+    )
+    answerer = _answerer_over(tmp_path, [article], seed_answerer)
+
+    def echo(sources: Sequence[Candidate]) -> Reading:  # "2" under a source that lacks it
+        lacking = [n for n, s in enumerate(sources, 1) if " 2 " not in s.text]
+        return Reading("2", lacking[0])
+
+    reader = Scripted(Reading(None), echo)
+    read = Answerer(answerer.searcher, nlp=answerer.nlp, reader=reader)
+    answer = read.ask("How many troops were deployed?", as_of=date(2025, 6, 20))
+    assert any(" 2 " in text for text in reader.shown[0])  # "2" is stated, elsewhere
+    assert answer.short == answerer.ask("How many troops were deployed?").short
+    assert "5,000" in answer.short
