@@ -1,6 +1,6 @@
 """RGB (English, fact questions): negative rejection and counterfactual robustness.
 
-    python bench/rgb.py [--reader rules|llm|llm:1.5b] [--limit N]
+    python bench/rgb.py [--reader rules|llm|llm:1.5b] [--limit N] [--only negatives|all]
 
 Builds two indexes under ``bench/.cache`` (once) from ``../shared/eval/rgb_en_fact``:
 
@@ -41,6 +41,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reader", default="rules")
     parser.add_argument("--limit", type=int)
+    parser.add_argument("--only", choices=("negatives", "all"), help="run one setting")
     parser.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "dateline")
     args = parser.parse_args()
     from dateline.index import Searcher
@@ -55,6 +56,8 @@ def main() -> None:
     reader = reader_from_spec(args.reader, cache_dir=args.cache)
     results: dict[str, Any] = {"reader": args.reader, "questions": len(questions)}
     for setting, records in (("negatives", negatives), ("all", corpus)):
+        if args.only not in (None, setting):
+            continue
         folder = build(f"rgb-{setting}", records, args.cache)
         answerer = Answerer(Searcher.open(folder, cache_dir=args.cache), reader=reader)
         abstained = em = f1 = fake = 0.0
