@@ -1,0 +1,110 @@
+"""One reader over RealTimeQA, question by question: the README's session 12 readers table.
+
+    python bench/readers.py --index DIR --reader rules|llm|llm:1.5b --out FILE.jsonl [--stride N]
+    python bench/readers.py --report FILE.jsonl [FILE.jsonl ...]
+
+Each question (every ``N``th, all 552 by default) is asked as of its ``question_date`` and timed
+from search to checked answer; one JSON line per question is appended to ``FILE`` (a stopped
+run resumes where it stopped). ``--report`` prints, per file: EM / F1 over the answerable
+questions and over the 206 gold-article ones (those GPT-3 was scored on), abstention recall /
+false abstention, citations exact, and ask p50 / p95. Run each reader alone on the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+from _common import REALTIMEQA, read_jsonl
+
+
+def run(index: Path, spec: str, out: Path, stride: int, cache: Path) -> None:
+    from dateline.index import Searcher
+    from dateline.qa import Answerer, question_date
+    from dateline.qa.evaluate import exact_match, token_f1
+    from dateline.qa.local import reader_from_spec
+
+    questions = read_jsonl(REALTIMEQA / "questions.jsonl")[::stride]
+    done = {r["id"] for r in read_jsonl(out)} if out.exists() else set()
+    reader = reader_from_spec(spec, cache_dir=cache)
+    answerer = Answerer(Searcher.open(index, cache_dir=cache), reader=reader)
+    store = answerer.searcher.store
+    answerer.ask("What happened this week?")  # models loaded before the clock starts
+    with open(out, "a", encoding="utf-8") as handle:
+        for q in questions:
+            if q["id"] in done:
+                continue
+            began = time.perf_counter()
+            retrieval = answerer.retrieve(q["question"], as_of=question_date(q), k=50)
+            answer = answerer.answer(retrieval)
+            seconds = time.perf_counter() - began
+            quote = answer.citations[0].quote if answer.citations else ""
+            prediction = "" if answer.abstained else (answer.short or quote)
+            scored = bool(q["answerable"] and q.get("answers"))
+            row = {
+                "id": q["id"],
+                "answerable": q["answerable"],
+                "gold": bool(q.get("gold_article_ids")),
+                "prediction": prediction,
+                "abstained": answer.abstained,
+                "confidence": answer.confidence,
+                "seconds": seconds,
+                "exact": all(
+                    store.article(c.article_id).text[c.start : c.end] == c.quote
+                    for c in answer.citations
+                ),
+                "em": exact_match(prediction, q["answers"]) if scored else None,
+                "f1": token_f1(prediction, q["answers"]) if scored else None,
+            }
+            handle.write(json.dumps(row) + "\n")
+            handle.flush()
+
+
+def report(path: Path) -> dict[str, Any]:
+    rows = read_jsonl(path)
+    scored = [r for r in rows if r["f1"] is not None]
+    gold = [r for r in scored if r["gold"]]
+    unanswerable = [r for r in rows if not r["answerable"]]
+    seconds = sorted(r["seconds"] for r in rows)
+
+    def mean(items: list[dict[str, Any]], key: str) -> float:
+        return round(sum(r[key] for r in items) / max(len(items), 1), 3)
+
+    return {
+        "file": str(path),
+        "questions": len(rows),
+        "em": mean(scored, "em"),
+        "f1": mean(scored, "f1"),
+        "gold_em": mean(gold, "em"),
+        "gold_f1": mean(gold, "f1"),
+        "abstain_recall": mean(unanswerable, "abstained"),
+        "false_abstention": mean(scored, "abstained"),
+        "citations_exact": f"{sum(r['exact'] for r in rows)}/{len(rows)}",
+        "ask_p50_s": round(seconds[len(seconds) // 2], 2),
+        "ask_p95_s": round(seconds[int(len(seconds) * 0.95)], 2),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--index", type=Path)
+    parser.add_argument("--reader", default="rules")
+    parser.add_argument("--out", type=Path)
+    parser.add_argument("--stride", type=int, default=1)
+    parser.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "dateline")
+    parser.add_argument("--report", type=Path, nargs="+")
+    args = parser.parse_args()
+    if args.report:
+        for path in args.report:
+            print(json.dumps(report(path)))
+        return
+    if args.index is None or args.out is None:
+        parser.error("--index and --out are needed to run a reader (or --report FILE)")
+    run(args.index, args.reader, args.out, args.stride, args.cache)
+
+
+if __name__ == "__main__":
+    main()
