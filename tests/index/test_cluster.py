@@ -186,7 +186,7 @@ def test_a_worker_killed_mid_run_is_replaced(
 ) -> None:
     address, env = cluster
     articles = tmp_path / "articles"
-    _write(articles, "wire.jsonl", _articles(200))
+    _write(articles, "wire.jsonl", _articles(600))
     local = _dateline("index", str(articles), "--index", str(tmp_path / "local"), "-q", env=env)
     assert local.returncode == 0, local.stderr
     run = subprocess.Popen(
@@ -210,7 +210,7 @@ def test_a_worker_killed_mid_run_is_replaced(
     assert killed is not None, "no embedding worker was seen to kill"
     assert after, "no embedding worker was started in place of the killed one"
     assert run.returncode == 0, err
-    assert "200 added" in out
+    assert "600 added" in out
     _same_index(tmp_path / "local", tmp_path / "ray")
 
 
