@@ -58,12 +58,11 @@ class Option:
         number = re.search(r"\d[\d,.]*", text)
         if number is None:
             return None
-        after = text[number.end() :]
+        value, after = number[0].replace(",", "").rstrip("."), text[number.end() :]
         if re.match(r"\s*(?:%|per ?cent\b)", after, re.I):
-            return number[0].replace(",", "").rstrip("."), "%"  # 18.7% is no count of 150,000
+            return value, "%"  # 18.7% is no count of 150,000
         words = re.findall(r"[A-Za-z]+", after)
-        unit = stem(words[-1].lower()) if words else ""
-        return number[0].replace(",", "").rstrip("."), unit
+        return value, stem(words[-1].lower()) if words else ""
 
 
 def _newer(a: Option, b: Option) -> bool:
