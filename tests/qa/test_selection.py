@@ -62,6 +62,23 @@ def test_features_mark_what_an_answering_sentence_has() -> None:
     assert column(matrix, "cosine") == [0.0] * 4  # filled in by the second stage only
 
 
+def test_context_is_the_coverage_of_the_sentence_beside_it() -> None:
+    from dateline.qa.extractive import candidates_from_hits
+
+    found = hits(
+        "Kursk troop deployment figures were released on Monday. It was 14,000 in all.",
+        "Nothing more was said about the figures. It was 14,000 in all.",
+    )
+    candidates = candidates_from_hits(found)
+    question = analyse("How many troops were deployed to Kursk?")
+    matrix = features(question, candidates, found)
+    cover, context = column(matrix, "idf_cover"), column(matrix, "context")
+    assert cover[1] == 0.0 and cover[3] == 0.0  # "It was 14,000 in all." says nothing asked
+    assert cover[0] > 0.0 and context[1] == pytest.approx(cover[0])  # but follows one that does
+    assert cover[2] == 0.0 and context[3] == 0.0  # the other article's doesn't
+    assert context[0] == pytest.approx(cover[1])  # and each sees the one after it
+
+
 def test_names_and_hit_features(seed_answerer: Answerer) -> None:
     from dateline.qa.extractive import candidates_from_hits
 
