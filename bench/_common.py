@@ -28,3 +28,16 @@ def read_jsonl(path: Path, limit: int | None = None) -> list[dict[str, Any]]:
 
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+class Recording:
+    """A reader that keeps its last reading (to read its doubt)."""
+
+    def __init__(self, reader: Any) -> None:
+        self.reader = reader
+        self.name = reader.name
+        self.last: Any = None
+
+    def read(self, *args: Any, **kwargs: Any) -> Any:
+        self.last = self.reader.read(*args, **kwargs)
+        return self.last

@@ -1,13 +1,17 @@
 """One reader over RealTimeQA, question by question: the README's session 12 readers table.
 
     python bench/readers.py --index DIR --reader rules|llm|llm:1.5b --out FILE.jsonl [--stride N]
-    python bench/readers.py --report FILE.jsonl [FILE.jsonl ...]
+    python bench/readers.py --report FILE.jsonl [FILE.jsonl ...] [--doubt CUT]
 
 Each question (every ``N``th, all 552 by default) is asked as of its ``question_date`` and timed
 from search to checked answer; one JSON line per question is appended to ``FILE`` (a stopped
 run resumes where it stopped). ``--report`` prints, per file: EM / F1 over the answerable
 questions and over the 206 gold-article ones (those GPT-3 was scored on), abstention recall /
 false abstention, citations exact, and ask p50 / p95. Run each reader alone on the machine.
+
+A local reader's doubt (its probability of "no sentence answers") is recorded per question.
+``--doubt 1.01`` runs it with no cut; ``--report --doubt CUT`` then gives what the cut would
+have: a cut only turns answers into abstentions.
 """
 
 from __future__ import annotations
@@ -18,10 +22,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from _common import REALTIMEQA, read_jsonl
+from _common import REALTIMEQA, Recording, read_jsonl
 
 
-def run(index: Path, spec: str, out: Path, stride: int, cache: Path) -> None:
+def run(index: Path, spec: str, out: Path, stride: int, cache: Path, doubt: float | None) -> None:
     from dateline.index import Searcher
     from dateline.qa import Answerer, question_date
     from dateline.qa.evaluate import exact_match, token_f1
@@ -30,13 +34,18 @@ def run(index: Path, spec: str, out: Path, stride: int, cache: Path) -> None:
     questions = read_jsonl(REALTIMEQA / "questions.jsonl")[::stride]
     done = {r["id"] for r in read_jsonl(out)} if out.exists() else set()
     reader = reader_from_spec(spec, cache_dir=cache)
-    answerer = Answerer(Searcher.open(index, cache_dir=cache), reader=reader)
+    if reader is not None and doubt is not None:
+        reader.doubt = doubt
+    recording = Recording(reader) if reader is not None else None
+    answerer = Answerer(Searcher.open(index, cache_dir=cache), reader=recording)
     store = answerer.searcher.store
     answerer.ask("What happened this week?")  # models loaded before the clock starts
     with open(out, "a", encoding="utf-8") as handle:
         for q in questions:
             if q["id"] in done:
                 continue
+            if recording is not None:
+                recording.last = None
             began = time.perf_counter()
             retrieval = answerer.retrieve(q["question"], as_of=question_date(q), k=50)
             answer = answerer.answer(retrieval)
@@ -51,6 +60,7 @@ def run(index: Path, spec: str, out: Path, stride: int, cache: Path) -> None:
                 "prediction": prediction,
                 "abstained": answer.abstained,
                 "confidence": answer.confidence,
+                "doubt": recording.last.doubt if recording and recording.last else None,
                 "seconds": seconds,
                 "exact": all(
                     store.article(c.article_id).text[c.start : c.end] == c.quote
@@ -63,8 +73,14 @@ def run(index: Path, spec: str, out: Path, stride: int, cache: Path) -> None:
             handle.flush()
 
 
-def report(path: Path) -> dict[str, Any]:
+def report(path: Path, doubt: float | None = None) -> dict[str, Any]:
     rows = read_jsonl(path)
+    if doubt is not None:  # as if run with this cut
+        for r in rows:
+            if not r["abstained"] and (r.get("doubt") or 0.0) >= doubt:
+                r["abstained"], r["prediction"] = True, ""
+                if r["f1"] is not None:
+                    r["em"] = r["f1"] = 0.0
     scored = [r for r in rows if r["f1"] is not None]
     gold = [r for r in scored if r["gold"]]
     unanswerable = [r for r in rows if not r["answerable"]]
@@ -96,14 +112,15 @@ def main() -> None:
     parser.add_argument("--stride", type=int, default=1)
     parser.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "dateline")
     parser.add_argument("--report", type=Path, nargs="+")
+    parser.add_argument("--doubt", type=float, help="a local reader's cut (1.01: none)")
     args = parser.parse_args()
     if args.report:
         for path in args.report:
-            print(json.dumps(report(path)))
+            print(json.dumps(report(path, args.doubt)))
         return
     if args.index is None or args.out is None:
         parser.error("--index and --out are needed to run a reader (or --report FILE)")
-    run(args.index, args.reader, args.out, args.stride, args.cache)
+    run(args.index, args.reader, args.out, args.stride, args.cache, args.doubt)
 
 
 if __name__ == "__main__":

@@ -13,11 +13,14 @@ from __future__ import annotations
 import hashlib
 import importlib
 import os
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from ..index import ModelUnavailable
 from .extractive import Candidate
@@ -32,7 +35,21 @@ from .readers import (
     sources_prompt,
 )
 
-__all__ = ["LOCAL_MODELS", "READERS", "LocalModel", "LocalReader", "assemble", "reader_from_spec"]
+__all__ = [
+    "DOUBT",
+    "LOCAL_MODELS",
+    "READERS",
+    "LocalModel",
+    "LocalReader",
+    "assemble",
+    "reader_from_spec",
+]
+
+# The reader declines when it gives "no sentence answers" (null) this probability or more,
+# though greedy decoding would write an answer (which it does below ~0.5). Calibrated by
+# bench/doubt.py on RGB and the wire and seed sets, not on RealTimeQA.
+DOUBT = 0.15
+_DECIDING = re.compile(r'"answer"\s*:\s*$')  # the next token is null or an answer's quote
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,13 +134,16 @@ class LocalReader:
         threads: int | None = None,
         context: int = 2048,
         max_tokens: int = 48,
+        doubt: float = DOUBT,
     ) -> None:
         self.name = name or model_path.stem
         self.model_path = model_path
         self.threads = threads or max(1, os.cpu_count() or 1)
         self.context = context
         self.max_tokens = max_tokens
+        self.doubt = doubt  # decline at this probability of null or more
         self._llama: Any = None
+        self._choices: tuple[np.ndarray, np.ndarray] | None = None
 
     @classmethod
     def from_spec(cls, spec: str, *, cache_dir: Path) -> LocalReader:
@@ -164,6 +184,7 @@ class LocalReader:
         as_of: date | None,
         on_text: Streamed | None = None,
     ) -> Reading:
+        watch = _Doubt(self._model(), self._tokens())
         reply = self._model().create_chat_completion(
             messages=[
                 {"role": "system", "content": SYSTEM},
@@ -178,17 +199,60 @@ class LocalReader:
             temperature=0.0,
             max_tokens=self.max_tokens,
             stream=on_text is not None,
+            logits_processor=[watch],
         )
         if on_text is None:
-            return parse_reply(str(reply["choices"][0]["message"]["content"] or ""))
-        written, told = "", None
-        for chunk in reply:  # tokens as llama.cpp writes them
-            written += chunk["choices"][0]["delta"].get("content") or ""
-            answer = partial_answer(written)
-            if answer and answer != told:
-                on_text(answer)
-                told = answer
-        return parse_reply(written)
+            written = str(reply["choices"][0]["message"]["content"] or "")
+        else:
+            written, told = "", None
+            for chunk in reply:  # tokens as llama.cpp writes them
+                written += chunk["choices"][0]["delta"].get("content") or ""
+                answer = partial_answer(written)
+                if answer and answer != told:
+                    on_text(answer)
+                    told = answer
+        reading = replace(parse_reply(written), doubt=watch.doubt)
+        if watch.doubt is not None and watch.doubt >= self.doubt:
+            return Reading(None, doubt=watch.doubt)
+        return reading
+
+    def _tokens(self) -> tuple[np.ndarray, np.ndarray]:
+        """The vocabulary's ids that begin null ("n", " null", ...) and those that begin a
+        JSON string (a quote after optional spaces), found once per model (~0.5 s)."""
+        if self._choices is None:
+            llama = self._model()
+            nulls, quotes = [], []
+            for token in range(llama.n_vocab()):
+                piece = llama.detokenize([token]).strip(b" \t\n")
+                if piece and (b"null".startswith(piece) and piece[:1] == b"n"):
+                    nulls.append(token)
+                elif piece.startswith(b'"'):
+                    quotes.append(token)
+            self._choices = np.array(nulls), np.array(quotes)
+        return self._choices
+
+
+class _Doubt:
+    """A logits processor that sees each step's raw logits (before the grammar) and keeps,
+    at the step that chooses between null and an answer's opening quote, the probability
+    of null among the two."""
+
+    def __init__(self, llama: Any, choices: tuple[np.ndarray, np.ndarray]) -> None:
+        self.llama = llama
+        self.nulls, self.quotes = choices
+        self.prompt: int | None = None
+        self.doubt: float | None = None
+
+    def __call__(self, ids: np.ndarray, logits: np.ndarray) -> np.ndarray:
+        if self.prompt is None:
+            self.prompt = len(ids)
+        written = self.llama.detokenize(list(ids[self.prompt :])).decode("utf-8", "ignore")
+        if _DECIDING.search(written):  # the last such step decides (a space may come first)
+            top = float(logits.max())
+            null = float(np.exp(logits[self.nulls] - top).sum())
+            quote = float(np.exp(logits[self.quotes] - top).sum())
+            self.doubt = null / (null + quote) if null + quote > 0 else None
+        return logits
 
 
 READERS = "rules | llm | llm:0.5b | llm:1.5b | llm:PATH.gguf"

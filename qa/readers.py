@@ -49,10 +49,12 @@ DATE_LIKE = re.compile(r"\d{4}|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|
 @dataclass(frozen=True, slots=True)
 class Reading:
     """What a reader proposed: the answer text and the 1-based source it named (None when it
-    named none)."""
+    named none), and how likely the reader found "no sentence answers" (``doubt``, where the
+    reader can tell: the local model's probability of writing null)."""
 
     answer: str | None
     source: int | None = None
+    doubt: float | None = None
 
 
 class Reader(Protocol):

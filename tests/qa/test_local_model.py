@@ -51,3 +51,25 @@ def test_the_local_model_streams_its_answer_as_it_writes_it(local_answerer: Answ
     assert len(told) >= 2  # the answer arrived in pieces, each one longer than the last
     assert all(b.startswith(a) and len(b) > len(a) for a, b in itertools.pairwise(told))
     assert told[-1] == "14,000" and "14,000" in answer.short
+
+
+def test_the_local_model_says_how_likely_no_sentence_answers(local_answerer: Answerer) -> None:
+    from dateline.qa.extractive import candidates_from_hits
+    from dateline.qa.local import LocalReader
+
+    reader = local_answerer.reader
+    assert isinstance(reader, LocalReader)
+    hits = local_answerer.searcher.search("How many troops were deployed to Kursk?", k=3)
+    sources = [c for c in candidates_from_hits(hits) if "14,000" in c.text][:1]
+    assert sources, "the seed article's troops sentence was not found"
+    answered = reader.read("How many troops were deployed?", sources, date(2025, 6, 20))
+    unrelated = reader.read("Who won the 2022 World Cup final?", sources, date(2025, 6, 20))
+    assert answered.answer is not None and answered.doubt is not None
+    # the 0.5B still answers "North Korea", but far less sure (0.07 against 0.009)
+    assert unrelated.doubt is not None and unrelated.doubt > 3 * answered.doubt
+    strict = LocalReader(reader.model_path, doubt=answered.doubt / 2)
+    strict._llama = reader._model()  # the same loaded model, a stricter cut
+    declined = strict.read("How many troops were deployed?", sources, date(2025, 6, 20))
+    assert declined.answer is None and declined.doubt == pytest.approx(
+        answered.doubt, rel=0.5
+    )  # cache reuse moves it a little
