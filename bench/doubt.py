@@ -17,7 +17,8 @@ JSON line per question appended to ``FILE``; a stopped run resumes):
   (answerable).
 
 ``--report`` prints, for each cut, what declining every reading at that doubt or more would
-give: abstention recall, false abstention and F1 over the pooled sets. A cut only turns
+give: abstention recall, false abstention and F1 over the pooled sets; then each set at
+today's cut (``DOUBT``). A cut only turns
 answers into abstentions, so one run gives the whole curve.
 """
 
@@ -55,7 +56,7 @@ def run(index: Path, seed_index: Path, spec: str, out: Path, cache: Path) -> Non
 
     from dateline.index import Searcher
     from dateline.qa import Answerer
-    from dateline.qa.evaluate import token_f1
+    from dateline.qa.evaluate import exact_match, token_f1
     from dateline.qa.local import reader_from_spec
 
     reader = reader_from_spec(spec, cache_dir=cache)
@@ -82,6 +83,7 @@ def run(index: Path, seed_index: Path, spec: str, out: Path, cache: Path) -> Non
                     "answerable": bool(q["answerable"] and q.get("answers")),
                     "abstained": answer.abstained,
                     "doubt": None if last is None else last.doubt,
+                    "em": exact_match(prediction, q["answers"]) if q.get("answers") else None,
                     "f1": token_f1(prediction, q["answers"]) if q.get("answers") else None,
                 }
                 handle.write(json.dumps(row) + "\n")
@@ -123,6 +125,10 @@ def main() -> None:
         print(json.dumps({"questions": counts}))
         for at in CUTS:
             print(json.dumps(cut(rows, at)))
+        from dateline.qa.local import DOUBT
+
+        for name in counts:  # each set at the reader's cut
+            print(json.dumps({"set": name, **cut([r for r in rows if r["set"] == name], DOUBT)}))
         return
     if args.index is None or args.seed_index is None or args.out is None:
         parser.error("--index, --seed-index and --out are needed to run (or --report FILE)")
