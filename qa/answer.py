@@ -17,6 +17,7 @@ from typing import Any, Literal
 from ..index import Embedder, Hit, MiniLMEmbedder, Searcher
 from .compose import Option, compose, confidence
 from .extractive import CLASS_LABELS, Candidate, Span, class_kin, find_spans, rank_sentences
+from .mentions import Named
 from .questions import Question, analyse, rewrite_follow_up, stem
 from .readers import DATE_LIKE, Reader, Streamed, echoes_source, locate
 from .records import Answer, Retrieval, Turn
@@ -29,10 +30,10 @@ __all__ = ["DEFAULT_THRESHOLD", "Answerer"]
 
 # On RealTimeQA (402 answerable, 150 unanswerable, as of question dates; confidence = the
 # mean of the answer sentence's and the best sentence's probabilities from the fitted
-# sentence ranker, plus span evidence, after the time and predicate checks), session 11:
-# 0.185 abstains on 79.3% of unanswerable questions at 4.2% false abstention (0.175: 75.3%
-# / 3.7%; 0.195: 82.0% / 5.0%)
-DEFAULT_THRESHOLD = 0.185
+# sentence ranker, plus span evidence, after the time, predicate and name checks), session
+# 13 (bench/calibrate.py): 0.175 abstains on 85.3% of unanswerable questions at 4.7% false
+# abstention (0.16: 83.3% / 4.0%; 0.185: 86.7% / 5.2%)
+DEFAULT_THRESHOLD = 0.175
 TYPED = ("quantity", "age", "date", "person", "place", "org")
 # cosine of MiniLM word vectors above which a sentence's verb counts as the question's
 # predicate ("killed" ~ "died" 0.79, "sent" ~ "send" 0.68; "killed" ~ "deployed" 0.38)
@@ -196,7 +197,8 @@ class Answerer:
             return self._abstain(
                 question, query, hits, 0.0, why=f"it asks about {retrieval.future}, after {day}"
             )
-        parsed = analyse(query, self.nlp(query))
+        doc = self.nlp(query)
+        parsed, named = analyse(query, doc), Named.of(doc)
         if query != question:  # a follow-up asks about its own predicate, not the previous one's
             parsed = replace(parsed, predicate=analyse(question, self.nlp(question)).predicate)
         embedder = self.searcher.embedder
@@ -215,7 +217,11 @@ class Answerer:
             ranked = rank_sentences(parsed, ranked, embedder, cross_encoder=self.cross_encoder)
         if self.llm is not None:
             return self._generate(question, query, ranked, hits, on_text)
-        shown = ranked[:READ]  # the sentences the rules (and a reader) choose from
+        kept = [c for c in ranked if named.missing(c.article) is None]
+        if ranked and not kept:  # no article read names what the question names
+            why = f"no passage found mentions {named.missing(ranked[0].article)}"
+            return self._abstain(question, query, hits, ranked[0].score, why=why)
+        shown = kept[:READ]  # the sentences the rules (and a reader) choose from
         docs = parse([c.text for c in shown])
         says, near = self._predicate_words(parsed, docs)
         options = self._options(parsed, shown, docs, says, near)

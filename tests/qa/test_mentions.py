@@ -1,0 +1,51 @@
+"""The names a question gives must be mentioned by the article an answer is read from."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from dateline.index import Article
+from dateline.qa import Answerer
+from dateline.qa.mentions import Named
+
+
+def article(text: str, title: str = "A report") -> Article:
+    return Article("a1", title, text, "2023-06-01")
+
+
+def test_a_name_the_article_never_mentions_is_missing(seed_answerer: Answerer) -> None:
+    named = Named.of(seed_answerer.nlp("Which team did Luton Town beat in the play-off final?"))
+    assert [name for name, _ in named.names] == ["Luton Town"]
+    assert named.missing(article("Coventry lost the final on penalties.")) == "Luton Town"
+    assert named.missing(article("Luton beat Coventry on penalties at Wembley.")) is None
+    assert named.missing(article("Coventry lost.", title="Luton Town promoted")) is None
+
+
+def test_any_word_of_a_name_or_its_stem_counts(seed_answerer: Answerer) -> None:
+    named = Named.of(seed_answerer.nlp("Which Russian official met Kim Jong-un in Pyongyang?"))
+    said = article("Sergei Shoigu held talks with Kim in Pyongyang on Tuesday.")
+    assert named.missing(said) is None
+    assert named.missing(article("Sergei Shoigu held talks in Pyongyang.")) == "Kim Jong-un"
+
+
+def test_nationalities_and_acronyms_are_not_required(seed_answerer: Answerer) -> None:
+    for question in (
+        "The prime minister of which European nation stepped down this week?",
+        "Which MLB team's owner announced a sale this week?",
+    ):
+        named = Named.of(seed_answerer.nlp(question))
+        assert named.missing(article("Boris Johnson resigned as leader on Thursday.")) is None
+
+
+def test_an_answer_is_not_read_from_articles_that_never_name_the_subject(
+    seed_answerer: Answerer,
+) -> None:
+    answer = seed_answerer.ask(
+        "Which team did Luton Town beat in the play-off final?", as_of=date(2025, 6, 20)
+    )
+    assert answer.abstained and "mentions Luton Town" in answer.text
+    assert answer.related  # the closest passages are still listed
+    kept = seed_answerer.ask(
+        "Which Russian official met Kim in Pyongyang?", as_of=date(2025, 6, 20)
+    )
+    assert not kept.abstained and "Shoigu" in kept.short
