@@ -16,10 +16,12 @@ JSON line per question appended to ``FILE``; a stopped run resumes):
 - ``rgb-all``: the same questions over all of RGB's passages, true ones included
   (answerable).
 
+``--reader rules`` runs the rules the same way (no doubt: the sets' figures side by side).
+
 ``--report`` prints, for each cut, what declining every reading at that doubt or more would
 give: abstention recall, false abstention and F1 over the pooled sets; then each set at
-today's cut (``DOUBT``). A cut only turns
-answers into abstentions, so one run gives the whole curve.
+today's cut (``DOUBT``), with exact match. A cut only turns answers into abstentions, so
+one run gives the whole curve.
 """
 
 from __future__ import annotations
@@ -60,10 +62,9 @@ def run(index: Path, seed_index: Path, spec: str, out: Path, cache: Path) -> Non
     from dateline.qa.local import reader_from_spec
 
     reader = reader_from_spec(spec, cache_dir=cache)
-    if reader is None:
-        raise SystemExit("--reader: only a local model has a doubt (llm, llm:1.5b, llm:PATH)")
-    reader.doubt = 1.01  # no cut: every reading's doubt is recorded
-    recording = Recording(reader)
+    if reader is not None:
+        reader.doubt = 1.01  # no cut: every reading's doubt is recorded
+    recording = Recording(reader) if reader is not None else None  # rules: no doubt
     done = {(r["set"], r["id"]) for r in read_jsonl(out)} if out.exists() else set()
     with open(out, "a", encoding="utf-8") as handle:
         for name, folder, questions in sets(index, seed_index, cache):
@@ -72,11 +73,12 @@ def run(index: Path, seed_index: Path, spec: str, out: Path, cache: Path) -> Non
                 key = str(q.get("id", number))
                 if (name, key) in done:
                     continue
-                recording.last = None
+                if recording is not None:
+                    recording.last = None
                 day = q.get("question_date")
                 answer = answerer.ask(q["question"], as_of=date.fromisoformat(day) if day else None)
                 prediction = "" if answer.abstained else answer.short
-                last = recording.last
+                last = recording.last if recording is not None else None
                 row = {
                     "set": name,
                     "id": key,
@@ -104,6 +106,11 @@ def cut(rows: list[dict[str, Any]], at: float) -> dict[str, Any]:
         "false_abstention": round(sum(map(declined, answerable)) / max(len(answerable), 1), 3),
         "f1": round(
             sum(0.0 if declined(r) else r["f1"] for r in answerable) / max(len(answerable), 1), 3
+        ),
+        "em": round(
+            sum(0.0 if declined(r) else r.get("em") or 0.0 for r in answerable)
+            / max(len(answerable), 1),
+            3,
         ),
     }
 

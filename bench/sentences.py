@@ -12,8 +12,8 @@ Reports, with 5-fold cross-validation grouped by question (each question's sente
 scored by weights fitted without it): the share of questions whose answer sentence is first,
 and in the reader's view (top 6), for today's ranker (``rank_sentences`` over the best 8
 hits) and the fitted one, and the fitted one after the answerer's names check (only
-sentences of articles that mention the names the question gives). ``--write`` stores weights fitted on every question in
-``qa/selection.json``.
+sentences of articles that mention the names the question gives). ``--write`` stores
+weights fitted on every question in ``qa/selection.json``.
 """
 
 from __future__ import annotations
