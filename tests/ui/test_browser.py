@@ -126,8 +126,14 @@ def upload(page, path: Path) -> str:  # type: ignore[no-untyped-def]
     page.get_by_role("tab", name="Your articles").click()
     page.locator("#upload input[type=file]").set_input_files(str(path))
     try:
-        shown = page.locator("#upload").get_by_text(path.name, exact=True).filter(visible=True)
-        shown.first.wait_for(timeout=90_000)  # a busy 2-core machine can take a while
+        # the box lists the file once it is uploaded (a busy 2-core machine can take a while);
+        # its text, not one element's: with earlier tests' files listed, a name's element was
+        # not found by exact text though the screenshot showed it
+        page.wait_for_function(
+            "name => (document.querySelector('#upload')?.innerText || '').includes(name)",
+            arg=path.name,
+            timeout=180_000,
+        )
     except Exception:
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "upload-failed.png"), full_page=True)
