@@ -126,17 +126,21 @@ def upload(page, path: Path) -> str:  # type: ignore[no-untyped-def]
     page.get_by_role("tab", name="Your articles").click()
     page.locator("#upload input[type=file]").set_input_files(str(path))
     try:
-        # the box lists the file once it is uploaded (a busy 2-core machine can take a while);
-        # its text, not one element's: with earlier tests' files listed, a name's element was
-        # not found by exact text though the screenshot showed it
+        # the box lists the file once it is uploaded (a busy 2-core machine can take a while).
+        # Its whole text with spaces dropped: the name may be split into a stem and an
+        # extension ("harbour" ".txt"), and neither an exact-text match nor innerText found it
+        # though the screenshot showed it listed
         page.wait_for_function(
-            "name => (document.querySelector('#upload')?.innerText || '').includes(name)",
+            "name => (document.querySelector('#upload')?.textContent || '')"
+            ".replace(/\\s+/g, '').includes(name)",
             arg=path.name,
             timeout=180_000,
         )
     except Exception:
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "upload-failed.png"), full_page=True)
+        html = page.locator("#upload").first.evaluate("e => e.outerHTML")
+        (ARTIFACTS / "upload-failed.html").write_text(html, encoding="utf-8")
         raise
     page.locator("#index-button").click()
     # this upload's status names its file: an earlier upload's status can't satisfy the wait
