@@ -217,9 +217,10 @@ class Answerer:
             ranked = rank_sentences(parsed, ranked, embedder, cross_encoder=self.cross_encoder)
         if self.llm is not None:
             return self._generate(question, query, ranked, hits, on_text)
-        kept = [c for c in ranked if named.missing(c.article) is None]
+        missing = named.missing_in(c.article for c in ranked)  # each article read once
+        kept = [c for c in ranked if missing[c.article.id] is None]
         if ranked and not kept:  # no article read names what the question names
-            why = f"no passage found mentions {named.missing(ranked[0].article)}"
+            why = f"no passage found mentions {missing[ranked[0].article.id]}"
             return self._abstain(question, query, hits, ranked[0].score, why=why)
         shown = kept[:READ]  # the sentences the rules (and a reader) choose from
         docs = parse([c.text for c in shown])

@@ -211,10 +211,9 @@ class LocalReader:
                 if answer and answer != told:
                     on_text(answer)
                     told = answer
-        reading = replace(parse_reply(written), doubt=watch.doubt)
         if watch.doubt is not None and watch.doubt >= self.doubt:
             return Reading(None, doubt=watch.doubt)
-        return reading
+        return replace(parse_reply(written), doubt=watch.doubt)
 
     def _tokens(self) -> tuple[np.ndarray, np.ndarray]:
         """The vocabulary's ids that begin null ("n", " null", ...) and those that begin a
@@ -224,7 +223,7 @@ class LocalReader:
             nulls, quotes = [], []
             for token in range(llama.n_vocab()):
                 piece = llama.detokenize([token]).strip(b" \t\n")
-                if piece and (b"null".startswith(piece) and piece[:1] == b"n"):
+                if piece and b"null".startswith(piece):
                     nulls.append(token)
                 elif piece.startswith(b'"'):
                     quotes.append(token)

@@ -3,6 +3,7 @@ names "Luton Town" does not say whom Luton Town beat.
 
     Named.of(doc)           the names a parsed question gives, each a set of its words
     Named.missing(article)  the first of them the article does not mention (None: all are)
+    Named.missing_in(articles)  the same for each distinct article, by id
 
 Only names that a reporter would repeat are required: people, organisations, places,
 buildings, events, works, products and laws. A nationality ("European", "Japanese") is not
@@ -13,6 +14,7 @@ which an article may spell out.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,6 +59,11 @@ class Named:
             if not any(p.search(text) for p in patterns):
                 return name
         return None
+
+    def missing_in(self, articles: Iterable[Article]) -> dict[str, str | None]:
+        """:meth:`missing` for each distinct article of ``articles``, by id (sentences of one
+        article share it: its text is searched once)."""
+        return {a.id: self.missing(a) for a in {a.id: a for a in articles}.values()}
 
 
 def _pattern(word: str) -> re.Pattern[str]:

@@ -19,6 +19,8 @@ def test_a_name_the_article_never_mentions_is_missing(seed_answerer: Answerer) -
     assert named.missing(article("Coventry lost the final on penalties.")) == "Luton Town"
     assert named.missing(article("Luton beat Coventry on penalties at Wembley.")) is None
     assert named.missing(article("Coventry lost.", title="Luton Town promoted")) is None
+    said, silent = article("Luton won."), Article("a2", "Report", "Coventry lost.", None)
+    assert named.missing_in([said, silent, said]) == {"a1": None, "a2": "Luton Town"}
 
 
 def test_any_word_of_a_name_or_its_stem_counts(seed_answerer: Answerer) -> None:
