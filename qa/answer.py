@@ -16,13 +16,13 @@ from typing import Any, Literal
 
 from ..index import Embedder, Hit, MiniLMEmbedder, Searcher
 from .compose import Option, compose, confidence
-from .extractive import CLASS_LABELS, Candidate, Span, class_kin, find_spans, rank_sentences
+from .constraints import asked_role, counts_asked, predicate_words, says_role, titled_first
+from .extractive import CLASS_LABELS, Candidate, class_kin, find_spans, rank_sentences
 from .mentions import Named
-from .questions import Question, analyse, rewrite_follow_up, stem
+from .questions import Question, analyse, rewrite_follow_up
 from .readers import DATE_LIKE, Reader, Streamed, echoes_source, locate
 from .records import Answer, Retrieval, Turn
 from .selection import DEPTH, SentenceRanker
-from .similarity import same_word, similarity, singular
 from .timeliness import about_years, timely
 from .timewords import TimeScope, time_scope
 
@@ -35,14 +35,6 @@ __all__ = ["DEFAULT_THRESHOLD", "Answerer"]
 # abstention (0.16: 83.3% / 4.0%; 0.185: 86.7% / 5.2%)
 DEFAULT_THRESHOLD = 0.175
 TYPED = ("quantity", "age", "date", "person", "place", "org")
-# cosine of MiniLM word vectors above which a sentence's verb counts as the question's
-# predicate ("killed" ~ "died" 0.79, "sent" ~ "send" 0.68; "killed" ~ "deployed" 0.38)
-PREDICATE_SIMILARITY = 0.5
-NOUN_SIMILARITY = 0.6  # "kill" ~ "death" 0.65, but "kill" ~ "attack" 0.49, "war" 0.47
-# a span near a word this close to the predicate is attached to it ("meet" ~ "talk" 0.45,
-# "visit" 0.46; but "sign" 0.38, "hold" 0.32)
-NEAR_SIMILARITY = 0.42
-UNIT_SIMILARITY = 0.5  # "soldier" ~ "troop" 0.74, "personnel" 0.52; "worker" 0.43
 READ = 6  # sentences a reader model is shown
 # longer readings are sentences copied whole, not answers: the rules' answer stands
 READ_WORDS = 12
@@ -198,7 +190,7 @@ class Answerer:
                 question, query, hits, 0.0, why=f"it asks about {retrieval.future}, after {day}"
             )
         doc = self.nlp(query)
-        parsed, named = analyse(query, doc), Named.of(doc)
+        parsed, named, role = analyse(query, doc), Named.of(doc), asked_role(doc)
         if query != question:  # a follow-up asks about its own predicate, not the previous one's
             parsed = replace(parsed, predicate=analyse(question, self.nlp(question)).predicate)
         embedder = self.searcher.embedder
@@ -224,8 +216,10 @@ class Answerer:
             return self._abstain(question, query, hits, ranked[0].score, why=why)
         shown = kept[:READ]  # the sentences the rules (and a reader) choose from
         docs = parse([c.text for c in shown])
-        says, near = self._predicate_words(parsed, docs)
-        options = self._options(parsed, shown, docs, says, near)
+        says, near = predicate_words(parsed, docs, embedder)
+        titled = says_role(role, docs, embedder)  # a sentence naming no minister: no answer
+        says = [a and b for a, b in zip(says, titled, strict=True)]
+        options = self._options(parsed, shown, docs, says, near, role)
         if self.reader is not None:
             sources = [c for c, ok in zip(shown, says, strict=True) if ok]
             read = self._read(self.reader, parsed, sources, shown[0].score, day, on_text)
@@ -281,13 +275,14 @@ class Answerer:
         docs: Sequence[Any],
         says: Sequence[bool],
         near: frozenset[str] = frozenset(),
+        role: str | None = None,
     ) -> list[Option]:
         """Candidate sentences (``docs``: their parses; ``says``: whether each states the
         asked predicate; ``near``: words that count as it) with their best span of the asked
-        type, best first."""
+        type, best first (of several people, the one titled with the asked ``role``)."""
         options: list[Option] = []
         support = ranked[0].score if ranked else 0.0
-        counts = self._counts_asked(question, docs)
+        counts = counts_asked(question, docs, self.searcher.embedder)
         kin = class_kin(question, docs, self.searcher.embedder)
         for order, (candidate, doc) in enumerate(zip(ranked, docs, strict=True)):
             if not says[order]:
@@ -295,6 +290,7 @@ class Answerer:
             if not about_years(question, candidate):
                 continue  # "the 2018 Winter Olympics" is not answered by a report on 2022's
             spans = [s for s in find_spans(question, candidate, doc, near, kin) if counts(s)]
+            spans = titled_first(role, spans, doc, candidate.start)
             if spans:
                 score = candidate.score + 0.1 * min(spans[0].score, 5) - 0.02 * order
                 options.append(Option(score, candidate, spans[0], support))
@@ -337,57 +333,6 @@ class Answerer:
         if named and not any(ch.isalpha() for ch in said):
             return False  # "2" names no place, "25" no show (the 1.5B's readings)
         return Option(sources[i].score, sources[i], span, support)
-
-    def _counts_asked(self, question: Question, docs: Sequence[Any]) -> Any:
-        """For "how many soldiers": whether a quantity span counts the asked thing: no unit
-        given, the same stem, or a noun the embedder finds close (``UNIT_SIMILARITY``:
-        "soldiers" ~ "troops" 0.74, but "soldiers" ~ "workers" 0.43: a figure of workers is
-        not an answer)."""
-        asked = question.unit
-        if question.kind != "quantity" or not asked:
-            return lambda span: True
-        nouns = sorted({t.lemma_.lower() for doc in docs for t in doc if t.pos_ == "NOUN"})
-        cosines = similarity(self.searcher.embedder, asked, nouns)
-        close = {asked} | {
-            n for n, sim in zip(nouns, cosines, strict=True) if sim >= UNIT_SIMILARITY
-        }
-        close_stems = {stem(w) for w in close}
-
-        def counts(span: Span) -> bool:
-            if span.unit is None:
-                return True
-            unit = span.unit.lower()
-            return stem(unit) in close_stems or singular(unit) in close
-
-        return counts
-
-    def _predicate_words(
-        self, question: Question, docs: Sequence[Any]
-    ) -> tuple[list[bool], frozenset[str]]:
-        """Whether each sentence states the asked predicate, and the words of the sentences
-        that count as it: the same lemma or stem ("disapprove" ~ "disapproval"), or one the
-        embedder finds close (a verb at ``PREDICATE_SIMILARITY``, a noun at
-        ``NOUN_SIMILARITY``: "killed" ~ "death toll"). Only a quantity question is vetoed
-        by it; for every kind, a span near one of the words is the one attached to what was
-        asked (``NEAR_SIMILARITY``: "met" ~ "held talks")."""
-        predicate = question.predicate
-        if predicate is None:
-            return [True] * len(docs), frozenset()
-        words = [
-            {(t.lemma_.lower(), t.pos_) for t in doc if t.pos_ in ("VERB", "NOUN", "ADJ")}
-            for doc in docs
-        ]
-        close = {w for found in words for w, _ in found if same_word(w, predicate)}
-        near = set(close)
-        distinct = sorted({w for found in words for w in found if w[0] not in close})
-        cosines = similarity(self.searcher.embedder, predicate, [w for w, _ in distinct])
-        for (word, pos), sim in zip(distinct, cosines, strict=True):
-            if sim >= (PREDICATE_SIMILARITY if pos == "VERB" else NOUN_SIMILARITY):
-                close.add(word)
-            if sim >= NEAR_SIMILARITY:
-                near.add(word)
-        says = [any(w in close for w, _ in found) for found in words]
-        return (says if question.kind == "quantity" else [True] * len(docs)), frozenset(near)
 
     def _abstain(
         self, question: str, query: str, hits: Sequence[Hit], confidence: float, why: str = ""

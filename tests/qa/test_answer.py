@@ -279,6 +279,16 @@ def test_a_figure_of_another_thing_is_not_an_answer(seed_answerer: Answerer) -> 
     assert "14,000 troops" in close.short
 
 
+def test_a_person_without_the_asked_office_is_not_an_answer(seed_answerer: Answerer) -> None:
+    # the article names a leader, a president and a security chief; never a foreign minister
+    day = date(2025, 6, 20)
+    answer = seed_answerer.ask("Who is North Korea's foreign minister?", as_of=day)
+    assert answer.abstained and "Kim Jong-un" not in answer.text.split("closest")[0]
+    # ... while the office it does name is answered ("Russian President Vladimir Putin")
+    named = seed_answerer.ask("Who is the Russian president?", as_of=day)
+    assert not named.abstained and "Putin" in named.short
+
+
 def test_a_standalone_question_is_not_read_as_a_follow_up(seed_answerer: Answerer) -> None:
     history = [Turn("How many troops were deployed?")]
     standalone = seed_answerer.ask("When was the treaty signed?", history, as_of=date(2025, 6, 20))

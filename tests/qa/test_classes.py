@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from dateline.index import Article
+from dateline.qa.constraints import asked_role, says_role, titled_first
 from dateline.qa.extractive import Candidate, find_spans
 from dateline.qa.questions import analyse
 
@@ -202,3 +203,53 @@ def test_a_dateline_is_no_answer(nlp: Any) -> None:
     assert (
         _spans(nlp, "Which city hosted the summit?", "PARIS — The summit opened on Monday.") == []
     )
+
+
+@pytest.mark.parametrize(
+    ("question", "role"),
+    [
+        ("Who is North Korea's foreign minister?", "minister"),
+        ("Who became the new prime minister of the United Kingdom this week?", "minister"),
+        ("Who was named CEO of Twitter?", "ceo"),
+        ("Who won the Nobel Peace Prize?", None),  # no office asked
+        ("Who was the runner-up of the 2018 World Cup?", None),  # a role said by a verb
+        ("Which Russian official met Kim?", None),  # a "which" question: its class does that
+    ],
+)
+def test_the_office_a_who_question_asks_about(nlp: Any, question: str, role: str | None) -> None:
+    assert asked_role(nlp(question)) == role
+
+
+def test_a_sentence_answers_for_an_office_only_when_it_names_it(
+    nlp: Any, seed_answerer: Any
+) -> None:
+    sentences = [
+        "Pyongyang hosted leader Kim Jong-un and Russian President Vladimir Putin.",
+        "Foreign Minister Choe Son-hui flew to Moscow.",
+        "The ministry was led by Choe Son-hui for a decade.",
+    ]
+    embedder = seed_answerer.searcher.embedder
+    docs = list(nlp.pipe(sentences))
+    assert says_role("minister", docs, embedder) == [False, True, True]  # "ministry" is close
+    assert says_role("leader", docs, embedder) == [True, False, True]  # "led" says it too
+    assert says_role(None, docs, embedder) == [True, True, True]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "answer"),
+    [
+        ("Leader Kim Jong-un met Foreign Minister Choe Son-hui in Pyongyang.", "Choe Son-hui"),
+        ("Kim Jong-un met Ri Son Gwon, the foreign minister, in Pyongyang.", "Ri Son Gwon"),
+    ],
+)
+def test_of_several_people_the_one_holding_the_asked_office(
+    nlp: Any, sentence: str, answer: str
+) -> None:
+    question = "Who is North Korea's foreign minister?"
+    article = Article(id="a", title="T", text=f"Intro. {sentence}")
+    candidate = Candidate(article, 7, len(article.text), 1)
+    doc = nlp(candidate.text)
+    spans = find_spans(analyse(question, nlp(question)), candidate, doc)
+    assert {article.text[s.start : s.end] for s in spans} >= {"Kim Jong-un", answer}
+    first = titled_first(asked_role(nlp(question)), spans, doc, candidate.start)[0]
+    assert article.text[first.start : first.end] == answer
