@@ -4,7 +4,8 @@
 
 Distant supervision: for each answerable RealTimeQA question (asked as of its question_date),
 every sentence of the best ``DEPTH`` hits is a candidate, positive when it holds one of the
-accepted answers (SQuAD-normalised, whole words). Features come from
+accepted answers (SQuAD-normalised, whole words; since session 14 a possessive also counts as
+its noun, so "Japan's prime minister" holds "Japan"). Features come from
 ``dateline.qa.selection.features`` plus each candidate's cosine to the question (computed
 once for all candidates and cached under ``bench/.cache``).
 
@@ -22,6 +23,7 @@ import argparse
 import json
 import pickle
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,12 +31,12 @@ import numpy as np
 from _common import CACHE, REALTIMEQA, ROOT, read_jsonl
 
 READ = 6
+LABEL = "possessive"  # the label's version, in the cache's name: a new label rebuilds it
 
 
 def build(index: Path, cache: Path, depth: int) -> list[dict[str, Any]]:
     from dateline.index import Searcher
     from dateline.qa import Answerer, question_date
-    from dateline.qa.evaluate import normalize_answer
     from dateline.qa.extractive import candidates_from_hits, rank_sentences
     from dateline.qa.questions import analyse
     from dateline.qa.selection import FEATURES, SentenceRanker
@@ -45,8 +47,8 @@ def build(index: Path, cache: Path, depth: int) -> list[dict[str, Any]]:
     rows = []
     questions = [q for q in read_jsonl(REALTIMEQA / "questions.jsonl") if q["answerable"]]
     for number, q in enumerate(questions, 1):
-        answers = [normalize_answer(a) for a in q.get("answers", []) if normalize_answer(a)]
-        if not answers:
+        holds = holder(q.get("answers", []))
+        if holds is None:
             continue
         retrieval = answerer.retrieve(q["question"], as_of=question_date(q), k=depth)
         parsed = analyse(retrieval.query, answerer.nlp(retrieval.query))
@@ -56,12 +58,6 @@ def build(index: Path, cache: Path, depth: int) -> list[dict[str, Any]]:
             continue
         vector = embedder.embed_query(parsed.text)
         cosine = embedder.embed([c.text for c in candidates]) @ vector
-        pattern = [re.compile(rf"(?<!\w){re.escape(a)}(?!\w)") for a in answers]
-
-        def holds(text: str, pattern: list[re.Pattern[str]] = pattern) -> bool:
-            normal = normalize_answer(text)
-            return any(p.search(normal) for p in pattern)
-
         labels = np.array([holds(c.text) for c in candidates], dtype=bool)
         before = rank_sentences(parsed, candidates_from_hits(hits[:8]), embedder)
         before_rank = next((i for i, c in enumerate(before) if holds(c.text)), None)
@@ -80,6 +76,26 @@ def build(index: Path, cache: Path, depth: int) -> list[dict[str, Any]]:
         if number % 50 == 0:
             print(f"  {number}/{len(questions)} questions", flush=True)
     return rows
+
+
+_POSSESSIVE = re.compile(r"(?<=\w)['’]s\b")
+
+
+def holder(answers: list[str]) -> Callable[[str], bool] | None:
+    """Whether a text holds one of ``answers`` (SQuAD-normalised, whole words; a possessive
+    counts as its noun too: "Japan's prime minister" holds "Japan"); None when none is left."""
+    from dateline.qa.evaluate import normalize_answer
+
+    normal = [normalize_answer(a) for a in answers if normalize_answer(a)]
+    if not normal:
+        return None
+    pattern = [re.compile(rf"(?<!\w){re.escape(a)}(?!\w)") for a in normal]
+
+    def holds(text: str) -> bool:
+        said = (normalize_answer(text), normalize_answer(_POSSESSIVE.sub("", text)))
+        return any(p.search(t) for p in pattern for t in said)  # "McDonald's" holds itself
+
+    return holds
 
 
 def span_column(rows: list[dict[str, Any]], cache: Path, rebuild: bool) -> dict[str, Any]:
@@ -164,7 +180,7 @@ def main() -> None:
     from dateline.qa.selection import COSINE, DEPTH, FEATURES, SHORTLIST, SPAN, features
 
     CACHE.mkdir(exist_ok=True)
-    dump = CACHE / f"sentences-{args.index.name}-{DEPTH}.pkl"
+    dump = CACHE / f"sentences-{args.index.name}-{DEPTH}-{LABEL}.pkl"
     if dump.exists() and not args.rebuild:
         rows = pickle.loads(dump.read_bytes())
     else:
