@@ -75,6 +75,13 @@ def asked_role(doc: Any) -> str | None:
         if token.pos_ == "NOUN" or (token.pos_ == "PROPN" and token.ent_type_ == ""):
             lemma = str(token.lemma_.lower())
             return lemma if lemma in OFFICES else None
+    # the small model misparses some ("Who is the *Secretary* of Russia's Security Council?"
+    # makes the council the subject): the first office named before another verb
+    for token in doc[who.head.i + 1 :]:
+        if token.pos_ in ("VERB", "AUX") or token.ent_type_ == "PERSON":
+            break
+        if token.lemma_.lower() in OFFICES:
+            return str(token.lemma_.lower())
     return None
 
 

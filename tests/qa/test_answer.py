@@ -249,6 +249,8 @@ def test_time_words_are_read_out_with_the_answer(seed_answerer: Answerer) -> Non
         ("Which newspaper praised the alliance?", "Rodong Sinmun"),
         # the reason clause
         ("Why did North Korean media leave out the decision?", "domestic public opinion"),
+        # the person who holds the office asked about ("Security Council Secretary Sergei Shoigu")
+        ("Who is the Secretary of Russia's Security Council?", "Sergei Shoigu"),
     ],
 )
 def test_the_answer_plays_the_role_the_question_asks(
