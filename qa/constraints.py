@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..index import Embedder
-from .extractive import Span
+from .extractive import Span, titled
 from .questions import Question, stem
 from .similarity import same_word, similarity, singular
 
@@ -122,19 +122,16 @@ def titled_first(role: str | None, spans: list[Span], doc: Any, base: int) -> li
     def said(token: Any) -> bool:
         return token.lemma_.lower() == role or stem(token.lower_) == target
 
-    def titled(span: Span) -> bool:
+    def holds(span: Span) -> bool:
         ent = next((e for e in doc.ents if e.start_char == span.start - base), None)
         if ent is None or ent.label_ != "PERSON":
             return False
-        for token in reversed(doc[max(0, ent.start - 4) : ent.start]):
-            if said(token):
-                return True
-            if token.pos_ not in ("PROPN", "ADJ", "NOUN") or token.is_punct:
-                break
+        if titled(ent, said):
+            return True
         after = doc[ent.end : ent.end + 5]
         return bool(len(after) and after[0].text == "," and any(said(t) for t in after[1:]))
 
-    return sorted(spans, key=lambda s: not titled(s))
+    return sorted(spans, key=lambda s: not holds(s))
 
 
 def predicate_words(

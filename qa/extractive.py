@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -249,7 +249,7 @@ def find_spans(
         start, end, score = ent.start_char, ent.end_char, 1.0 + 2.0 * of_class + close
         if ent.text[-2:] in ("'s", "’s"):  # "Ayman al-Zawahiri's": the name, not the possessive
             end -= 2
-        if of_class and _titled(question, ent):
+        if of_class and titled(ent, lambda t: t.lemma_.lower() == question.asked_class):
             score += 1.0  # "al Qaeda *leader* Ayman al-Zawahiri" for "which leader"
         unit = None
         if question.kind == "quantity":
@@ -324,12 +324,13 @@ def _of_class(question: Question, ent: Any) -> bool:
     return asked in CLASSES["person"] and ent.label_ == "PERSON"
 
 
-def _titled(question: Question, ent: Any) -> bool:
-    """Whether the asked class is the title in front of ``ent`` ("Finnish *President* Sauli
-    Niinistö", "*Judge* Barbara Bellis"): of all the people in a sentence, the one asked for."""
+def titled(ent: Any, said: Callable[[Any], bool]) -> bool:
+    """Whether a word ``said`` accepts is the title in the four words in front of ``ent``
+    ("Finnish *President* Sauli Niinistö", "*Judge* Barbara Bellis"): of all the people in a
+    sentence, the one asked for."""
     doc = ent.doc
     for token in reversed(doc[max(0, ent.start - 4) : ent.start]):
-        if token.lemma_.lower() == question.asked_class:
+        if said(token):
             return True
         if token.pos_ not in ("PROPN", "ADJ", "NOUN") or token.is_punct:
             return False
