@@ -86,7 +86,7 @@ def holder(answers: list[str]) -> Callable[[str], bool] | None:
     counts as its noun too: "Japan's prime minister" holds "Japan"); None when none is left."""
     from dateline.qa.evaluate import normalize_answer
 
-    normal = [normalize_answer(a) for a in answers if normalize_answer(a)]
+    normal = [n for n in map(normalize_answer, answers) if n]
     if not normal:
         return None
     pattern = [re.compile(rf"(?<!\w){re.escape(a)}(?!\w)") for a in normal]
@@ -158,8 +158,10 @@ def rank_of(
     that mention them, as the answerer reads them."""
     order = np.argsort(-(row["features"] @ first), kind="stable")[:shortlist]
     final = order[np.argsort(-(row["features"][order] @ second), kind="stable")].tolist()
-    if named is not None:
-        final = [j for j in final if named.missing(row["candidates"][j].article) is None]
+    if named is not None:  # each article searched once, as the answerer does
+        candidates = row["candidates"]
+        missing = named.missing_in(candidates[j].article for j in final)
+        final = [j for j in final if missing[candidates[j].article.id] is None]
     return next((i for i, j in enumerate(final) if row["labels"][j]), None)
 
 
