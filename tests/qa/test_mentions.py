@@ -30,6 +30,21 @@ def test_any_word_of_a_name_or_its_stem_counts(seed_answerer: Answerer) -> None:
     assert named.missing(article("Sergei Shoigu held talks in Pyongyang.")) == "Kim Jong-un"
 
 
+def test_a_country_is_mentioned_by_any_of_its_names(seed_answerer: Answerer) -> None:
+    named = Named.of(seed_answerer.nlp("Who became the prime minister of the United Kingdom?"))
+    assert [name for name, _ in named.names] == ["the United Kingdom"]
+    for said in (
+        "Britain's ruling party chose Sunak.",
+        "Sunak, the UK's new leader.",
+        "The British premier spoke.",
+    ):
+        assert named.missing(article(said)) is None, said
+    assert named.missing(article("Sunak spoke in Kyiv.")) == "the United Kingdom"
+    french = Named.of(seed_answerer.nlp("Where did France send its ambassador?"))
+    assert french.missing(article("The French envoy left Niamey.")) is None
+    assert french.missing(article("The envoy left Niamey.")) == "France"
+
+
 def test_nationalities_and_acronyms_are_not_required(seed_answerer: Answerer) -> None:
     for question in (
         "The prime minister of which European nation stepped down this week?",
