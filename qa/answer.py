@@ -24,7 +24,7 @@ from .readers import DATE_LIKE, Reader, Streamed, echoes_source, locate
 from .records import Answer, Retrieval, Turn
 from .selection import DEPTH, SentenceRanker
 from .timeliness import about_years, timely
-from .timewords import TimeScope, time_scope
+from .timewords import TimeScope, asks_ahead, date_ahead, time_scope
 
 __all__ = ["DEFAULT_THRESHOLD", "Answerer"]
 
@@ -284,12 +284,20 @@ class Answerer:
         support = ranked[0].score if ranked else 0.0
         counts = counts_asked(question, docs, self.searcher.embedder)
         kin = class_kin(question, docs, self.searcher.embedder)
+        ahead = question.kind == "date" and asks_ahead(question.text)
         for order, (candidate, doc) in enumerate(zip(ranked, docs, strict=True)):
             if not says[order]:
                 continue  # "how many were killed" is not answered by a sentence on deployments
             if not about_years(question, candidate):
                 continue  # "the 2018 Winter Olympics" is not answered by a report on 2022's
             spans = [s for s in find_spans(question, candidate, doc, near, kin) if counts(s)]
+            if ahead:  # "when will the summit be": not the date of a treaty already signed
+                text, published = candidate.article.text, candidate.article.published
+                spans = [
+                    s
+                    for s in spans
+                    if date_ahead(text[s.start : s.end], candidate.text, published) is not False
+                ]
             spans = titled_first(role, spans, doc, candidate.start)
             if spans:
                 score = candidate.score + 0.1 * min(spans[0].score, 5) - 0.02 * order
@@ -329,6 +337,9 @@ class Answerer:
             return False  # a sentence copied whole is no short answer: the rules' stands
         if question.kind == "date" and not DATE_LIKE.search(said):
             return False  # "19" of "June 19 last year" is no date
+        published = sources[i].article.published
+        if asks_ahead(question.text) and date_ahead(said, sources[i].text, published) is False:
+            return False  # a date already past when the article was written
         named = question.kind in ("person", "place", "org") or question.asked_class in CLASS_LABELS
         if named and not any(ch.isalpha() for ch in said):
             return False  # "2" names no place, "25" no show (the 1.5B's readings)

@@ -16,6 +16,7 @@ from .extractive import Candidate, Span
 from .questions import Question, stem
 from .records import Answer
 from .relative import resolve_date
+from .timewords import asks_ahead, date_ahead
 
 __all__ = ["STALE_DAYS", "Option", "compose", "confidence", "long_day"]
 
@@ -101,16 +102,20 @@ def _conflicting(question: Question, options: Sequence[Option], threshold: float
     return None
 
 
-def _short_answer(
-    question: Question, text: str, span: Span | None, published: str | None
-) -> tuple[str, str]:
-    """The short answer and any text derived from the quote (a resolved date)."""
+def _short_answer(question: Question, option: Option) -> tuple[str, str]:
+    """The short answer and any text derived from the quote (a resolved date; for "when
+    will", read forward when its sentence speaks of a plan)."""
+    span, candidate = option.span, option.candidate
     if span is None:
         return "", ""
-    phrase = text[span.start : span.end]
+    phrase, published = candidate.article.text[span.start : span.end], candidate.article.published
     if question.kind == "date":
-        resolved = resolve_date(phrase, published)
-        if resolved is not None:
+        resolved = (
+            date_ahead(phrase, candidate.text, published)
+            if asks_ahead(question.text)
+            else resolve_date(phrase, published)
+        )
+        if resolved:
             rendered = resolved.text()
             if rendered.lower() not in phrase.lower():
                 return f"{rendered} (“{phrase}”)", rendered
@@ -135,7 +140,7 @@ def compose(
         best, rival = rival, best  # the newest figure wins; the earlier one is mentioned
     article = best.candidate.article
     citation = make_citation(1, article, best.candidate.start, best.candidate.end)
-    short, derived = _short_answer(parsed, article.text, best.span, article.published)
+    short, derived = _short_answer(parsed, best)
     lines = [f"{short} [1]"] if short else []
     lines.append(f"“{citation.quote}” [1]")
     if not claim_is_supported(lines[0], citation.quote, derived=derived):
@@ -153,7 +158,7 @@ def compose(
     if rival is not None and short:
         other = rival.candidate.article
         second = make_citation(2, other, rival.candidate.start, rival.candidate.end)
-        figure, _ = _short_answer(parsed, other.text, rival.span, other.published)
+        figure, _ = _short_answer(parsed, rival)
         figure = figure[:1].lower() + figure[1:]
         newer = _newer(best, rival)
         if newer:

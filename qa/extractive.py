@@ -217,14 +217,10 @@ def find_spans(
             spans.append(Span(base + match.start(group), base + match.end(group), "AGE", 1.0))
         return spans
     if question.kind == "reason":
+        said = [(m.start(), m.end(), 1.0) for m in REASON.finditer(text)] + _purposes(doc)
         return [
-            Span(
-                base + m.start(),
-                base + m.end(),
-                "REASON",
-                1.0 + _near(question, doc, m.start(), near),
-            )
-            for m in REASON.finditer(text)
+            Span(base + a, base + b, "REASON", score + _near(question, doc, a, near))
+            for a, b, score in said
         ]
     labels = ENTITY_KINDS.get(question.kind, ENTITY_KINDS["other"])
     durations = question.kind == "quantity" and (
@@ -304,6 +300,21 @@ def _country(name: str) -> bool:
     return re.sub(r"^the ", "", name.lower().strip()) in countries()
 
 
+def _purposes(doc: Any) -> list[tuple[int, int, float]]:
+    """Purpose clauses, "to" + verb, as reasons ("decided on the deployment *to gain more
+    rewards*"), but not a verb's own complement ("decided to send" says what, not why)."""
+    found = []
+    for verb in doc:
+        to = next((c for c in verb.children if c.dep_ == "aux" and c.lower_ == "to"), None)
+        if to is None or verb.pos_ != "VERB" or verb.dep_ not in ("advcl", "xcomp"):
+            continue
+        if verb.dep_ == "xcomp" and to.i - verb.head.i <= 2:
+            continue
+        last = max(t.i for t in verb.subtree)
+        found.append((to.idx, doc[last].idx + len(doc[last]), 0.8))
+    return found
+
+
 def _of_class(question: Question, ent: Any) -> bool:
     """Whether a named entity is of the class the question asks for: "The North's mainstream
     Rodong Sinmun newspaper" is a newspaper, "Security Council Secretary Sergei Shoigu" an
@@ -315,6 +326,8 @@ def _of_class(question: Question, ent: Any) -> bool:
         return ent.label_ == "GPE" and _country(ent.text)
     doc = ent.doc
     after = doc[ent.end] if ent.end < len(doc) else None
+    if ent.root.dep_ == "poss":  # "Russia's Kursk region": Russia owns the region, Kursk is it
+        return False
     if ent.root.head.lemma_.lower() == asked or (
         after is not None and after.lemma_.lower() == asked
     ):

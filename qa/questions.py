@@ -49,7 +49,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"\bhow (?:many|much|long|far|big|large|tall|high|often)\b|"
             r"\bwhat (?:percentage|percent|share|number|amount|proportion|"
-            r"fraction|price|cost|sum|total)\b|\bby how much\b",
+            r"fraction|price|cost|sum|total)\b|\bby how much\b|\bwhat(?:'s|’s|\s+(?:is|was|"
+            r"are|were))\s+the\s+(?:\w+\s+)?(?:population|number|price|cost|total|toll|amount|"
+            r"value|rate|budget|salary|magnitude|temperature)\b",
             re.I,
         ),
     ),

@@ -78,21 +78,29 @@ class ResolvedDate:
         }[self.precision]
 
 
-def _year(match: re.Match[str], anchor: date, month: int, day: int | None) -> int:
+def _year(
+    match: re.Match[str], anchor: date, month: int, day: int | None, ahead: bool = False
+) -> int:
     if match["year"]:
         return int(match["year"])
     shift = {"last": -1, "this": 0, "next": 1}.get((match["rel"] or "").lower())
     if shift is not None:
         return anchor.year + shift
+    said, today = (month, day or 1), (anchor.month, anchor.day)
+    if ahead:  # "the summit is set for June 19": the first such date from the article's on
+        return anchor.year if said >= (today if day else (anchor.month, 1)) else anchor.year + 1
     # a bare "June 19" in news means the latest such date not after the article
-    candidate = date(anchor.year, month, min(day or 1, 28))
-    return anchor.year if candidate <= anchor else anchor.year - 1
+    return anchor.year if said <= today else anchor.year - 1
 
 
-def resolve_date(phrase: str, published: str | date | None) -> ResolvedDate | None:
+def resolve_date(
+    phrase: str, published: str | date | None, *, ahead: bool = False
+) -> ResolvedDate | None:
     """Resolve a date phrase ("June 19 last year", "on Tuesday", "October last year",
     "yesterday", "March 3, 2022") against the article's date; None when it is not a date
-    or needs an anchor that is missing."""
+    or needs an anchor that is missing. A bare day, month or weekday is the latest such
+    before the article, or with ``ahead`` (the question asks when something will happen)
+    the first from it on."""
     anchor = date.fromisoformat(published) if isinstance(published, str) else published
     text = phrase.strip()
     for pattern in (_MONTH_DAY, _DAY_MONTH):
@@ -101,7 +109,7 @@ def resolve_date(phrase: str, published: str | date | None) -> ResolvedDate | No
             month, day = _MONTHS[match["month"].lower().rstrip(".")], int(match["day"])
             if anchor is None and not match["year"]:
                 return None
-            year = _year(match, anchor or date.min, month, day)
+            year = _year(match, anchor or date.min, month, day, ahead)
             try:
                 return ResolvedDate(date(year, month, day), "day")
             except ValueError:
@@ -116,13 +124,15 @@ def resolve_date(phrase: str, published: str | date | None) -> ResolvedDate | No
             back = (anchor.weekday() - _WEEKDAYS[weekday["weekday"].lower()]) % 7
             if weekday["last"] and back == 0:
                 back = 7
+            if ahead and not weekday["last"]:
+                back = -((_WEEKDAYS[weekday["weekday"].lower()] - anchor.weekday()) % 7)
             return ResolvedDate(anchor - timedelta(days=back), "day")
     match = _MONTH_ONLY.search(text)
     if match and match["month"] == "may":  # the verb, not the month
         match = None
     if match and (anchor is not None or match["year"]):
         month = _MONTHS[match["month"].lower().rstrip(".")]
-        year = _year(match, anchor or date.min, month, None)
+        year = _year(match, anchor or date.min, month, None, ahead)
         return ResolvedDate(date(year, month, 1), "month")
     year_only = re.search(r"\b(19|20)\d{2}\b", text)
     if year_only:

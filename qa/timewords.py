@@ -7,11 +7,11 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Literal
 
-from .relative import resolve_date
+from .relative import ResolvedDate, resolve_date
 
-__all__ = ["TimeScope", "speaks_of_now", "time_scope"]
+__all__ = ["TimeScope", "asks_ahead", "date_ahead", "speaks_of_now", "time_scope"]
 
 _MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 _MONTH = "|".join(_MONTHS)
@@ -24,6 +24,12 @@ _LATEST = re.compile(
 _PLANNED = re.compile(
     r"\b(?:will|plans?|planned|planning|expected|set|scheduled|going|due|upcoming|"
     r"could|would|may|might|aims?|hopes?|intends?)\b"
+)
+# "when will the summit take place?": a date still to come when its article was written
+_AHEAD = re.compile(
+    r"\bwhen (?:will|would)\b|\b(?:what|which) (?:date|day|month|year) will\b|\bhow soon\b|"
+    r"\bwhen (?:is|are)\b.{0,60}\b(?:scheduled|set|expected|due|going|planned)\b",
+    re.I,
 )
 _ARCHIVE = re.compile(
     r"\b(?:historically|in history|of all time|ever recorded|"
@@ -146,3 +152,30 @@ def speaks_of_now(text: str, doc: Any = None) -> str | None:
             if before.pos_ in ("VERB", "AUX") or before.tag_ in ("WDT", "WP", "IN"):
                 break  # another verb or clause lies between
     return None
+
+
+def asks_ahead(question: str) -> bool:
+    """Whether ``question`` asks when something will happen ("When will the summit take
+    place?", "How soon could the launch occur?")."""
+    return bool(_AHEAD.search(question))
+
+
+def date_ahead(
+    phrase: str, sentence: str, published: str | None
+) -> ResolvedDate | Literal[False] | None:
+    """For a question that :func:`asks_ahead`: the date ``phrase`` of ``sentence`` gives,
+    read forward when the sentence speaks of a plan ("the summit is set for June 19": the
+    next June 19); False when that date was over when the article was written (the
+    sentence dates something already done: "the treaty signed on June 19 last year", or
+    speaks of no plan on the article's own day); None when it is no date."""
+    planned = bool(_PLANNED.search(sentence.lower()))
+    resolved = resolve_date(phrase, published, ahead=planned)
+    if resolved is None or not published:
+        return resolved
+    day, start = date.fromisoformat(published), resolved.start
+    over = {  # a report of the day itself ("on Thursday, North Korea marked…") is done too
+        "day": start < day or (start == day and not planned),
+        "month": (start.year, start.month) < (day.year, day.month),
+        "year": start.year < day.year,
+    }[resolved.precision]
+    return False if over else resolved

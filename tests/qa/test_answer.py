@@ -59,6 +59,12 @@ def test_unanswerable_question_abstains_with_related_passages(seed_answerer: Ans
         h.article.text[h.chunk.start : h.chunk.end] == h.chunk.text for h in answer.related
     )
     assert answer.to_dict()["citations"] == [] and answer.to_dict()["related"]
+    # a figure is asked for, and the seed gives none of it: no treaty name, no troop count
+    assert seed_answerer.ask("What is the population of Pyongyang?").abstained
+    # a date still to come: the seed gives only dates already past (the treaty's, the talks')
+    assert seed_answerer.ask(
+        "When will the next summit between Kim and Putin take place?"
+    ).abstained
 
 
 def test_weekday_resolves_to_a_calendar_date(seed_answerer: Answerer) -> None:
@@ -76,6 +82,8 @@ def test_follow_up_uses_the_previous_question(seed_answerer: Answerer) -> None:
 def test_names(seed_answerer: Answerer) -> None:
     assert seed_answerer.ask("Who did Kim meet in Pyongyang on Tuesday?").short == "Sergei Shoigu"
     assert seed_answerer.ask("Which newspaper issued the message?").short == "Rodong Sinmun"
+    # "Russia's Kursk frontline region": the region is Kursk, not its owner
+    assert seed_answerer.ask("Which region are the sappers being sent to?").short == "Kursk"
 
 
 def test_date_window_before_publication_abstains(seed_answerer: Answerer) -> None:
@@ -249,6 +257,8 @@ def test_time_words_are_read_out_with_the_answer(seed_answerer: Answerer) -> Non
         ("Which newspaper praised the alliance?", "Rodong Sinmun"),
         # the reason clause
         ("Why did North Korean media leave out the decision?", "domestic public opinion"),
+        # a purpose clause, "to" + verb, after what was decided
+        ("Why did the North decide on the additional troop deployment?", "gain more rewards"),
         # the person who holds the office asked about ("Security Council Secretary Sergei Shoigu")
         ("Who is the Secretary of Russia's Security Council?", "Sergei Shoigu"),
     ],

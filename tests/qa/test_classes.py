@@ -37,6 +37,11 @@ def nlp(seed_answerer: Any) -> Any:
         ("Which is the most popular costume this year?", None, "other"),
         # a question after a sentence of context is still a "who" question
         ("Season 5 of The Crown was released. Who plays Princess Diana?", None, "person"),
+        # "what is the X" asks for a figure when X is one
+        ("What is the population of Pyongyang?", None, "quantity"),
+        ("A quake struck. What was the magnitude of the quake?", None, "quantity"),
+        ("What's the death toll of the war?", None, "quantity"),
+        ("What is the name of the treaty?", "treaty", "other"),
     ],
 )
 def test_the_asked_class_and_kind(nlp: Any, question: str, asked: str | None, kind: str) -> None:
@@ -61,6 +66,11 @@ def test_the_asked_class_and_kind(nlp: Any, question: str, asked: str | None, ki
             "Moviegoers reported fainting while seeing which horror film?",
             "Fans in Chicago reported fainting while watching “Terrifier 2,” the sequel.",
             "Terrifier 2",
+        ),
+        (  # the possessor owns the region; the region is Belgorod
+            "Which region did the drones strike?",
+            "Drones struck Russia's Belgorod border region overnight, officials said.",
+            "Belgorod",
         ),
     ],
 )
@@ -256,3 +266,10 @@ def test_of_several_people_the_one_holding_the_asked_office(
     assert {article.text[s.start : s.end] for s in spans} >= {"Kim Jong-un", answer}
     first = titled_first(asked_role(nlp(question)), spans, doc, candidate.start)[0]
     assert article.text[first.start : first.end] == answer
+
+
+def test_a_purpose_clause_is_a_reason_but_a_verbs_complement_is_not(nlp: Any) -> None:
+    found = _spans(nlp, "Why did the chain cut prices?", "The chain cut prices to win back diners.")
+    assert [span for span, _ in found] == ["to win back diners"]
+    # "decided to send" says what was decided, not why
+    assert _spans(nlp, "Why did Kim decide to send workers?", "Kim decided to send workers.") == []

@@ -73,6 +73,23 @@ def test_relative_dates_against_the_article_date(phrase: str, expected: str | No
     assert (resolved.iso() if resolved else None) == expected
 
 
+@pytest.mark.parametrize(
+    ("phrase", "expected"),
+    [
+        ("June 25", "2025-06-25"),  # the next June 25, not last year's
+        ("June 12", "2026-06-12"),
+        ("On Tuesday", "2025-06-24"),
+        ("Thursday", "2025-06-19"),  # today
+        ("last Thursday", "2025-06-12"),  # said as past, read as past
+        ("September", "2025-09"),
+        ("June 19 last year", "2024-06-19"),
+    ],
+)
+def test_a_planned_date_is_read_forward(phrase: str, expected: str) -> None:
+    resolved = resolve_date(phrase, "2025-06-19", ahead=True)
+    assert resolved is not None and resolved.iso() == expected
+
+
 def test_relative_date_without_an_anchor_is_unknown() -> None:
     assert resolve_date("On Tuesday", None) is None
     assert resolve_date("March 3, 2022", None).iso() == "2022-03-03"  # type: ignore[union-attr]

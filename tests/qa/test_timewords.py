@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from dateline.qa.timewords import speaks_of_now, time_scope
+from dateline.qa.timewords import asks_ahead, date_ahead, speaks_of_now, time_scope
 
 AS_OF = date(2025, 6, 19)  # a Thursday
 
@@ -70,3 +70,30 @@ def test_since_an_event_is_left_to_the_articles_to_date() -> None:
 )
 def test_words_that_ask_about_the_present(question: str, words: str | None) -> None:
     assert speaks_of_now(question) == words
+
+
+@pytest.mark.parametrize(
+    ("question", "ahead"),
+    [
+        ("When will the next summit between Kim and Putin take place?", True),
+        ("How soon could the launch attempt occur?", True),
+        ("When are loan payments set to restart?", True),
+        ("When was the treaty signed?", False),
+        ("When did Kim meet Shoigu?", False),
+    ],
+)
+def test_questions_about_what_is_still_to_come(question: str, ahead: bool) -> None:
+    assert asks_ahead(question) is ahead
+
+
+def test_a_date_still_to_come_is_read_from_a_plan_and_a_past_one_refused() -> None:
+    planned = date_ahead("June 12", "The summit is set for June 12 in Moscow.", "2025-06-19")
+    assert planned and planned.iso() == "2026-06-12"
+    # the sentence reports something done: its "June 12" was last week, over when written
+    assert date_ahead("June 12", "Kim met Putin on June 12.", "2025-06-19") is False
+    assert (
+        date_ahead("June 19 last year", "It was signed June 19 last year.", "2025-06-19") is False
+    )
+    assert date_ahead("Thursday", "On Thursday, Kim marked the day.", "2025-06-19") is False
+    assert date_ahead("Thursday", "Talks will open on Thursday.", "2025-06-19")  # today, planned
+    assert date_ahead("next week", "Talks resume next week.", "2025-06-19") is None  # no date
