@@ -292,12 +292,7 @@ class Answerer:
                 continue  # "the 2018 Winter Olympics" is not answered by a report on 2022's
             spans = [s for s in find_spans(question, candidate, doc, near, kin) if counts(s)]
             if ahead:  # "when will the summit be": not the date of a treaty already signed
-                text, published = candidate.article.text, candidate.article.published
-                spans = [
-                    s
-                    for s in spans
-                    if date_ahead(text[s.start : s.end], candidate.text, published) is not False
-                ]
+                spans = [s for s in spans if not _over(candidate, s.start, s.end)]
             spans = titled_first(role, spans, doc, candidate.start)
             if spans:
                 score = candidate.score + 0.1 * min(spans[0].score, 5) - 0.02 * order
@@ -337,8 +332,7 @@ class Answerer:
             return False  # a sentence copied whole is no short answer: the rules' stands
         if question.kind == "date" and not DATE_LIKE.search(said):
             return False  # "19" of "June 19 last year" is no date
-        published = sources[i].article.published
-        if asks_ahead(question.text) and date_ahead(said, sources[i].text, published) is False:
+        if asks_ahead(question.text) and _over(sources[i], span.start, span.end):
             return False  # a date already past when the article was written
         named = question.kind in ("person", "place", "org") or question.asked_class in CLASS_LABELS
         if named and not any(ch.isalpha() for ch in said):
@@ -352,3 +346,10 @@ class Answerer:
             " The closest passages are listed as related." if hits else ""
         )
         return Answer(question, text, (), tuple(hits), True, tuple(hits[:3]), "", query, confidence)
+
+
+def _over(candidate: Candidate, start: int, end: int) -> bool:
+    """For a "when will" question: whether the date at ``start:end`` of ``candidate``'s
+    article was over when the article was written (:func:`date_ahead`)."""
+    article = candidate.article
+    return date_ahead(article.text[start:end], candidate.text, article.published) is False
