@@ -11,17 +11,8 @@ from typing import Any
 
 from .timewords import speaks_of_now
 
-__all__ = [
-    "KINDS",
-    "Question",
-    "analyse",
-    "asked_kind",
-    "content_terms",
-    "names_a_given",
-    "needs_context",
-    "rewrite_follow_up",
-    "stem",
-]
+__all__ = ["KINDS", "Question", "analyse", "asked_kind", "content_terms", "names_a_given"]
+__all__ += ["needs_context", "rewrite_follow_up", "stem"]
 
 KINDS = ("quantity", "age", "date", "person", "org", "place", "reason", "other")
 
@@ -316,8 +307,8 @@ def _asked_noun(doc: Any) -> str | None:
 
 def _asked_verb(doc: Any) -> Any:
     """The verb the question asks about: the first verb above its wh-word ("how many
-    subscribers did it *lose*", "what percentage of adults *disapprove*"), else the main verb;
-    never a light or reporting verb ("according to a poll", "Netflix says")."""
+    subscribers did it *lose*", "what percentage of adults *disapprove*"), else the main verb,
+    else the adjective of a copula; never a light or reporting verb ("according to a poll")."""
     wh = next((t for t in doc if t.lower_ in WH_WORDS), None)
     token = wh
     while token is not None and token.head.i != token.i:
@@ -336,7 +327,9 @@ def _asked_verb(doc: Any) -> Any:
     verbs = [t for t in doc if t.pos_ == "VERB" and t.lemma_.lower() not in LIGHT_VERBS]
     if wh is not None:  # "X was moved this week. How many years will she *serve*?"
         verbs = [t for t in verbs if t.sent == wh.sent] or verbs
-    return next((t for t in verbs if t.dep_ == "ROOT"), verbs[0] if verbs else None)
+    if not verbs:  # "to which country are its exports *sluggish*": what the copula says
+        return next((t for t in doc if t.dep_ == "acomp" and t.head.dep_ == "ROOT"), None)
+    return next((t for t in verbs if t.dep_ == "ROOT"), verbs[0])
 
 
 # words inside names that name nobody on their own

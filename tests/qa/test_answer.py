@@ -257,6 +257,8 @@ def test_time_words_are_read_out_with_the_answer(seed_answerer: Answerer) -> Non
         ("Which newspaper praised the alliance?", "Rodong Sinmun"),
         # the reason clause
         ("Why did North Korean media leave out the decision?", "domestic public opinion"),
+        # the country attached to the asked adjective: "exports to China remain sluggish"
+        ("To which country are North Korea's exports sluggish?", "China"),
         # a purpose clause, "to" + verb, after what was decided
         ("Why did the North decide on the additional troop deployment?", "gain more rewards"),
         # the person who holds the office asked about ("Security Council Secretary Sergei Shoigu")

@@ -117,6 +117,8 @@ def test_the_counted_noun_ends_where_the_function_words_start(question: str, uni
         ("Meta announced layoffs. How many employees were affected?", None, "employe"),
         # a context sentence still gives the verb when the asking one has none of its own
         ("A record reptile was caught in Florida this week. Which animal was it?", "catch", None),
+        # no verb but the copula: the adjective it says is what is asked about
+        ("To which country are North Korea's exports sluggish?", "sluggish", None),
     ],
 )
 def test_the_predicate_and_unit_asked(nlp: Any, question: str, predicate: str, unit: str) -> None:
