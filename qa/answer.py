@@ -19,7 +19,7 @@ from .compose import Option, compose, confidence
 from .constraints import asked_role, counts_asked, predicate_words, says_role, titled_first
 from .extractive import CLASS_LABELS, Candidate, class_kin, find_spans, rank_sentences
 from .mentions import Named
-from .questions import Question, analyse, rewrite_follow_up
+from .questions import Question, analyse, own_words, rewrite_follow_up
 from .readers import DATE_LIKE, Reader, Streamed, echoes_source, locate
 from .records import Answer, Retrieval, Turn
 from .selection import DEPTH, SentenceRanker
@@ -334,6 +334,8 @@ class Answerer:
             return False  # "19" of "June 19 last year" is no date
         if asks_ahead(question.text) and _over(sources[i], span.start, span.end):
             return False  # a date already past when the article was written
+        if own_words(question, said):  # not names: "Jill Biden" answers "which Biden aide"
+            return False  # "Controversial" for "which controversial platform": its own word
         named = question.kind in ("person", "place", "org") or question.asked_class in CLASS_LABELS
         if named and not any(ch.isalpha() for ch in said):
             return False  # "2" names no place, "25" no show (the 1.5B's readings)

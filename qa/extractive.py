@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from ..index import Article, Embedder, Hit, sentence_spans
-from .questions import CLASSES, Question, content_terms, names_a_given, stem
+from .questions import CLASSES, Question, content_terms, names_a_given, own_words, stem
 from .similarity import similarity
 
 __all__ = ["Candidate", "Span", "find_spans", "rank_sentences"]
@@ -236,8 +236,7 @@ def find_spans(
             continue  # "last year" is no number of years
         if ent.start_char < 3 and _DATELINE.match(doc.text[ent.start_char :]):
             continue  # "MADISON -" says where the report was written, not what happened
-        ent_terms = set(content_terms(ent.text))
-        if (ent_terms and ent_terms <= asked) or names_a_given(ent.text, question.names):
+        if own_words(question, ent.text) or names_a_given(ent.text, question.names):
             continue  # the question's own words and names are not its answer
         close = _near(question, doc, ent.start_char, near)
         if question.kind == "date" and 0 < close < 0.5:

@@ -12,7 +12,7 @@ from typing import Any
 from .timewords import speaks_of_now
 
 __all__ = ["KINDS", "Question", "analyse", "asked_kind", "content_terms", "names_a_given"]
-__all__ += ["needs_context", "rewrite_follow_up", "stem"]
+__all__ += ["needs_context", "own_words", "rewrite_follow_up", "stem"]
 
 KINDS = ("quantity", "age", "date", "person", "org", "place", "reason", "other")
 
@@ -350,6 +350,13 @@ def names_a_given(entity: str, names: frozenset[str]) -> bool:
             ):
                 return True
     return False
+
+
+def own_words(question: Question, text: str) -> bool:
+    """Whether ``text`` is made only of ``question``'s own words ("the band", "controversial"
+    for "which controversial platform"): never its answer, whoever reads."""
+    terms = set(content_terms(text))
+    return bool(terms) and terms <= set(question.terms)
 
 
 def needs_context(doc: Any) -> bool:

@@ -232,3 +232,15 @@ def test_an_echoed_source_number_leaves_the_rules_answer(
     assert any(" 2 " in text for text in reader.shown[0])  # "2" is stated, elsewhere
     assert answer.short == answerer.ask("How many troops were deployed?").short
     assert "5,000" in answer.short
+
+
+def test_the_questions_own_words_are_no_answer_and_the_rules_answer_stands(
+    seed_answerer: Answerer,
+) -> None:
+    # the 0.5B's kind of reading: "Controversial" for "which controversial platform"
+    reader = Scripted(Reading("mainstream", 1))
+    answer = with_reader(seed_answerer, reader).ask(
+        "Which mainstream newspaper praised the alliance?", as_of=date(2025, 6, 20)
+    )
+    assert any("mainstream" in text for text in reader.shown[0])  # a word of a shown sentence
+    assert answer.short == "Rodong Sinmun"
