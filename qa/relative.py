@@ -121,11 +121,12 @@ def resolve_date(
                 return ResolvedDate(anchor + timedelta(days=shift), "day")
         weekday = _WEEKDAY.search(text)
         if weekday:
-            back = (anchor.weekday() - _WEEKDAYS[weekday["weekday"].lower()]) % 7
+            named = _WEEKDAYS[weekday["weekday"].lower()]
+            if ahead and not weekday["last"]:  # "talks will open on Tuesday": the next one
+                return ResolvedDate(anchor + timedelta(days=(named - anchor.weekday()) % 7), "day")
+            back = (anchor.weekday() - named) % 7
             if weekday["last"] and back == 0:
                 back = 7
-            if ahead and not weekday["last"]:
-                back = -((_WEEKDAYS[weekday["weekday"].lower()] - anchor.weekday()) % 7)
             return ResolvedDate(anchor - timedelta(days=back), "day")
     match = _MONTH_ONLY.search(text)
     if match and match["month"] == "may":  # the verb, not the month
