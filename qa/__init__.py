@@ -15,7 +15,8 @@ from .evaluate import (
     read_questions,
     token_f1,
 )
-from .questions import Question, analyse, names_a_given, rewrite_follow_up
+from .followups import rewrite_follow_up
+from .questions import Question, analyse, names_a_given
 from .records import Answer, Retrieval, Turn
 
 __all__ = [

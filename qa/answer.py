@@ -18,13 +18,14 @@ from ..index import Embedder, Hit, MiniLMEmbedder, Searcher
 from .compose import Option, compose, confidence
 from .constraints import asked_role, counts_asked, predicate_words, says_role, titled_first
 from .extractive import CLASS_LABELS, Candidate, class_kin, find_spans, rank_sentences
+from .followups import rewrite_follow_up
 from .mentions import Named
-from .questions import Question, analyse, own_words, rewrite_follow_up
+from .questions import Question, analyse, own_words
 from .readers import DATE_LIKE, Reader, Streamed, echoes_source, locate
 from .records import Answer, Retrieval, Turn
 from .selection import DEPTH, SentenceRanker
 from .timeliness import about_years, timely
-from .timewords import TimeScope, asks_ahead, date_ahead, time_scope
+from .timewords import TimeScope, date_ahead, time_scope
 
 __all__ = ["DEFAULT_THRESHOLD", "Answerer"]
 
@@ -284,7 +285,7 @@ class Answerer:
         support = ranked[0].score if ranked else 0.0
         counts = counts_asked(question, docs, self.searcher.embedder)
         kin = class_kin(question, docs, self.searcher.embedder)
-        ahead = question.kind == "date" and asks_ahead(question.text)
+        ahead = question.kind == "date" and question.ahead
         for order, (candidate, doc) in enumerate(zip(ranked, docs, strict=True)):
             if not says[order]:
                 continue  # "how many were killed" is not answered by a sentence on deployments
@@ -332,7 +333,7 @@ class Answerer:
             return False  # a sentence copied whole is no short answer: the rules' stands
         if question.kind == "date" and not DATE_LIKE.search(said):
             return False  # "19" of "June 19 last year" is no date
-        if asks_ahead(question.text) and _over(sources[i], span.start, span.end):
+        if question.ahead and _over(sources[i], span.start, span.end):
             return False  # a date already past when the article was written
         if own_words(question, said):  # not names: "Jill Biden" answers "which Biden aide"
             return False  # "Controversial" for "which controversial platform": its own word

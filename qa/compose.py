@@ -16,7 +16,7 @@ from .extractive import Candidate, Span
 from .questions import Question, stem
 from .records import Answer
 from .relative import resolve_date
-from .timewords import asks_ahead, date_ahead
+from .timewords import date_ahead
 
 __all__ = ["STALE_DAYS", "Option", "compose", "confidence", "long_day"]
 
@@ -112,7 +112,7 @@ def _short_answer(question: Question, option: Option) -> tuple[str, str]:
     if question.kind == "date":
         resolved = (
             date_ahead(phrase, candidate.text, published)
-            if asks_ahead(question.text)
+            if question.ahead
             else resolve_date(phrase, published)
         )
         if resolved:

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from itertools import takewhile
 from typing import Any
 
-from .timewords import speaks_of_now
+from .timewords import asks_ahead, speaks_of_now
 
 __all__ = ["KINDS", "Question", "analyse", "asked_kind", "content_terms", "names_a_given"]
-__all__ += ["needs_context", "own_words", "rewrite_follow_up", "stem"]
+__all__ += ["WORD", "own_words", "stem"]
 
 KINDS = ("quantity", "age", "date", "person", "org", "place", "reason", "other")
 
@@ -25,7 +25,7 @@ not no so than then too very just also any all some more most other such only ow
 new said says say according year years""".split()
 )
 
-_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*")
+WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*")
 _AUX = r"(?:is|are|was|were|will|would|did|do|does|have|has|had|can|could|should|be|been)"
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _START = r"(?:^|[.?!:]\s+)\W*"  # a question may follow a sentence of context
@@ -83,7 +83,6 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
 ]
 _UNIT = re.compile(rf"\bhow (?:many|much)\s+((?:(?!{_AUX}\b)[A-Za-z\-]+\s*){{1,3}})", re.I)
-_FOLLOW_UP = re.compile(r"^\W*(?:and|but|also|what about|how about|so)\b\s*", re.I)
 # "which X" asks for a thing of class X: the class decides the entity type wanted
 CLASSES = {
     "person": {
@@ -203,7 +202,7 @@ def content_terms(text: str) -> list[str]:
     """Lower-cased, crudely stemmed content words, stopwords removed, in order."""
     return [
         stem(w.lower().strip("'’"))
-        for w in _WORD.findall(text)
+        for w in WORD.findall(text)
         if w.lower() not in STOPWORDS and len(w) > 1
     ]
 
@@ -227,6 +226,7 @@ class Question:
     names: frozenset[str] = frozenset()
     years: frozenset[str] = frozenset()  # "the 2018 Winter Olympics": its answer is about 2018
     now: str | None = None  # "recently", "is building": about the months before its as-of day
+    ahead: bool = False  # "when will": a date still to come (:func:`.timewords.asks_ahead`)
 
 
 def asked_kind(text: str) -> str:
@@ -268,7 +268,8 @@ def analyse(text: str, doc: Any = None) -> Question:
     years = frozenset(_YEAR.findall(text))
     terms = tuple(content_terms(text))
     now = speaks_of_now(text, doc)
-    return Question(text, kind, terms, unit, predicate, asked_class, names, years, now)
+    ahead = asks_ahead(text)
+    return Question(text, kind, terms, unit, predicate, asked_class, names, years, now, ahead)
 
 
 def _asked_noun(doc: Any) -> str | None:
@@ -357,44 +358,3 @@ def own_words(question: Question, text: str) -> bool:
     for "which controversial platform"): never its answer, whoever reads."""
     terms = set(content_terms(text))
     return bool(terms) and terms <= set(question.terms)
-
-
-def needs_context(doc: Any) -> bool:
-    """Whether a parsed question leans on the conversation: it has no verb of its own ("how
-    many sappers?"), or its subject is a pronoun ("when was that?")."""
-    verbs = [t for t in doc if t.pos_ == "VERB"]
-    pronoun = any(t.pos_ == "PRON" and t.dep_.startswith("nsubj") for t in doc) or any(
-        t.lower_ in ("that", "it", "this", "they", "them") and t.dep_.startswith("nsubj")
-        for t in doc
-    )
-    nouns = [t for t in doc if t.pos_ in ("NOUN", "PROPN")]
-    return not verbs or pronoun or not nouns
-
-
-def rewrite_follow_up(question: str, previous: str | None, doc: Any = None) -> str:
-    """Make a follow-up ("and how many sappers?") stand alone using the previous question.
-
-    Only elliptical questions are follow-ups: those opening with "and", "what about" and the
-    like, and, given the question's parse ``doc``, those without a verb or with a pronoun
-    subject (:func:`needs_context`); a question that names its own subject and predicate
-    ("When was the treaty signed?") stands alone. The follow-up's own words lead; the
-    previous question's content words it lacks are appended, so retrieval sees the topic and
-    the answer type comes from the follow-up.
-    """
-    if not previous:
-        return question
-    stripped = _FOLLOW_UP.sub("", question)
-    elliptical = needs_context(doc) if doc is not None else len(content_terms(question)) <= 2
-    is_follow_up = stripped != question or elliptical
-    if not is_follow_up:
-        return question
-    own = set(content_terms(stripped))
-    extra = [
-        w
-        for w in _WORD.findall(previous)
-        if w.lower() not in STOPWORDS and stem(w.lower()) not in own
-    ]
-    stripped = stripped[:1].upper() + stripped[1:]
-    if not extra:
-        return stripped
-    return f"{stripped.rstrip('?').rstrip()} ({' '.join(extra)})?"
