@@ -4,16 +4,15 @@ the span the question asks for (a quantity with its unit, a date, a name) out of
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
 import numpy as np
 
 from ..index import Article, Embedder, Hit, sentence_spans
+from .gazetteer import is_country
 from .questions import CLASSES, Question, content_terms, names_a_given, own_words, stem
 from .similarity import similarity
 
@@ -286,19 +285,6 @@ def find_spans(
     return spans
 
 
-@functools.cache
-def countries() -> frozenset[str]:
-    """Country names, lower case (``countries.txt``)."""
-    text = resources.files(__package__).joinpath("countries.txt").read_text(encoding="utf-8")
-    return frozenset(
-        line.strip().lower() for line in text.splitlines() if line.strip() and line[0] != "#"
-    )
-
-
-def _country(name: str) -> bool:
-    return re.sub(r"^the ", "", name.lower().strip()) in countries()
-
-
 def _purposes(doc: Any) -> list[tuple[int, int, float]]:
     """Purpose clauses, "to" + verb, as reasons ("decided on the deployment *to gain more
     rewards*"), but not a verb's own complement ("decided to send" says what, not why)."""
@@ -322,7 +308,7 @@ def _of_class(question: Question, ent: Any) -> bool:
     if asked is None or ent.label_ not in _PROPER:
         return False
     if asked in ("country", "nation"):  # "which country": Saudi Arabia, not Riyadh
-        return ent.label_ == "GPE" and _country(ent.text)
+        return ent.label_ == "GPE" and is_country(ent.text)
     doc = ent.doc
     after = doc[ent.end] if ent.end < len(doc) else None
     if ent.root.dep_ == "poss":  # "Russia's Kursk region": Russia owns the region, Kursk is it

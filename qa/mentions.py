@@ -14,14 +14,13 @@ which an article may spell out. A country counts as mentioned by any name of its
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
 from ..index import Article
+from .gazetteer import aliases, bare
 
 __all__ = ["Named"]
 
@@ -50,7 +49,7 @@ class Named:
                 if t.is_alpha and not t.is_stop and len(t) > 2 and not t.is_upper
             ]
             if words:  # an acronym alone stays unrequired: "US" gains no aliases
-                alias = aliases().get(re.sub(r"^the ", "", entity.text.lower()), ())
+                alias = aliases().get(bare(entity.text), ())
                 names.append((entity.text, (*map(_pattern, words), *alias)))
         return cls(tuple(names))
 
@@ -74,18 +73,3 @@ def _pattern(word: str) -> re.Pattern[str]:
     """A word's stem at a word's start: "Deutschland" is found in "Deutschlands", "Russia"
     in "Russian" (the last two letters may differ, down to four)."""
     return re.compile(r"\b" + re.escape(word[: max(4, len(word) - 2)]))
-
-
-@functools.cache
-def aliases() -> dict[str, tuple[re.Pattern[str], ...]]:
-    """For each name of a group in ``aliases.txt`` (lower case), a pattern per name of the
-    group, each matched as whole words in lower-cased text."""
-    text = resources.files(__package__).joinpath("aliases.txt").read_text(encoding="utf-8")
-    table: dict[str, tuple[re.Pattern[str], ...]] = {}
-    for line in text.splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        group = [name.strip().lower() for name in line.split(",")]
-        patterns = tuple(re.compile(rf"(?<!\w){re.escape(name)}(?!\w)") for name in group)
-        table.update(dict.fromkeys(group, patterns))
-    return table
