@@ -235,6 +235,8 @@ def find_spans(
             continue  # "last year" is no number of years
         if ent.start_char < 3 and _DATELINE.match(doc.text[ent.start_char :]):
             continue  # "MADISON -" says where the report was written, not what happened
+        if ent.label_ == "PERSON" and ent.start and doc[ent.start - 1].lower_ in ("a", "an"):
+            continue  # "won an Oscar", "a Kennedy": an award or a family, not a person
         if own_words(question, ent.text) or names_a_given(ent.text, question.names):
             continue  # the question's own words and names are not its answer
         close = _near(question, doc, ent.start_char, near)

@@ -41,8 +41,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"\bhow (?:many|much|long|far|big|large|tall|high|often)\b|"
             r"\bwhat (?:percentage|percent|share|number|amount|proportion|"
             r"fraction|price|cost|sum|total)\b|\bby how much\b|\bwhat(?:'s|’s|\s+(?:is|was|"
-            r"are|were))\s+the\s+(?:\w+\s+)?(?:population|number|price|cost|total|toll|amount|"
-            r"value|rate|budget|salary|magnitude|temperature)\b",
+            r"are|were))\s+(?:the|[\w.&-]+['’]s?)\s+(?:\w+\s+)?(?:population|number|price|cost|"
+            r"total|toll|amount|value|rate|budget|salary|magnitude|temperature|revenue|profit|"
+            r"loss|sales|income|earnings|worth)\b",
             re.I,
         ),
     ),
@@ -51,7 +52,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             _START
             + r"when\b|\bsince\W*$|\bwhat (?:year|date|day|month|time)\b|\bon what (?:date|day)"
-            r"\b|\bin what (?:year|month)\b|\bwhen (?:did|was|were|will|is|does)\b",
+            r"\b|\bin what (?:year|month)\b|\bwhen (?:did|was|were|will|is|does)\b|\bwhat(?:'s|"
+            r"’s|\s+(?:is|was|are|were))\s+the\s+(?:\w+\s+)?date\b",
             re.I,
         ),
     ),

@@ -42,6 +42,11 @@ def nlp(seed_answerer: Any) -> Any:
         ("A quake struck. What was the magnitude of the quake?", None, "quantity"),
         ("What's the death toll of the war?", None, "quantity"),
         ("What is the name of the treaty?", "treaty", "other"),
+        # an owner's figure is a figure too; "what is the X date" asks for a date
+        ("What was Tesla's revenue in the first quarter?", None, "quantity"),
+        ("What is the release date of the sequel?", None, "date"),
+        ("What's the premiere date of the new season?", None, "date"),
+        ("What is Russia's plan?", None, "other"),
     ],
 )
 def test_the_asked_class_and_kind(nlp: Any, question: str, asked: str | None, kind: str) -> None:
@@ -208,6 +213,13 @@ def test_of_several_people_the_one_titled_with_the_asked_class(
     nlp: Any, question: str, sentence: str, answer: str
 ) -> None:
     assert [text for text, _ in _spans(nlp, question, sentence)][:1] == [answer]
+
+
+def test_an_award_or_a_family_is_no_person(nlp: Any) -> None:
+    # the tagger makes "Oscar" a PERSON; "an Oscar" is the award, not who directed
+    question = "Who directed the film?"
+    sentence = "The film, for which he won an Oscar for best director, was directed by Jane Doe."
+    assert [text for text, _ in _spans(nlp, question, sentence)] == ["Jane Doe"]
 
 
 def test_a_dateline_is_no_answer(nlp: Any) -> None:
