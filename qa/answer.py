@@ -16,7 +16,14 @@ from typing import Any, Literal
 
 from ..index import Embedder, Hit, MiniLMEmbedder, Searcher
 from .compose import Option, compose, confidence
-from .constraints import asked_role, counts_asked, predicate_words, says_role, titled_first
+from .constraints import (
+    asked_role,
+    counts_asked,
+    numbers_agree,
+    predicate_words,
+    says_role,
+    titled_first,
+)
 from .extractive import CLASS_LABELS, Candidate, class_kin, find_spans, rank_sentences
 from .followups import rewrite_follow_up
 from .mentions import Named
@@ -219,7 +226,8 @@ class Answerer:
         docs = parse([c.text for c in shown])
         says, near = predicate_words(parsed, docs, embedder)
         titled = says_role(role, docs, embedder)  # a sentence naming no minister: no answer
-        says = [a and b for a, b in zip(says, titled, strict=True)]
+        agree = numbers_agree(parsed, docs)  # "Season 3 of The Crown" does not say season 4's
+        says = [a and b and c for a, b, c in zip(says, titled, agree, strict=True)]
         options = self._options(parsed, shown, docs, says, near, role)
         if self.reader is not None:
             sources = [c for c, ok in zip(shown, says, strict=True) if ok]

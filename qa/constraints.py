@@ -10,15 +10,17 @@ by one that names only a leader and a president.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..index import Embedder
 from .extractive import Span, titled
-from .questions import Question, stem
+from .questions import STOPWORDS, Question, stem
 from .similarity import same_word, similarity, singular
 
-__all__ = ["asked_role", "counts_asked", "predicate_words", "says_role", "titled_first"]
+__all__ = ["asked_role", "counts_asked", "numbers_agree", "predicate_words", "says_role"]
+__all__ += ["titled_first"]
 
 # cosine of MiniLM word vectors above which a sentence's verb counts as the question's
 # predicate ("killed" ~ "died" 0.79, "sent" ~ "send" 0.68; "killed" ~ "deployed" 0.38)
@@ -45,6 +47,18 @@ OFFICES = frozenset(
     "chair director chief head leader speaker ambassador envoy commander general judge "
     "senator spokesperson spokesman spokeswoman coach manager editor founder owner "
     "prosecutor attorney king queen monarch pope".split()
+)
+
+# a name and its number: "Pixel 6", "Season 4 of The Crown", "Game 6", "the 90th Academy
+# Awards" (not a year, a count "16-person", a time "Game 6:30" or a decimal "Level 5.5")
+_SERIES = r"(?:season|part|episode|chapter|volume|stage|phase|round|game|series|level)"
+_NAME_NUMBER = re.compile(
+    rf"\b([A-Z][A-Za-z]+|(?i:{_SERIES}))\s+(\d{{1,3}}[a-z]?)\b(?![-:.,]?\d)(?!-)"
+)
+_ORDINAL_NAME = re.compile(r"\b(\d{1,3})(?:st|nd|rd|th)\s+([A-Z][A-Za-z]+)")
+_NOT_NAMES = frozenset(
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday no number top".split()
 )
 
 _HELD_BY = {
@@ -185,3 +199,40 @@ def counts_asked(
         return stem(unit) in close_stems or singular(unit) in close
 
     return counts
+
+
+def numbers_agree(question: Question, docs: Sequence[Any]) -> list[bool]:
+    """Whether each sentence speaks of the numbered thing the question names: one that
+    gives the question's name only with other numbers is about another ("Season 3 of The
+    Crown" for "season 4", "Pixel 5" for "Pixel 6", "the 92nd Academy Awards" for the 90th).
+    A sentence that gives no number with the name is not held to it."""
+    asked = _numbered(question.text, at_start=False)
+    if not asked:
+        return [True] * len(docs)
+    agree = []
+    for doc in docs:
+        said = _numbered(doc.text, at_start=True)
+        agree.append(
+            all(
+                (word, number) in said or not any(w == word for w, _ in said)
+                for word, number in asked
+            )
+        )
+    return agree
+
+
+def _numbered(text: str, at_start: bool) -> set[tuple[str, str]]:
+    """The (lower-cased name, number) pairs of ``text``; a capitalised word that opens a
+    sentence of a question ("After 26 years") is no name unless ``at_start``."""
+    pairs = set()
+    for match in _NAME_NUMBER.finditer(text):
+        word = match[1].lower()
+        before = text[: match.start()].rstrip(" \"“”'‘’")
+        opens = not before or before.endswith((".", "?", "!", ":"))
+        if word in _NOT_NAMES or word in STOPWORDS:
+            continue
+        if opens and not at_start and not re.fullmatch(_SERIES, word):
+            continue
+        pairs.add((word, match[2].lower()))
+    pairs.update((m[2].lower(), m[1]) for m in _ORDINAL_NAME.finditer(text))
+    return pairs

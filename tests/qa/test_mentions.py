@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from dateline.index import Article
 from dateline.qa import Answerer
@@ -66,3 +67,43 @@ def test_an_answer_is_not_read_from_articles_that_never_name_the_subject(
         "Which Russian official met Kim in Pyongyang?", as_of=date(2025, 6, 20)
     )
     assert not kept.abstained and "Shoigu" in kept.short
+
+
+def test_a_numbered_name_is_not_answered_by_another_number(seed_answerer: Answerer) -> None:
+    from dateline.qa.constraints import numbers_agree
+    from dateline.qa.questions import analyse
+
+    sentences = [
+        "Season 3 of The Crown will premiere November 17.",  # another season
+        "Season 4 of The Crown will premiere November 15.",
+        "The Crown will return in November.",  # no number: not held to it
+        "Seasons 3 and season 4 of The Crown were filmed in 2019.",  # the asked one among others
+    ]
+    docs = list(seed_answerer.nlp.pipe(sentences))
+    question = analyse("When does season 4 of The Crown premiere?")
+    assert numbers_agree(question, docs) == [False, True, True, True]
+    pixel = analyse("When was Pixel 6 announced?")
+    said = ["Google announced the Pixel 4a 5G and Pixel 5 in October 2020.", "Pixel 6 is out."]
+    assert numbers_agree(pixel, list(seed_answerer.nlp.pipe(said))) == [False, True]
+    oscars = analyse("Which movie won Best Picture at the 90th Academy Awards?")
+    won = ["“Parasite” won Best Picture at the 92nd Academy Awards."]
+    assert numbers_agree(oscars, list(seed_answerer.nlp.pipe(won))) == [False]
+    # not names: a count, a date, a question's opening word
+    for asked in ("Which 23-time champion will retire?", "Who left after July 4?"):
+        assert numbers_agree(analyse(asked), docs) == [True] * 4
+    assert numbers_agree(analyse("After 26 years alone, who died?"), docs) == [True] * 4
+
+
+def test_an_answer_for_another_season_is_refused(tmp_path: Path, seed_answerer: Answerer) -> None:
+    from tests.qa.test_answer import _answerer_over
+
+    third = Article(
+        "crown3",
+        "The Crown returns",
+        "Season 3 of The Crown will premiere November 17.",
+        "2019-08-01",
+    )
+    answerer = _answerer_over(tmp_path / "one", [third], seed_answerer)
+    asked = "When does season 4 of The Crown premiere?"
+    assert answerer.ask(asked, as_of=date(2020, 10, 1)).abstained
+    assert not answerer.ask(asked.replace("4", "3"), as_of=date(2019, 9, 1)).abstained
