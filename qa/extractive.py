@@ -209,6 +209,7 @@ def find_spans(
     close to the question's predicate, or to a word in ``near`` that counts as it, wins."""
     text, base = candidate.text, candidate.start
     asked = {t for t in question.terms}
+    at = _predicate_at(question, doc, near)  # the words that say what was asked
     spans: list[Span] = []
     if question.kind == "age":
         for match in AGE.finditer(text):
@@ -218,8 +219,7 @@ def find_spans(
     if question.kind == "reason":
         said = [(m.start(), m.end(), 1.0) for m in REASON.finditer(text)] + _purposes(doc)
         return [
-            Span(base + a, base + b, "REASON", score + _near(question, doc, a, near))
-            for a, b, score in said
+            Span(base + a, base + b, "REASON", score + _near(at, doc, a)) for a, b, score in said
         ]
     labels = ENTITY_KINDS.get(question.kind, ENTITY_KINDS["other"])
     durations = question.kind == "quantity" and (
@@ -239,7 +239,7 @@ def find_spans(
             continue  # "won an Oscar", "a Kennedy": an award or a family, not a person
         if own_words(question, ent.text) or names_a_given(ent.text, question.names):
             continue  # the question's own words and names are not its answer
-        close = _near(question, doc, ent.start_char, near)
+        close = _near(at, doc, ent.start_char)
         if question.kind == "date" and 0 < close < 0.5:
             continue  # the sentence dates another event than the one asked about
         start, end, score = ent.start_char, ent.end_char, 1.0 + 2.0 * of_class + close
@@ -256,6 +256,8 @@ def find_spans(
             score -= 0.5  # "recently", "now": not a date a reader can use
         if question.kind == "date" and not _DATED.search(ent.text):
             score -= 1.0  # "earlier this week" loses to the "Tuesday" of the same meeting
+        if question.kind == "date" and {ent.root.head.i, ent.root.head.head.i} & at:
+            score += 0.3  # "announced June 2008 and released *May 2012*": the asked verb's
         if ent.label_ == "GPE" and question.kind == "place":
             score += 0.3  # for "where", a country or city beats a building or region
         # nearer to the question's words is better
@@ -267,7 +269,7 @@ def find_spans(
         if chunk.root.pos_ == "NOUN" and chunk.root.lemma_.lower() in kin:
             words = [t for t in chunk if t.dep_ not in ("det", "poss", "case") and not t.is_punct]
             if words:
-                close = _near(question, doc, words[0].idx, near)
+                close = _near(at, doc, words[0].idx)
                 at = base + words[0].idx, base + words[-1].idx + len(words[-1])
                 spans.append(Span(*at, "KIN", 2.5 + close, True))
     if question.asked_class in _WORKS:  # "which horror film": a title in quotes
@@ -281,7 +283,7 @@ def find_spans(
                 # American style puts the sentence's comma inside the quotes
                 end = match.start(1) + len(title.rstrip(",.;:!? "))
                 where = base + match.start(1), base + end
-                close = _near(question, doc, match.start(1), near)
+                close = _near(at, doc, match.start(1))
                 spans.append(Span(*where, "WORK_OF_ART", 3.0 + close, True))
     spans.sort(key=lambda s: -s.score)
     return spans
@@ -337,25 +339,29 @@ def titled(ent: Any, said: Callable[[Any], bool]) -> bool:
     return False
 
 
-def _near(question: Question, doc: Any, char: int, near: frozenset[str] = frozenset()) -> float:
-    """A bonus for a span close to the question's predicate in the sentence ("signed" ...
-    "on June 19 last year"), or to a word in ``near`` that counts as it: the date or name
-    attached to what was asked about."""
-    if question.predicate is None:
-        return 0.0
-    target = stem(question.predicate)
-    at = [
-        t.i
-        for t in doc
-        if t.lemma_.lower() == question.predicate
-        or stem(t.lower_) == target
-        or t.lemma_.lower() in near
-    ]
+def _near(at: set[int], doc: Any, char: int) -> float:
+    """A bonus for a span at ``char`` close to the tokens ``at`` that say the question's
+    predicate ("signed" ... "on June 19 last year"): the date or name attached to what was
+    asked about."""
     if not at:
         return 0.0
     span_token = next((t.i for t in doc if t.idx >= char), len(doc))
     distance = min(abs(i - span_token) for i in at)
     return 1.5 if distance <= 8 else 0.7 if distance <= 14 else 0.2
+
+
+def _predicate_at(question: Question, doc: Any, near: frozenset[str]) -> set[int]:
+    """The tokens of ``doc`` that say the question's predicate (or a word in ``near``)."""
+    if question.predicate is None:
+        return set()
+    target = stem(question.predicate)
+    return {
+        t.i
+        for t in doc
+        if t.lemma_.lower() == question.predicate
+        or stem(t.lower_) == target
+        or t.lemma_.lower() in near
+    }
 
 
 _DATELINE = re.compile(r"[A-Z][A-Z .,]{3,}\s*[-—–]")

@@ -215,6 +215,15 @@ def test_of_several_people_the_one_titled_with_the_asked_class(
     assert [text for text, _ in _spans(nlp, question, sentence)][:1] == [answer]
 
 
+def test_when_takes_the_date_of_the_asked_verb(nlp: Any) -> None:
+    # both dates are near "opened"; the parse attaches the second to it
+    sentence = "The bridge was announced in March 2019 and was opened in May 2021 by the mayor."
+    found = [text for text, _ in _spans(nlp, "When was the bridge opened?", sentence)]
+    assert found[:1] == ["May 2021"]
+    found = [text for text, _ in _spans(nlp, "When was the bridge announced?", sentence)]
+    assert found[:1] == ["March 2019"]
+
+
 def test_an_award_or_a_family_is_no_person(nlp: Any) -> None:
     # the tagger makes "Oscar" a PERSON; "an Oscar" is the award, not who directed
     question = "Who directed the film?"
