@@ -19,6 +19,7 @@ from .compose import Option, compose, confidence
 from .constraints import (
     asked_role,
     counts_asked,
+    holds_now,
     numbers_agree,
     predicate_words,
     says_role,
@@ -225,7 +226,7 @@ class Answerer:
         shown = kept[:READ]  # the sentences the rules (and a reader) choose from
         docs = parse([c.text for c in shown])
         says, near = predicate_words(parsed, docs, embedder)
-        titled = says_role(role, docs, embedder)  # a sentence naming no minister: no answer
+        titled = says_role(role, docs, embedder, holds_now(doc))  # no minister named: no answer
         agree = numbers_agree(parsed, docs)  # "Season 3 of The Crown" does not say season 4's
         says = [a and b and c for a, b, c in zip(says, titled, agree, strict=True)]
         options = self._options(parsed, shown, docs, says, near, role)

@@ -19,8 +19,8 @@ from .extractive import Span, titled
 from .questions import STOPWORDS, Question, stem
 from .similarity import same_word, similarity, singular
 
-__all__ = ["asked_role", "counts_asked", "numbers_agree", "predicate_words", "says_role"]
-__all__ += ["titled_first"]
+__all__ = ["asked_role", "counts_asked", "holds_now", "numbers_agree", "predicate_words"]
+__all__ += ["says_role", "titled_first"]
 
 # cosine of MiniLM word vectors above which a sentence's verb counts as the question's
 # predicate ("killed" ~ "died" 0.79, "sent" ~ "send" 0.68; "killed" ~ "deployed" 0.38)
@@ -55,11 +55,17 @@ _SERIES = r"(?:season|part|episode|chapter|volume|stage|phase|round|game|series|
 _NAME_NUMBER = re.compile(
     rf"\b([A-Z][A-Za-z]+|(?i:{_SERIES}))\s+(\d{{1,3}}[a-z]?)\b(?![-:.,]?\d)(?!-)"
 )
-_ORDINAL_NAME = re.compile(r"\b(\d{1,3})(?:st|nd|rd|th)\s+([A-Z][A-Za-z]+)")
+# "the 90th Academy Awards", "the 2020 NBA Draft" (but "in 2019 Google said": a time)
+_NUMBER_NAME = re.compile(
+    r"(?:\b(\w+)\s+)?\b(\d{1,3}(?=st|nd|rd|th)|(?:19|20)\d\d)\w*\s+([A-Z][A-Za-z]+)"
+)
+_TIME_WORDS = frozenset("in on since by until till from of for during before after at".split())
 _NOT_NAMES = frozenset(
     "january february march april may june july august september october november december "
     "monday tuesday wednesday thursday friday saturday sunday no number top".split()
 )
+
+_FORMER = frozenset("former ex then late onetime erstwhile".split())
 
 _HELD_BY = {
     "leader": "lead",
@@ -99,16 +105,30 @@ def asked_role(doc: Any) -> str | None:
     return None
 
 
-def says_role(role: str | None, docs: Sequence[Any], embedder: Embedder) -> list[bool]:
+def holds_now(doc: Any) -> bool:
+    """Whether a "who" question asks who holds an office now: "Who *is* the CEO of X?" (a
+    verb in the present), not "Who was"."""
+    who = next((t for t in doc if t.lower_ in ("who", "whom")), None)
+    return who is not None and who.head.tag_ in ("VBZ", "VBP")
+
+
+def says_role(
+    role: str | None, docs: Sequence[Any], embedder: Embedder, now: bool = False
+) -> list[bool]:
     """Whether each sentence names the asked ``role``: its lemma or stem, a noun the
     embedder finds close (``ROLE_SIMILARITY``), or the verb of the office ("led" for
-    "leader"). All True when no role is asked."""
+    "leader"); asked who holds it ``now``, an office said "former" or "ex-" does not count.
+    All True when no role is asked."""
     if role is None:
         return [True] * len(docs)
     target = stem(role)
     verb = _HELD_BY.get(role)  # the office's verb says it too: "*led* by", "*heads* the"
     nouns = [
-        {t.lemma_.lower() for t in doc if t.pos_ in ("NOUN", "PROPN") and not t.is_punct}
+        {
+            t.lemma_.lower()
+            for t in doc
+            if t.pos_ in ("NOUN", "PROPN") and not t.is_punct and not (now and _former(t))
+        }
         for doc in docs
     ]
     done = [any(t.pos_ == "VERB" and t.lemma_.lower() == verb for t in doc) for doc in docs]
@@ -122,6 +142,16 @@ def says_role(role: str | None, docs: Sequence[Any], embedder: Embedder) -> list
         said or any(n in close or stem(n) in close for n in found)
         for found, said in zip(nouns, done, strict=True)
     ]
+
+
+def _former(token: Any) -> bool:
+    """ "former CEO", "ex-president", "then-president": an office no longer held."""
+    for word in reversed(token.doc[max(token.i - 3, 0) : token.i]):  # its noun phrase
+        if word.lower_ in _FORMER:
+            return True
+        if word.pos_ in ("VERB", "AUX", "ADP", "PRON") or (word.is_punct and word.text != "-"):
+            return False
+    return False
 
 
 def titled_first(role: str | None, spans: list[Span], doc: Any, base: int) -> list[Span]:
@@ -234,5 +264,7 @@ def _numbered(text: str, at_start: bool) -> set[tuple[str, str]]:
         if opens and not at_start and not re.fullmatch(_SERIES, word):
             continue
         pairs.add((word, match[2].lower()))
-    pairs.update((m[2].lower(), m[1]) for m in _ORDINAL_NAME.finditer(text))
+    for match in _NUMBER_NAME.finditer(text):
+        if not (len(match[2]) == 4 and (match[1] or "").lower() in _TIME_WORDS):
+            pairs.add((match[3].lower(), match[2]))
     return pairs

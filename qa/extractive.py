@@ -42,6 +42,7 @@ _TIME_UNITS = frozenset(
     "second minute minut hour day week month year decade centuri centurie century".split()
 )
 _HOW_LONG = re.compile(r"\bhow long\b", re.I)
+_MONEY = re.compile(r"\b(?:revenue|profit|income|earnings|price|cost|budget|salary|worth)\b", re.I)
 _COUNTED = re.compile(
     r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
     r"forty|fifty|hundred|dozen|half)\b",
@@ -210,6 +211,7 @@ def find_spans(
     text, base = candidate.text, candidate.start
     asked = {t for t in question.terms}
     at = _predicate_at(question, doc, near)  # the words that say what was asked
+    verb = _predicate_at(question, doc, frozenset())  # and those that say it in its own word
     spans: list[Span] = []
     if question.kind == "age":
         for match in AGE.finditer(text):
@@ -227,6 +229,8 @@ def find_spans(
     )
     if durations:  # "how many days in office": "45 days" is a DATE to the tagger
         labels = labels | {"DATE", "TIME"}
+    elif question.kind == "quantity" and _MONEY.search(question.text):
+        labels = {"MONEY"}  # "what was Tesla's revenue": not "184,877 vehicles", nor "4.20%"
     for ent in doc.ents:
         of_class = _of_class(question, ent)
         if ent.label_ not in labels and not of_class:
@@ -256,7 +260,7 @@ def find_spans(
             score -= 0.5  # "recently", "now": not a date a reader can use
         if question.kind == "date" and not _DATED.search(ent.text):
             score -= 1.0  # "earlier this week" loses to the "Tuesday" of the same meeting
-        if question.kind == "date" and {ent.root.head.i, ent.root.head.head.i} & at:
+        if question.kind == "date" and {ent.root.head.i, ent.root.head.head.i} & verb:
             score += 0.3  # "announced June 2008 and released *May 2012*": the asked verb's
         if ent.label_ == "GPE" and question.kind == "place":
             score += 0.3  # for "where", a country or city beats a building or region

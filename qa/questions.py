@@ -41,7 +41,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"\bhow (?:many|much|long|far|big|large|tall|high|often)\b|"
             r"\bwhat (?:percentage|percent|share|number|amount|proportion|"
             r"fraction|price|cost|sum|total)\b|\bby how much\b|\bwhat(?:'s|’s|\s+(?:is|was|"
-            r"are|were))\s+(?:the|[\w.&-]+['’]s?)\s+(?:\w+\s+)?(?:population|number|price|cost|"
+            r"are|were))\s+(?:the\s+)?(?:[\w.&-]+['’]s?\s+)?(?:\w+\s+)?(?:population|number|price|cost|"
             r"total|toll|amount|value|rate|budget|salary|magnitude|temperature|revenue|profit|"
             r"loss|sales|income|earnings|worth)\b",
             re.I,

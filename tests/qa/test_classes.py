@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from dateline.index import Article
-from dateline.qa.constraints import asked_role, says_role, titled_first
+from dateline.qa.constraints import asked_role, holds_now, says_role, titled_first
 from dateline.qa.extractive import Candidate, find_spans
 from dateline.qa.questions import analyse
 
@@ -224,6 +224,22 @@ def test_when_takes_the_date_of_the_asked_verb(nlp: Any) -> None:
     assert found[:1] == ["March 2019"]
 
 
+def test_a_date_on_the_asked_verb_beats_one_on_a_word_near_it(nlp: Any) -> None:
+    # "announced" is near enough to "released" to count, but the asked verb's date wins
+    sentence = "Diablo 3 was announced June 2008 and was released May 2012, the studio said."
+    article = Article(id="a", title="T", text=f"Intro. {sentence}")
+    candidate = Candidate(article, 7, len(article.text), 1)
+    question = analyse("When was Diablo 3 released?", nlp("When was Diablo 3 released?"))
+    spans = find_spans(question, candidate, nlp(sentence), frozenset({"announce"}))
+    assert article.text[spans[0].start : spans[0].end] == "May 2012"
+
+
+def test_an_owners_figure_in_money_is_money(nlp: Any) -> None:
+    question = "What was the company's revenue last year?"
+    sentence = "It sold 184,877 vehicles, its shares rose 4.2% and revenue reached $10.4 billion."
+    assert [text for text, _ in _spans(nlp, question, sentence)] == ["$10.4 billion"]
+
+
 def test_an_award_or_a_family_is_no_person(nlp: Any) -> None:
     # the tagger makes "Oscar" a PERSON; "an Oscar" is the award, not who directed
     question = "Who directed the film?"
@@ -269,6 +285,20 @@ def test_a_sentence_answers_for_an_office_only_when_it_names_it(
     assert says_role("minister", docs, embedder) == [False, True, True]  # "ministry" is close
     assert says_role("leader", docs, embedder) == [True, False, True]  # "led" says it too
     assert says_role(None, docs, embedder) == [True, True, True]
+
+
+def test_a_former_office_does_not_answer_who_holds_it_now(nlp: Any, seed_answerer: Any) -> None:
+    sentences = [
+        "Eric Schmidt, former CEO of Google, spoke on Tuesday.",
+        "The ex-CEO of Google, Eric Schmidt, spoke on Tuesday.",
+        "Sundar Pichai, CEO of Google, spoke on Tuesday.",
+    ]
+    embedder = seed_answerer.searcher.embedder
+    docs = list(nlp.pipe(sentences))
+    assert holds_now(nlp("Who is the CEO of Google?"))
+    assert not holds_now(nlp("Who was the CEO of Google in 2010?"))
+    assert says_role("ceo", docs, embedder, now=True) == [False, False, True]
+    assert says_role("ceo", docs, embedder) == [True, True, True]  # who was: any of them
 
 
 @pytest.mark.parametrize(

@@ -88,7 +88,12 @@ def test_a_numbered_name_is_not_answered_by_another_number(seed_answerer: Answer
     oscars = analyse("Which movie won Best Picture at the 90th Academy Awards?")
     won = ["“Parasite” won Best Picture at the 92nd Academy Awards."]
     assert numbers_agree(oscars, list(seed_answerer.nlp.pipe(won))) == [False]
-    # not names: a count, a date, a question's opening word
+    draft = analyse("What is the date of the 2020 NBA Draft?")
+    drafts = ["2019 NBA Draft 2021 NBA Draft.", "The 2020 NBA Draft is on November 18."]
+    assert numbers_agree(draft, list(seed_answerer.nlp.pipe(drafts))) == [False, True]
+    # not names: a count, a date, a question's opening word, a year said as a time
+    assert numbers_agree(analyse("What did Google say in 2020?"), docs) == [True] * 4
+    assert numbers_agree(analyse("In 2020 Google said what?"), docs) == [True] * 4
     for asked in ("Which 23-time champion will retire?", "Who left after July 4?"):
         assert numbers_agree(analyse(asked), docs) == [True] * 4
     assert numbers_agree(analyse("After 26 years alone, who died?"), docs) == [True] * 4
