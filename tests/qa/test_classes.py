@@ -272,6 +272,12 @@ def test_the_office_a_who_question_asks_about(nlp: Any, question: str, role: str
     assert asked_role(nlp(question)) == role
 
 
+def _says_role(
+    nlp: Any, seed_answerer: Any, role: str | None, sentences: list[str], now: bool = False
+) -> list[bool]:
+    return says_role(role, list(nlp.pipe(sentences)), seed_answerer.searcher.embedder, now)
+
+
 def test_a_sentence_answers_for_an_office_only_when_it_names_it(
     nlp: Any, seed_answerer: Any
 ) -> None:
@@ -280,11 +286,10 @@ def test_a_sentence_answers_for_an_office_only_when_it_names_it(
         "Foreign Minister Choe Son-hui flew to Moscow.",
         "The ministry was led by Choe Son-hui for a decade.",
     ]
-    embedder = seed_answerer.searcher.embedder
-    docs = list(nlp.pipe(sentences))
-    assert says_role("minister", docs, embedder) == [False, True, True]  # "ministry" is close
-    assert says_role("leader", docs, embedder) == [True, False, True]  # "led" says it too
-    assert says_role(None, docs, embedder) == [True, True, True]
+    said = [_says_role(nlp, seed_answerer, role, sentences) for role in ("minister", "leader")]
+    assert said[0] == [False, True, True]  # "ministry" is close
+    assert said[1] == [True, False, True]  # "led" says it too
+    assert _says_role(nlp, seed_answerer, None, sentences) == [True, True, True]
 
 
 def test_a_former_office_does_not_answer_who_holds_it_now(nlp: Any, seed_answerer: Any) -> None:
@@ -293,12 +298,10 @@ def test_a_former_office_does_not_answer_who_holds_it_now(nlp: Any, seed_answere
         "The ex-CEO of Google, Eric Schmidt, spoke on Tuesday.",
         "Sundar Pichai, CEO of Google, spoke on Tuesday.",
     ]
-    embedder = seed_answerer.searcher.embedder
-    docs = list(nlp.pipe(sentences))
     assert holds_now(nlp("Who is the CEO of Google?"))
     assert not holds_now(nlp("Who was the CEO of Google in 2010?"))
-    assert says_role("ceo", docs, embedder, now=True) == [False, False, True]
-    assert says_role("ceo", docs, embedder) == [True, True, True]  # who was: any of them
+    assert _says_role(nlp, seed_answerer, "ceo", sentences, now=True) == [False, False, True]
+    assert _says_role(nlp, seed_answerer, "ceo", sentences) == [True, True, True]  # who was
 
 
 @pytest.mark.parametrize(
