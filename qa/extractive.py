@@ -210,8 +210,8 @@ def find_spans(
     close to the question's predicate, or to a word in ``near`` that counts as it, wins."""
     text, base = candidate.text, candidate.start
     asked = {t for t in question.terms}
-    at = _predicate_at(question, doc, near)  # the words that say what was asked
-    verb = _predicate_at(question, doc, frozenset())  # and those that say it in its own word
+    asked_at = _predicate_at(question, doc, near)  # the words that say what was asked
+    verb_at = _predicate_at(question, doc, frozenset())  # and those that say it in its own word
     spans: list[Span] = []
     if question.kind == "age":
         for match in AGE.finditer(text):
@@ -221,7 +221,8 @@ def find_spans(
     if question.kind == "reason":
         said = [(m.start(), m.end(), 1.0) for m in REASON.finditer(text)] + _purposes(doc)
         return [
-            Span(base + a, base + b, "REASON", score + _near(at, doc, a)) for a, b, score in said
+            Span(base + a, base + b, "REASON", score + _near(asked_at, doc, a))
+            for a, b, score in said
         ]
     labels = ENTITY_KINDS.get(question.kind, ENTITY_KINDS["other"])
     durations = question.kind == "quantity" and (
@@ -243,7 +244,7 @@ def find_spans(
             continue  # "won an Oscar", "a Kennedy": an award or a family, not a person
         if own_words(question, ent.text) or names_a_given(ent.text, question.names):
             continue  # the question's own words and names are not its answer
-        close = _near(at, doc, ent.start_char)
+        close = _near(asked_at, doc, ent.start_char)
         if question.kind == "date" and 0 < close < 0.5:
             continue  # the sentence dates another event than the one asked about
         start, end, score = ent.start_char, ent.end_char, 1.0 + 2.0 * of_class + close
@@ -260,7 +261,7 @@ def find_spans(
             score -= 0.5  # "recently", "now": not a date a reader can use
         if question.kind == "date" and not _DATED.search(ent.text):
             score -= 1.0  # "earlier this week" loses to the "Tuesday" of the same meeting
-        if question.kind == "date" and {ent.root.head.i, ent.root.head.head.i} & verb:
+        if question.kind == "date" and {ent.root.head.i, ent.root.head.head.i} & verb_at:
             score += 0.3  # "announced June 2008 and released *May 2012*": the asked verb's
         if ent.label_ == "GPE" and question.kind == "place":
             score += 0.3  # for "where", a country or city beats a building or region
@@ -273,9 +274,9 @@ def find_spans(
         if chunk.root.pos_ == "NOUN" and chunk.root.lemma_.lower() in kin:
             words = [t for t in chunk if t.dep_ not in ("det", "poss", "case") and not t.is_punct]
             if words:
-                close = _near(at, doc, words[0].idx)
-                at = base + words[0].idx, base + words[-1].idx + len(words[-1])
-                spans.append(Span(*at, "KIN", 2.5 + close, True))
+                close = _near(asked_at, doc, words[0].idx)
+                where = base + words[0].idx, base + words[-1].idx + len(words[-1])
+                spans.append(Span(*where, "KIN", 2.5 + close, True))
     if question.asked_class in _WORKS:  # "which horror film": a title in quotes
         for match in _QUOTED.finditer(text):
             title = match[1]
@@ -287,7 +288,7 @@ def find_spans(
                 # American style puts the sentence's comma inside the quotes
                 end = match.start(1) + len(title.rstrip(",.;:!? "))
                 where = base + match.start(1), base + end
-                close = _near(at, doc, match.start(1))
+                close = _near(asked_at, doc, match.start(1))
                 spans.append(Span(*where, "WORK_OF_ART", 3.0 + close, True))
     spans.sort(key=lambda s: -s.score)
     return spans
