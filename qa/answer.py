@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ..index import Embedder, Hit, MiniLMEmbedder, Searcher
+from .classes import CLASS_LABELS, class_kin
 from .compose import Option, compose, confidence
 from .constraints import (
     asked_role,
@@ -25,7 +26,7 @@ from .constraints import (
     says_role,
     titled_first,
 )
-from .extractive import CLASS_LABELS, Candidate, class_kin, find_spans, rank_sentences
+from .extractive import Candidate, find_spans, rank_sentences
 from .followups import rewrite_follow_up
 from .mentions import Named
 from .questions import Question, analyse, own_words

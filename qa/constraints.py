@@ -15,7 +15,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..index import Embedder
-from .extractive import Span, titled
+from .classes import titled
+from .extractive import Span
 from .questions import STOPWORDS, Question, stem
 from .similarity import same_word, similarity, singular
 

@@ -5,16 +5,15 @@ the span the question asks for (a quantity with its unit, a date, a name) out of
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from ..index import Article, Embedder, Hit, sentence_spans
-from .gazetteer import is_country
-from .questions import CLASSES, Question, content_terms, names_a_given, own_words, stem
-from .similarity import similarity
+from .classes import WORKS, fits_class, titled
+from .questions import Question, content_terms, names_a_given, own_words, stem
 
 __all__ = ["Candidate", "Span", "find_spans", "rank_sentences"]
 
@@ -64,49 +63,8 @@ REASON = re.compile(
     r"in (?:response|retaliation|reaction) to|amid)\b[^,.;]*",
     re.I,
 )
-# "which X" for an X that is no person, company or place: the entity labels that name one
-_WORKS = frozenset(
-    "show series sitcom film movie book novel song album painting play musical drama "
-    "documentary podcast programme program memoir".split()
-)
-CLASS_LABELS = {
-    **dict.fromkeys(_WORKS, frozenset({"WORK_OF_ART"})),
-    **dict.fromkeys("storm hurricane typhoon cyclone".split(), frozenset({"EVENT", "PERSON"})),
-    **dict.fromkeys(
-        "tournament championship festival war race event".split(), frozenset({"EVENT"})
-    ),
-    **dict.fromkeys(
-        "park gallery museum airport stadium bridge monument landmark zoo arena".split(),
-        frozenset({"FAC", "ORG", "LOC"}),
-    ),
-    **dict.fromkeys("law bill act measure legislation".split(), frozenset({"LAW"})),
-    **dict.fromkeys("product drug vaccine phone device car".split(), frozenset({"PRODUCT"})),
-    **dict.fromkeys("language nationality".split(), frozenset({"LANGUAGE", "NORP"})),
-    **dict.fromkeys("role character".split(), frozenset({"PERSON", "WORK_OF_ART"})),
-    **dict.fromkeys(
-        "chain retailer automaker carmaker manufacturer giant studio startup franchise "
-        "supermarket grocer restaurant store bank insurer lender "
-        "exchange school college label publisher".split(),
-        frozenset({"ORG"}),
-    ),
-    **dict.fromkeys("platform app service".split(), frozenset({"ORG", "PRODUCT"})),
-}
 # a title in quotes ("Terrifier 2") names a work, whatever the tagger saw
 _QUOTED = re.compile(r"[“\"]([^”\"]{2,80})[”\"]")
-KIN_SIMILARITY = 0.55  # a noun this close to the asked class is one of it
-_PROPER = {
-    "PERSON",
-    "ORG",
-    "GPE",
-    "LOC",
-    "NORP",
-    "FAC",
-    "PRODUCT",
-    "EVENT",
-    "WORK_OF_ART",
-    "LAW",
-    "LANGUAGE",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,19 +143,6 @@ def rank_sentences(
     return scored
 
 
-def class_kin(question: Question, docs: Sequence[Any], embedder: Embedder) -> frozenset[str]:
-    """For "which disease" (a class no kind of name stands for): the nouns of the sentences
-    that the embedder finds of that class, ``KIN_SIMILARITY`` and up ("lion" ~ "animal" 0.58,
-    "euro" ~ "currency" 0.76; but "chess" ~ "sport" 0.53, "polio" ~ "disease" 0.50)."""
-    asked = question.asked_class
-    if question.kind != "other" or asked is None or asked in CLASS_LABELS:
-        return frozenset()
-    nouns = sorted({c.root.lemma_.lower() for doc in docs for c in doc.noun_chunks} - {asked})
-    nouns = [n for n in nouns if stem(n) not in question.terms]
-    cosines = similarity(embedder, asked, nouns)
-    return frozenset(n for n, cos in zip(nouns, cosines, strict=True) if cos >= KIN_SIMILARITY)
-
-
 def find_spans(
     question: Question,
     candidate: Candidate,
@@ -233,7 +178,7 @@ def find_spans(
     elif question.kind == "quantity" and _MONEY.search(question.text):
         labels = {"MONEY"}  # "what was Tesla's revenue": not "184,877 vehicles", nor "4.20%"
     for ent in doc.ents:
-        of_class = _of_class(question, ent)
+        of_class = fits_class(question, ent)
         if ent.label_ not in labels and not of_class:
             continue
         if durations and ent.label_ in ("DATE", "TIME") and not _COUNTED.search(ent.text):
@@ -277,7 +222,7 @@ def find_spans(
                 close = _near(asked_at, doc, words[0].idx)
                 where = base + words[0].idx, base + words[-1].idx + len(words[-1])
                 spans.append(Span(*where, "KIN", 2.5 + close, True))
-    if question.asked_class in _WORKS:  # "which horror film": a title in quotes
+    if question.asked_class in WORKS:  # "which horror film": a title in quotes
         for match in _QUOTED.finditer(text):
             title = match[1]
             if (
@@ -307,41 +252,6 @@ def _purposes(doc: Any) -> list[tuple[int, int, float]]:
         last = max(t.i for t in verb.subtree)
         found.append((to.idx, doc[last].idx + len(doc[last]), 0.8))
     return found
-
-
-def _of_class(question: Question, ent: Any) -> bool:
-    """Whether a named entity is of the class the question asks for: "The North's mainstream
-    Rodong Sinmun newspaper" is a newspaper, "Security Council Secretary Sergei Shoigu" an
-    official (a title in front of a person counts for every person class)."""
-    asked = question.asked_class
-    if asked is None or ent.label_ not in _PROPER:
-        return False
-    if asked in ("country", "nation"):  # "which country": Saudi Arabia, not Riyadh
-        return ent.label_ == "GPE" and is_country(ent.text)
-    doc = ent.doc
-    after = doc[ent.end] if ent.end < len(doc) else None
-    if ent.root.dep_ == "poss":  # "Russia's Kursk region": Russia owns the region, Kursk is it
-        return False
-    if ent.root.head.lemma_.lower() == asked or (
-        after is not None and after.lemma_.lower() == asked
-    ):
-        return True
-    if doc[ent.end - 1].lemma_.lower() == asked or ent.label_ in CLASS_LABELS.get(asked, ()):
-        return True  # "Yellowstone National Park" is a park; a LAW is the "measure" asked
-    return asked in CLASSES["person"] and ent.label_ == "PERSON"
-
-
-def titled(ent: Any, said: Callable[[Any], bool]) -> bool:
-    """Whether a word ``said`` accepts is the title in the four words in front of ``ent``
-    ("Finnish *President* Sauli Niinistö", "*Judge* Barbara Bellis"): of all the people in a
-    sentence, the one asked for."""
-    doc = ent.doc
-    for token in reversed(doc[max(0, ent.start - 4) : ent.start]):
-        if said(token):
-            return True
-        if token.pos_ not in ("PROPN", "ADJ", "NOUN") or token.is_punct:
-            return False
-    return False
 
 
 def _near(at: set[int], doc: Any, char: int) -> float:

@@ -179,7 +179,7 @@ def _spans(nlp: Any, question: str, sentence: str) -> list[tuple[str, bool]]:
 def test_a_class_no_name_stands_for_takes_a_noun_of_that_class(
     nlp: Any, seed_answerer: Any
 ) -> None:
-    from dateline.qa.extractive import class_kin
+    from dateline.qa.classes import class_kin
 
     question = "For the first time in 20 years, the U.S. dollar is equal to which currency?"
     sentence = "Traders in London watched the dollar fall to parity with the euro on Tuesday."
