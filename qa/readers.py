@@ -20,6 +20,7 @@ from .extractive import Candidate, Span
 from .relative import date_phrases, resolve_date
 
 __all__ = [
+    "CURRENCY",
     "DATE_LIKE",
     "Reader",
     "Reading",
@@ -44,6 +45,11 @@ SCHEMA = {
     "required": ["answer"],
 }
 DATE_LIKE = re.compile(r"\d{4}|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)", re.I)
+# an amount of money: a currency sign just before or in the span, or a currency's name
+CURRENCY = re.compile(
+    r"[$£€¥₹]|\b(?:dollars?|pounds?|euros?|yen|yuan|rupees?|francs?|pesos?|rubles?|roubles?)\b",
+    re.I,
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -244,3 +244,23 @@ def test_the_questions_own_words_are_no_answer_and_the_rules_answer_stands(
     )
     assert any("mainstream" in text for text in reader.shown[0])  # a word of a shown sentence
     assert answer.short == "Rodong Sinmun"
+
+
+def test_a_figure_that_is_no_money_is_no_revenue(tmp_path: Path, seed_answerer: Answerer) -> None:
+    from tests.qa.test_answer import _answerer_over
+
+    article = Article(
+        "q3",
+        "Carmaker reports its quarter",
+        "The carmaker delivered 184,877 vehicles in the quarter. "
+        "Its revenue reached $10.4 billion, the company said on Tuesday.",
+        "2021-04-20",
+    )
+    over = _answerer_over(tmp_path, [article], seed_answerer)
+    asked = "What was the carmaker's revenue in the quarter?"
+    for reading, short in (("184,877 vehicles", "$10.4 billion"), ("10.4 billion", "10.4 billion")):
+        reader = Scripted(Reading(reading, 1))  # found in any shown sentence, cited there
+        answer = Answerer(over.searcher, nlp=over.nlp, reader=reader).ask(
+            asked, as_of=date(2021, 4, 21)
+        )
+        assert answer.short == short  # no money: the rules' answer; "$" just before: money
