@@ -26,7 +26,7 @@ from .constraints import (
     says_role,
     titled_first,
 )
-from .extractive import MONEY_ASKED, Candidate, find_spans, rank_sentences
+from .extractive import Candidate, find_spans, rank_sentences
 from .followups import rewrite_follow_up
 from .mentions import Named
 from .questions import Question, analyse, own_words
@@ -343,7 +343,7 @@ class Answerer:
             return False  # a sentence copied whole is no short answer: the rules' stands
         if question.kind == "date" and not DATE_LIKE.search(said):
             return False  # "19" of "June 19 last year" is no date
-        if question.kind == "quantity" and MONEY_ASKED.search(question.text):
+        if question.money:
             sign = sources[i].article.text[max(span.start - 1, 0) : span.start]  # "$" of "$10"
             if not CURRENCY.search(sign + said):
                 return False  # "184,877 vehicles" is no revenue: an amount of money is asked

@@ -84,6 +84,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
 ]
+# a figure asked in money ("what was Tesla's revenue"): its answer is an amount of money
+_MONEY = re.compile(r"\b(?:revenue|profit|income|earnings|price|cost|budget|salary|worth)\b", re.I)
 _UNIT = re.compile(rf"\bhow (?:many|much)\s+((?:(?!{_AUX}\b)[A-Za-z\-]+\s*){{1,3}})", re.I)
 # "which X" asks for a thing of class X: the class decides the entity type wanted
 CLASSES = {
@@ -229,6 +231,7 @@ class Question:
     years: frozenset[str] = frozenset()  # "the 2018 Winter Olympics": its answer is about 2018
     now: str | None = None  # "recently", "is building": about the months before its as-of day
     ahead: bool = False  # "when will": a date still to come (:func:`.timewords.asks_ahead`)
+    money: bool = False  # a revenue, price or cost: only an amount of money answers it
 
 
 def asked_kind(text: str) -> str:
@@ -270,8 +273,10 @@ def analyse(text: str, doc: Any = None) -> Question:
     years = frozenset(_YEAR.findall(text))
     terms = tuple(content_terms(text))
     now = speaks_of_now(text, doc)
-    ahead = asks_ahead(text)
-    return Question(text, kind, terms, unit, predicate, asked_class, names, years, now, ahead)
+    ahead, money = asks_ahead(text), kind == "quantity" and bool(_MONEY.search(text))
+    return Question(
+        text, kind, terms, unit, predicate, asked_class, names, years, now, ahead, money
+    )
 
 
 def _asked_noun(doc: Any) -> str | None:
