@@ -87,7 +87,7 @@ def asked_role(doc: Any) -> str | None:
     :data:`OFFICES`), from its parse: "minister" in "Who is North Korea's foreign minister?",
     "ceo" in "Who was named CEO of Twitter?"; None for other questions ("Who won the Nobel
     Peace Prize?", "Who was the runner-up?")."""
-    who = next((t for t in doc if t.lower_ in ("who", "whom")), None)
+    who = _who(doc)
     if who is None or who.head.lemma_.lower() not in _ROLE_VERBS:
         return None
     for token in who.head.children:
@@ -109,8 +109,13 @@ def asked_role(doc: Any) -> str | None:
 def holds_now(doc: Any) -> bool:
     """Whether a "who" question asks who holds an office now: "Who *is* the CEO of X?" (a
     verb in the present), not "Who was"."""
-    who = next((t for t in doc if t.lower_ in ("who", "whom")), None)
+    who = _who(doc)
     return who is not None and who.head.tag_ in ("VBZ", "VBP")
+
+
+def _who(doc: Any) -> Any:
+    """The question's "who" (or "whom") token, or None."""
+    return next((t for t in doc if t.lower_ in ("who", "whom")), None)
 
 
 def says_role(
