@@ -10,6 +10,7 @@ by one that names only a leader and a president.
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -61,9 +62,8 @@ _NUMBER_NAME = re.compile(
     r"(?:\b(\w+)\s+)?\b(\d{1,3}(?=st|nd|rd|th)|(?:19|20)\d\d)\w*\s+([A-Z][A-Za-z]+)"
 )
 _TIME_WORDS = frozenset("in on since by until till from of for during before after at".split())
-_NOT_NAMES = frozenset(
-    "january february march april may june july august september october november december "
-    "monday tuesday wednesday thursday friday saturday sunday no number top".split()
+_NOT_NAMES = frozenset(  # "July 4", "Tuesday 6", "No. 1", "Top 100"
+    [n.lower() for n in (*calendar.month_name, *calendar.day_name) if n] + ["no", "number", "top"]
 )
 
 _FORMER = frozenset("former ex then late onetime erstwhile".split())
