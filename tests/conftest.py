@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -41,6 +42,18 @@ ARTICLES = [
         "ministry said. Demand for memory chips drove the gain.",
     ),
 ]
+
+
+def answerer_over(folder: Path, articles: list[Article], seed_answerer: Any) -> Any:
+    """An answerer over ``articles`` indexed with the real model (spaCy shared with
+    ``seed_answerer``)."""
+    from dateline.index import Searcher, Store, ingest
+    from dateline.qa import Answerer
+
+    embedder = seed_answerer.searcher.embedder
+    store = Store.open_or_create(folder, embedder)
+    ingest(store, articles, embedder)
+    return Answerer(Searcher(store, embedder), nlp=seed_answerer.nlp)
 
 
 @pytest.fixture

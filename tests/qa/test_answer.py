@@ -2,13 +2,13 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pytest
 
 from dateline.index import Article, MiniLMEmbedder
 from dateline.qa import Answer, Answerer, Turn
+from tests.conftest import answerer_over
 
 
 def check_citations(answer: Answer, answerer: Answerer) -> None:
@@ -16,16 +16,6 @@ def check_citations(answer: Answer, answerer: Answerer) -> None:
         article = answerer.searcher.store.article(citation.article_id)
         assert article.text[citation.start : citation.end] == citation.quote
         assert f"[{citation.n}]" in answer.text
-
-
-def _answerer_over(folder: Path, articles: list[Any], seed_answerer: Answerer) -> Answerer:
-    """An answerer over ``articles`` indexed with the real model (spaCy shared)."""
-    from dateline.index import Searcher, Store, ingest
-
-    embedder = seed_answerer.searcher.embedder
-    store = Store.open_or_create(folder, embedder)
-    ingest(store, articles, embedder)
-    return Answerer(Searcher(store, embedder), nlp=seed_answerer.nlp)
 
 
 def test_troops(seed_answerer: Answerer) -> None:
@@ -150,7 +140,7 @@ def test_conflicting_figures_from_two_articles_are_both_cited(
         text="South Korea's spy agency said North Korea deployed about 11,000 troops "
         "to Russia to fight against Ukraine. The troops were sent to Kursk.",
     )
-    answerer = _answerer_over(tmp_path, [*read_paths([SEEDS]).articles, other], seed_answerer)
+    answerer = answerer_over(tmp_path, [*read_paths([SEEDS]).articles, other], seed_answerer)
     answer = answerer.ask("How many troops were deployed?")
     assert not answer.abstained and len(answer.citations) == 2
     figures = {c.article_id: c.quote for c in answer.citations}
@@ -366,7 +356,7 @@ def test_a_window_since_an_event_orders_answers_and_refuses_none(
         Article(id=day, title=f"Report of {day}", published=day, text=text)
         for day, text in reports.items()
     ]
-    answerer = _answerer_over(tmp_path, articles, seed_answerer)
+    answerer = answerer_over(tmp_path, articles, seed_answerer)
     question = (
         "How much has the administration approved in security assistance since the invasion began?"
     )

@@ -8,6 +8,7 @@ from pathlib import Path
 from dateline.index import Article
 from dateline.qa import Answerer
 from dateline.qa.mentions import Named
+from tests.conftest import answerer_over
 
 
 def article(text: str, title: str = "A report") -> Article:
@@ -100,15 +101,13 @@ def test_a_numbered_name_is_not_answered_by_another_number(seed_answerer: Answer
 
 
 def test_an_answer_for_another_season_is_refused(tmp_path: Path, seed_answerer: Answerer) -> None:
-    from tests.qa.test_answer import _answerer_over
-
     third = Article(
         "crown3",
         "The Crown returns",
         "Season 3 of The Crown will premiere November 17.",
         "2019-08-01",
     )
-    answerer = _answerer_over(tmp_path / "one", [third], seed_answerer)
+    answerer = answerer_over(tmp_path / "one", [third], seed_answerer)
     asked = "When does season 4 of The Crown premiere?"
     assert answerer.ask(asked, as_of=date(2020, 10, 1)).abstained
     assert not answerer.ask(asked.replace("4", "3"), as_of=date(2019, 9, 1)).abstained

@@ -14,6 +14,7 @@ from dateline.index import Article
 from dateline.qa import Answerer
 from dateline.qa.extractive import Candidate
 from dateline.qa.readers import Reading, Streamed, locate, parse_reply, partial_answer
+from tests.conftest import answerer_over
 
 ARTICLE = Article(
     id="seed",
@@ -211,8 +212,6 @@ def test_a_source_number_read_as_the_answer_is_no_answer() -> None:
 def test_an_echoed_source_number_leaves_the_rules_answer(
     tmp_path: Path, seed_answerer: Answerer
 ) -> None:
-    from tests.qa.test_answer import _answerer_over
-
     article = Article(
         id="border",
         title="Troops sent to the border",
@@ -220,7 +219,7 @@ def test_an_echoed_source_number_leaves_the_rules_answer(
         text="The army deployed 5,000 troops to the border on Monday. "
         "Officials said 2 of the soldiers deployed there were hurt in a blast.",
     )
-    answerer = _answerer_over(tmp_path, [article], seed_answerer)
+    answerer = answerer_over(tmp_path, [article], seed_answerer)
 
     def echo(sources: Sequence[Candidate]) -> Reading:  # "2" under a source that lacks it
         lacking = [n for n, s in enumerate(sources, 1) if " 2 " not in s.text]
@@ -247,8 +246,6 @@ def test_the_questions_own_words_are_no_answer_and_the_rules_answer_stands(
 
 
 def test_a_figure_that_is_no_money_is_no_revenue(tmp_path: Path, seed_answerer: Answerer) -> None:
-    from tests.qa.test_answer import _answerer_over
-
     article = Article(
         "q3",
         "Carmaker reports its quarter",
@@ -256,7 +253,7 @@ def test_a_figure_that_is_no_money_is_no_revenue(tmp_path: Path, seed_answerer: 
         "Its revenue reached $10.4 billion, the company said on Tuesday.",
         "2021-04-20",
     )
-    over = _answerer_over(tmp_path, [article], seed_answerer)
+    over = answerer_over(tmp_path, [article], seed_answerer)
     asked = "What was the carmaker's revenue in the quarter?"
     for reading, short in (("184,877 vehicles", "$10.4 billion"), ("10.4 billion", "10.4 billion")):
         reader = Scripted(Reading(reading, 1))  # found in any shown sentence, cited there
