@@ -213,12 +213,17 @@ def read_jsonl(where: str, text: str) -> Iterator[Article | Skipped]:
         except json.JSONDecodeError as exc:
             yield Skipped(here, f"broken JSON ({exc.msg} at column {exc.colno})")
             continue
-        notes: list[Note] = []
-        try:
-            yield article_from_record(record, here, notes)
-        except BadArticle as exc:
-            yield Skipped(exc.where, exc.reason)
-        yield from notes
+        yield from _record(record, here)
+
+
+def _record(record: Any, here: str) -> Iterator[Article | Skipped]:
+    """The article of one JSON record, then its notes; or why it was skipped."""
+    notes: list[Note] = []
+    try:
+        yield article_from_record(record, here, notes)
+    except BadArticle as exc:
+        yield Skipped(exc.where, exc.reason)
+    yield from notes
 
 
 def read_json(where: str, text: str) -> Iterator[Article | Skipped]:
@@ -231,13 +236,7 @@ def read_json(where: str, text: str) -> Iterator[Article | Skipped]:
         raise BadArticle(where, f"broken JSON ({exc.msg} at line {exc.lineno})") from exc
     records = data if isinstance(data, list) else [data]
     for number, record in enumerate(records):
-        here = f"{where}[{number}]" if isinstance(data, list) else where
-        notes: list[Note] = []
-        try:
-            yield article_from_record(record, here, notes)
-        except BadArticle as exc:
-            yield Skipped(exc.where, exc.reason)
-        yield from notes
+        yield from _record(record, f"{where}[{number}]" if isinstance(data, list) else where)
 
 
 def read_html(where: str, data: bytes) -> Article:
