@@ -120,6 +120,8 @@ def _short_answer(question: Question, option: Option) -> tuple[str, str]:
             if rendered.lower() not in phrase.lower():
                 return f"{rendered} (“{phrase}”)", rendered
             return rendered, rendered
+    if span.label == "QUOTE":  # someone's words are given as they were said
+        return f"“{phrase}”", ""
     return phrase[:1].upper() + phrase[1:], ""
 
 

@@ -64,6 +64,12 @@ REASON = re.compile(
 )
 # a title in quotes ("Terrifier 2") names a work, whatever the tagger saw
 _QUOTED = re.compile(r"[“\"]([^”\"]{2,80})[”\"]")
+QUOTATION = re.compile(r"[“\"]([^”\"]{2,400})[”\"]")  # what someone said, word for word
+# verbs that say what someone said, called or described something as
+SAYING = frozenset(
+    "say tell call describe dub label term brand characterize characterise portray tout praise "
+    "hail declare state add write".split()
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +174,8 @@ def find_spans(
             Span(base + a, base + b, "REASON", score + _near(asked_at, doc, a))
             for a, b, score in said
         ]
+    if question.kind == "said":
+        return _sayings(question, doc, base, asked_at)
     labels = ENTITY_KINDS.get(question.kind, ENTITY_KINDS["other"])
     durations = question.kind == "quantity" and (
         question.unit in _TIME_UNITS or bool(_HOW_LONG.search(question.text))
@@ -234,6 +242,40 @@ def find_spans(
                 where = base + match.start(1), base + end
                 close = _near(asked_at, doc, match.start(1))
                 spans.append(Span(*where, "WORK_OF_ART", 3.0 + close, True))
+    spans.sort(key=lambda s: -s.score)
+    return spans
+
+
+def _sayings(question: Question, doc: Any, base: int, asked_at: set[int]) -> list[Span]:
+    """What was said, for "what did X say / call Y" and "how did X describe Y": each quotation
+    in the sentence (nearest the asked verb first); without one, what a verb of saying takes:
+    its clause ("it said *the two countries have ...*") or its "as" ("touted the treaty as
+    *opening a new chapter*")."""
+    spans = []
+    for match in QUOTATION.finditer(doc.text):
+        said = match[1].rstrip(",.;:!? ")  # American style puts the comma inside the quotes
+        if said and not own_words(question, said) and not names_a_given(said, question.names):
+            where = base + match.start(1), base + match.start(1) + len(said)
+            spans.append(Span(*where, "QUOTE", 1.5 + _near(asked_at, doc, match.start(1))))
+    if spans:
+        return sorted(spans, key=lambda s: -s.score)
+    for verb in doc:
+        if verb.lemma_.lower() not in SAYING and verb.i not in asked_at:
+            continue
+        for child in verb.children:
+            if child.dep_ == "prep" and child.lower_ == "as":
+                words = [t for t in child.subtree if t.i > child.i]
+            elif child.dep_ in ("ccomp", "oprd"):
+                words = [
+                    t for t in child.subtree if not (t.i == child.left_edge.i and t.dep_ == "mark")
+                ]
+            else:
+                continue
+            while words and words[-1].is_punct:
+                words.pop()
+            if words:
+                where = base + words[0].idx, base + words[-1].idx + len(words[-1])
+                spans.append(Span(*where, "SAID", 1.0 + _near(asked_at, doc, words[0].idx)))
     spans.sort(key=lambda s: -s.score)
     return spans
 

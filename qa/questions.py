@@ -14,7 +14,7 @@ from .timewords import asks_ahead, speaks_of_now
 __all__ = ["KINDS", "Question", "analyse", "asked_kind", "content_terms", "names_a_given"]
 __all__ += ["WORD", "own_words", "stem"]
 
-KINDS = ("quantity", "age", "date", "person", "org", "place", "reason", "other")
+KINDS = ("quantity", "age", "date", "person", "org", "place", "reason", "said", "other")
 
 STOPWORDS = frozenset(
     """a an the of to in on at for from by with about as into and or but if
@@ -54,6 +54,14 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             + r"when\b|\bsince\W*$|\bwhat (?:year|date|day|month|time)\b|\bon what (?:date|day)"
             r"\b|\bin what (?:year|month)\b|\bwhen (?:did|was|were|will|is|does)\b|\bwhat(?:'s|"
             r"’s|\s+(?:is|was|are|were))\s+the\s+(?:\w+\s+)?date\b",
+            re.I,
+        ),
+    ),
+    (
+        "said",  # "what did X say / call Y", "how did X describe Y": the quote or clause said
+        re.compile(
+            _START + r"(?:what|how) (?:did|does|do|has|have|had)\b[^?]*?\b(?:say|tell|call|"
+            r"describe|dub|label|term|characteri[sz]e|portray)\b",
             re.I,
         ),
     ),

@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 
 from ..index import Embedder, Hit
-from .extractive import AGE, REASON, Candidate, candidates_from_hits, find_spans
+from .extractive import AGE, QUOTATION, REASON, Candidate, candidates_from_hits, find_spans
 from .questions import Question, content_terms, stem
 
 __all__ = ["DEPTH", "FEATURES", "SHORTLIST", "SentenceRanker", "features", "span_feature"]
@@ -91,6 +91,7 @@ _TYPED = {
     "age": AGE,
     "date": _DATE,
     "reason": REASON,
+    "said": QUOTATION,
 }
 
 

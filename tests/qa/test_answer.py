@@ -253,6 +253,9 @@ def test_time_words_are_read_out_with_the_answer(seed_answerer: Answerer) -> Non
         ("Why did the North decide on the additional troop deployment?", "gain more rewards"),
         # the person who holds the office asked about ("Security Council Secretary Sergei Shoigu")
         ("Who is the Secretary of Russia's Security Council?", "Sergei Shoigu"),
+        # what was said: the words in quotes the asked verb takes, not the speaker
+        ("How did the Rodong Sinmun describe the military deployment?", "most exemplary"),
+        ("What did the daily call the treaty?", "a new chapter in the friendship"),
     ],
 )
 def test_the_answer_plays_the_role_the_question_asks(
@@ -263,6 +266,31 @@ def test_the_answer_plays_the_role_the_question_asks(
     assert expected in answer.short
     quote = answer.citations[0].quote
     assert expected.split(",")[0].split()[-1] in quote or "last year" in quote
+
+
+def test_what_was_said_is_answered_with_the_words_said(
+    seed_answerer: Answerer, tmp_path: Path
+) -> None:
+    # a quotation is given verbatim, in quotes; the newspaper asked about is not the answer
+    quoted = seed_answerer.ask("What did the newspaper call the alliance?", as_of=date(2025, 6, 20))
+    assert quoted.short == "“absolute solidity”"
+    check_citations(quoted, seed_answerer)
+    # without quotation marks, the clause a verb of saying takes, or what it describes "as"
+    council = Article(
+        id="council",
+        title="Council rejects bridge plan",
+        published="2025-05-02",
+        text="The city council met on Thursday to vote on the new bridge. The council described "
+        "the bridge plan as a waste of public money. The mayor said the old bridge would reopen "
+        "in September after repairs. About 200 residents attended the meeting.",
+    )
+    answerer = answerer_over(tmp_path, [council], seed_answerer)
+    day = date(2025, 5, 3)
+    described = answerer.ask("How did the council describe the bridge plan?", as_of=day)
+    assert described.short == "A waste of public money"
+    said = answerer.ask("What did the mayor say about the old bridge?", as_of=day)
+    assert said.short == "The old bridge would reopen in September after repairs"
+    check_citations(said, answerer)
 
 
 def test_a_figure_for_another_predicate_is_not_an_answer(seed_answerer: Answerer) -> None:

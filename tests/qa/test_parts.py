@@ -31,6 +31,11 @@ from dateline.qa.relative import resolve_date
         ("Which country hosted the summit?", "place", None),
         ("Which company bought Twitter?", "org", None),
         ("Why did the talks fail?", "reason", None),
+        ("How did the newspaper describe the deployment?", "said", None),
+        ("Biden spoke this week. What did he say?", "said", None),
+        ("What did the mayor call the plan?", "said", None),
+        ("What is the mission called?", "other", None),  # a name, not words said
+        ("Why did he call it a sham?", "reason", None),
     ],
 )
 def test_question_kinds(question: str, kind: str, unit: str | None) -> None:
