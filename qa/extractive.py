@@ -5,7 +5,7 @@ the span the question asks for (a quantity with its unit, a date, a name) out of
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -230,17 +230,14 @@ def find_spans(
                 where = base + words[0].idx, base + words[-1].idx + len(words[-1])
                 spans.append(Span(*where, "KIN", 2.5 + close, True))
     if question.asked_class in WORKS:  # "which horror film": a title in quotes
-        for match in _QUOTED.finditer(text):
-            title = match[1]
+        for start, title, name in _quotations(_QUOTED, text):
             if (
                 title[0].isupper()
                 and len(title.split()) <= 8
                 and not names_a_given(title, question.names)
             ):
-                # American style puts the sentence's comma inside the quotes
-                end = match.start(1) + len(title.rstrip(",.;:!? "))
-                where = base + match.start(1), base + end
-                close = _near(asked_at, doc, match.start(1))
+                where = base + start, base + start + len(name)
+                close = _near(asked_at, doc, start)
                 spans.append(Span(*where, "WORK_OF_ART", 3.0 + close, True))
     spans.sort(key=lambda s: -s.score)
     return spans
@@ -252,11 +249,10 @@ def _sayings(question: Question, doc: Any, base: int, asked_at: set[int]) -> lis
     its clause ("it said *the two countries have ...*") or its "as" ("touted the treaty as
     *opening a new chapter*")."""
     spans = []
-    for match in QUOTATION.finditer(doc.text):
-        said = match[1].rstrip(",.;:!? ")  # American style puts the comma inside the quotes
+    for start, _, said in _quotations(QUOTATION, doc.text):
         if said and not own_words(question, said) and not names_a_given(said, question.names):
-            where = base + match.start(1), base + match.start(1) + len(said)
-            spans.append(Span(*where, "QUOTE", 1.5 + _near(asked_at, doc, match.start(1))))
+            where = base + start, base + start + len(said)
+            spans.append(Span(*where, "QUOTE", 1.5 + _near(asked_at, doc, start)))
     if spans:
         return sorted(spans, key=lambda s: -s.score)
     for verb in doc:
@@ -278,6 +274,14 @@ def _sayings(question: Question, doc: Any, base: int, asked_at: set[int]) -> lis
                 spans.append(Span(*where, "SAID", 1.0 + _near(asked_at, doc, words[0].idx)))
     spans.sort(key=lambda s: -s.score)
     return spans
+
+
+def _quotations(pattern: re.Pattern[str], text: str) -> Iterator[tuple[int, str, str]]:
+    """Each quotation ``pattern`` finds in ``text``: where it starts, what the quotes hold,
+    and the words of it, less the sentence's own punctuation (American style puts the
+    sentence's comma inside the quotes)."""
+    for match in pattern.finditer(text):
+        yield match.start(1), match[1], match[1].rstrip(",.;:!? ")
 
 
 def _purposes(doc: Any) -> list[tuple[int, int, float]]:
