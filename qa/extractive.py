@@ -160,14 +160,13 @@ def find_spans(
     close to the question's predicate, or to a word in ``near`` that counts as it, wins."""
     text, base = candidate.text, candidate.start
     asked = {t for t in question.terms}
-    asked_at = _predicate_at(question, doc, near)  # the words that say what was asked
-    verb_at = _predicate_at(question, doc, frozenset())  # and those that say it in its own word
     spans: list[Span] = []
     if question.kind == "age":
         for match in AGE.finditer(text):
             group = next(i for i in (1, 2, 3) if match[i])
             spans.append(Span(base + match.start(group), base + match.end(group), "AGE", 1.0))
         return spans
+    asked_at = _predicate_at(question, doc, near)  # the words that say what was asked
     if question.kind == "reason":
         said = [(m.start(), m.end(), 1.0) for m in REASON.finditer(text)] + _purposes(doc)
         return [
@@ -176,6 +175,8 @@ def find_spans(
         ]
     if question.kind == "said":
         return _sayings(question, doc, base, asked_at)
+    # for "when", the words that say the predicate in its own word: the date they take wins
+    verb_at = _predicate_at(question, doc, frozenset()) if question.kind == "date" else set()
     labels = ENTITY_KINDS.get(question.kind, ENTITY_KINDS["other"])
     durations = question.kind == "quantity" and (
         question.unit in _TIME_UNITS or bool(_HOW_LONG.search(question.text))
