@@ -248,12 +248,8 @@ def numbers_agree(question: Question, docs: Sequence[Any]) -> list[bool]:
     agree = []
     for doc in docs:
         said = _numbered(doc.text, at_start=True)
-        agree.append(
-            all(
-                (word, number) in said or not any(w == word for w, _ in said)
-                for word, number in asked
-            )
-        )
+        numbered = {word for word, _ in said}  # the names this sentence gives a number
+        agree.append(all(pair in said or pair[0] not in numbered for pair in asked))
     return agree
 
 
