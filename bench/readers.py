@@ -1,7 +1,11 @@
-"""One reader over RealTimeQA, question by question: the README's session 12 readers table.
+"""One reader over a question file (RealTimeQA by default), question by question.
 
-    python bench/readers.py --index DIR --reader rules|llm|llm:1.5b --out FILE.jsonl [--stride N]
+    python bench/readers.py --index DIR --reader rules|llm|llm:1.5b --out FILE.jsonl
+        [--questions FILE.jsonl] [--split all|fit|test] [--stride N]
     python bench/readers.py --report FILE.jsonl [FILE.jsonl ...] [--doubt CUT]
+
+The report gives the fit and the test split side by side (docs tables quote test); each
+question's split is a hash of its id (dateline.qa.splits).
 
 Each question (every ``N``th, all 552 by default) is asked as of its ``question_date`` and timed
 from search to checked answer; one JSON line per question is appended to ``FILE`` (a stopped
@@ -25,13 +29,23 @@ from typing import Any
 from _common import REALTIMEQA, Recording, read_jsonl
 
 
-def run(index: Path, spec: str, out: Path, stride: int, cache: Path, doubt: float | None) -> None:
+def run(
+    index: Path,
+    spec: str,
+    out: Path,
+    stride: int,
+    cache: Path,
+    doubt: float | None,
+    questions_path: Path,
+    split: str,
+) -> None:
     from dateline.index import Searcher
     from dateline.qa import Answerer, question_date
     from dateline.qa.evaluate import exact_match, token_f1
     from dateline.qa.local import reader_from_spec
+    from dateline.qa.splits import select_split, split_of
 
-    questions = read_jsonl(REALTIMEQA / "questions.jsonl")[::stride]
+    questions = select_split(read_jsonl(questions_path), split)[::stride]
     done = {r["id"] for r in read_jsonl(out)} if out.exists() else set()
     reader = reader_from_spec(spec, cache_dir=cache)
     if reader is not None and doubt is not None:
@@ -55,6 +69,7 @@ def run(index: Path, spec: str, out: Path, stride: int, cache: Path, doubt: floa
             scored = bool(q["answerable"] and q.get("answers"))
             row = {
                 "id": q["id"],
+                "split": split_of(q["id"], holdout=bool(q.get("holdout"))),
                 "answerable": q["answerable"],
                 "gold": bool(q.get("gold_article_ids")),
                 "prediction": prediction,
@@ -74,8 +89,23 @@ def run(index: Path, spec: str, out: Path, stride: int, cache: Path, doubt: floa
             handle.flush()
 
 
-def report(path: Path, doubt: float | None = None) -> dict[str, Any]:
+def report(path: Path, doubt: float | None = None) -> list[dict[str, Any]]:
+    """One row per split the file holds (fit, then test), then all of them."""
+    from dateline.qa.splits import split_of
+
     rows = read_jsonl(path)
+    for r in rows:
+        r.setdefault("split", split_of(r["id"]))
+    parts = {s: [r for r in rows if r["split"] == s] for s in ("fit", "test")}
+    return [
+        {"split": name, **_figures(str(path), part, doubt)}
+        for name, part in [*parts.items(), ("all", rows)]
+        if part
+    ]
+
+
+def _figures(path: str, rows: list[dict[str, Any]], doubt: float | None) -> dict[str, Any]:
+    rows = [dict(r) for r in rows]
     if doubt is not None:  # as if run with this cut
         for r in rows:
             if not r["abstained"] and (r.get("doubt") or 0.0) >= doubt:
@@ -91,7 +121,7 @@ def report(path: Path, doubt: float | None = None) -> dict[str, Any]:
         return round(sum(r[key] for r in items) / max(len(items), 1), 3)
 
     return {
-        "file": str(path),
+        "file": path,
         "questions": len(rows),
         "em": mean(scored, "em"),
         "f1": mean(scored, "f1"),
@@ -111,17 +141,29 @@ def main() -> None:
     parser.add_argument("--reader", default="rules")
     parser.add_argument("--out", type=Path)
     parser.add_argument("--stride", type=int, default=1)
+    parser.add_argument("--questions", type=Path, default=REALTIMEQA / "questions.jsonl")
+    parser.add_argument("--split", choices=["all", "fit", "test"], default="all")
     parser.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "dateline")
     parser.add_argument("--report", type=Path, nargs="+")
     parser.add_argument("--doubt", type=float, help="a local reader's cut (1.01: none)")
     args = parser.parse_args()
     if args.report:
         for path in args.report:
-            print(json.dumps(report(path, args.doubt)))
+            for row in report(path, args.doubt):
+                print(json.dumps(row))
         return
     if args.index is None or args.out is None:
         parser.error("--index and --out are needed to run a reader (or --report FILE)")
-    run(args.index, args.reader, args.out, args.stride, args.cache, args.doubt)
+    run(
+        args.index,
+        args.reader,
+        args.out,
+        args.stride,
+        args.cache,
+        args.doubt,
+        args.questions,
+        args.split,
+    )
 
 
 if __name__ == "__main__":

@@ -18,9 +18,11 @@ from .evaluate import (
 from .followups import rewrite_follow_up
 from .questions import Question, analyse, names_a_given
 from .records import Answer, Retrieval, Turn
+from .splits import SPLITS, select_split, split_of
 
 __all__ = [
     "DEFAULT_THRESHOLD",
+    "SPLITS",
     "Answer",
     "Answerer",
     "Citation",
@@ -41,5 +43,7 @@ __all__ = [
     "question_date",
     "read_questions",
     "rewrite_follow_up",
+    "select_split",
+    "split_of",
     "token_f1",
 ]

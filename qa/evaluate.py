@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from ..index import Hit
 from .answer import Answerer
 from .records import Answer
+from .splits import select_split
 
 __all__ = [
     "EvalReport",
@@ -220,12 +221,17 @@ def evaluate_questions(
     answerer: Answerer,
     records: Sequence[dict[str, Any]],
     *,
+    split: str = "test",
+    limit: int | None = None,
     progress: Callable[[int, str], ProgressBar] | None = None,
 ) -> dict[str, Any]:
-    """The figures of ``dateline eval --json``. When the questions carry ``question_date``,
-    each is asked as of that day, and the run is repeated without an as-of date (under
-    ``without_as_of``) to show what the dates are worth. ``progress(total, label)`` makes a
-    progress bar per run."""
+    """The figures of ``dateline eval --json`` on one split of ``records`` (``test`` by
+    default: see :mod:`.splits`; ``fit`` or ``all``), the first ``limit`` of them. When the
+    questions carry ``question_date``, each is asked as of that day, and the run is repeated
+    without an as-of date (under ``without_as_of``) to show what the dates are worth.
+    ``progress(total, label)`` makes a progress bar per run."""
+    total = len(records)
+    records = select_split(records, split)[:limit]
     dated = any(r.get("question_date") for r in records)
     results = {}
     for use_dates in [True, False] if dated else [False]:
@@ -241,7 +247,7 @@ def evaluate_questions(
         finally:
             if bar is not None:
                 bar.close()
-    metrics: dict[str, Any] = dict(results[dated])
+    metrics: dict[str, Any] = {"split": split, "of_questions": total, **results[dated]}
     if dated:
         metrics["as_of"] = "question_date"
         metrics["without_as_of"] = results[False]

@@ -176,10 +176,14 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
 def _eval(args: argparse.Namespace, settings: Settings) -> int:
     from ..qa import evaluate_questions, read_questions
 
-    records = read_questions(args.questions)[: args.limit]
+    records = read_questions(args.questions)
     quiet = args.json and not sys.stderr.isatty()
     metrics = evaluate_questions(
-        _answerer(args, settings), records, progress=progress_bar(quiet, unit="question")
+        _answerer(args, settings),
+        records,
+        split=args.split,
+        limit=args.limit,
+        progress=progress_bar(quiet, unit="question"),
     )
     print(json.dumps(metrics) if args.json else "\n".join(eval_table(metrics)))
     return 0

@@ -211,7 +211,14 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
 
     p = command("eval", "score answers on a question file", "backend", "json", "llm")
     p.add_argument("questions", type=Path, metavar="QUESTIONS.jsonl")
-    p.add_argument("--limit", type=int, help="only the first N questions")
+    p.add_argument("--limit", type=int, help="only the first N questions of the split")
+    p.add_argument(
+        "--split",
+        choices=["test", "fit", "all"],
+        default="test",
+        help="which questions to score: test (default; report these), fit (tune on these), "
+        "or all; each question's split is a hash of its id",
+    )
 
     p = command(
         "chat",

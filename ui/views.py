@@ -109,7 +109,10 @@ def answer_lines(answer: Answer) -> list[str]:
 def eval_table(metrics: dict[str, Any]) -> list[str]:
     """``dateline eval``'s table: one column, or two when the questions carry dates."""
     runs = [metrics, metrics["without_as_of"]] if "without_as_of" in metrics else [metrics]
-    lines = []
+    lines = [
+        f"Split: {metrics['split']} ({metrics['questions']} of {metrics['of_questions']} "
+        "questions; fit/test by a hash of each question id)"
+    ]
     if len(runs) == 2:
         lines.append(
             "Questions carry question_date: each is asked as of that day (first "

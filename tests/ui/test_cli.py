@@ -202,9 +202,18 @@ def test_ask_and_eval_on_the_seed(
         text = store.article(citation["article_id"]).text
         assert text[citation["start"] : citation["end"]] == citation["quote"]
 
-    code, out, err = run(capsys, settings, "eval", str(questions), "--json")
+    # q1 falls in the test split, q2 in fit: the default scores test only, and says so
+    code, out, err = run(capsys, settings, "eval", str(questions))
+    assert code == 0, err
+    assert out.startswith("Split: test (1 of 2 questions;")
+    code, out, err = run(capsys, settings, "eval", str(questions), "--json", "--split", "fit")
     assert code == 0, err
     metrics = json.loads(out)
+    assert (metrics["split"], metrics["questions"], metrics["answerable"]) == ("fit", 1, 0)
+    code, out, err = run(capsys, settings, "eval", str(questions), "--json", "--split", "all")
+    assert code == 0, err
+    metrics = json.loads(out)
+    assert metrics["split"] == "all" and metrics["of_questions"] == 2
     assert metrics["questions"] == 2 and metrics["em"] == 1.0 and metrics["f1"] == 1.0
     assert metrics["abstain_precision"] == 1.0 and metrics["abstain_recall"] == 1.0
     assert metrics["citations_exact"] == 1.0
