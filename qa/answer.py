@@ -12,11 +12,11 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from ..index import Embedder, Hit, MiniLMEmbedder, Searcher
-from .classes import CLASS_LABELS, class_kin
-from .compose import Option, compose, confidence
+from .classes import class_kin
+from .compose import Option, compose
 from .constraints import (
     asked_role,
     counts_asked,
@@ -29,12 +29,13 @@ from .constraints import (
 from .extractive import Candidate, find_spans, rank_sentences
 from .followups import rewrite_follow_up
 from .mentions import Named
-from .questions import Question, analyse, own_words
-from .readers import CURRENCY, DATE_LIKE, Reader, Streamed, echoes_source, locate
+from .questions import Question, analyse
+from .readers import Reader, Streamed
+from .reading import model_option, over
 from .records import Answer, Retrieval, Turn
 from .selection import DEPTH, SentenceRanker
 from .timeliness import about_years, timely
-from .timewords import TimeScope, date_ahead, time_scope
+from .timewords import TimeScope, time_scope
 
 __all__ = ["DEFAULT_THRESHOLD", "Answerer"]
 
@@ -45,9 +46,7 @@ __all__ = ["DEFAULT_THRESHOLD", "Answerer"]
 # abstention (0.16: 83.3% / 4.0%; 0.185: 86.7% / 5.2%)
 DEFAULT_THRESHOLD = 0.175
 TYPED = ("quantity", "age", "date", "person", "place", "org")
-READ = 6  # sentences a reader model is shown
-# longer readings are sentences copied whole, not answers: the rules' answer stands
-READ_WORDS = 12
+READ = 6  # sentences the rules choose from
 
 
 class Answerer:
@@ -190,7 +189,10 @@ class Answerer:
 
     def answer(self, retrieval: Retrieval, *, on_text: Streamed | None = None) -> Answer:
         """Answer from what :meth:`retrieve` found (its best ``k`` passages)."""
-        return replace(self._answer(retrieval, on_text), reading=retrieval.reading)
+        answer = self._answer(retrieval, on_text)
+        if self.llm is not None:
+            answer = replace(answer, reader="llm")
+        return replace(answer, reading=retrieval.reading)
 
     def _answer(self, retrieval: Retrieval, on_text: Streamed | None) -> Answer:
         question, query, day = retrieval.question, retrieval.query, retrieval.as_of
@@ -219,6 +221,13 @@ class Answerer:
             ranked = rank_sentences(parsed, ranked, embedder, cross_encoder=self.cross_encoder)
         if self.llm is not None:
             return self._generate(question, query, ranked, hits, on_text)
+        if self.reader is not None:
+            read = model_option(self.reader, parsed, ranked, day, on_text)
+            if read is None:  # the model found that no passage answers
+                return replace(self._abstain(question, query, hits, 0.0), reader=self.reader.name)
+            if isinstance(read, Option):
+                answer = self._compose_read(retrieval, parsed, read, ranked, hits)
+                return replace(answer, reader=self.reader.name)
         missing = named.missing_in(c.article for c in ranked)  # each article read once
         kept = [c for c in ranked if missing[c.article.id] is None]
         if ranked and not kept:  # no article read names what the question names
@@ -231,13 +240,6 @@ class Answerer:
         agree = numbers_agree(parsed, docs)  # "Season 3 of The Crown" does not say season 4's
         says = [a and b and c for a, b, c in zip(says, titled, agree, strict=True)]
         options = self._options(parsed, shown, docs, says, near, role)
-        if self.reader is not None:
-            sources = [c for c, ok in zip(shown, says, strict=True) if ok]
-            read = self._read(self.reader, parsed, sources, shown[0].score, day, on_text)
-            if read is None:  # the reader found that no sentence answers
-                return self._abstain(question, query, hits, ranked[0].score if ranked else 0.0)
-            if read is not False:
-                options = [read, *options]
         options, why = timely(options, parsed, retrieval.window, day, veto=not retrieval.anchored)
         if why:  # "this week", answered only by articles from months before: not answered
             return self._abstain(question, query, hits, options[0].confidence, why=why)
@@ -303,7 +305,7 @@ class Answerer:
                 continue  # "the 2018 Winter Olympics" is not answered by a report on 2022's
             spans = [s for s in find_spans(question, candidate, doc, near, kin) if counts(s)]
             if ahead:  # "when will the summit be": not the date of a treaty already signed
-                spans = [s for s in spans if not _over(candidate, s.start, s.end)]
+                spans = [s for s in spans if not over(candidate, s.start, s.end)]
             spans = titled_first(role, spans, doc, candidate.start)
             if spans:
                 score = candidate.score + 0.1 * min(spans[0].score, 5) - 0.02 * order
@@ -314,47 +316,28 @@ class Answerer:
         options.sort(key=lambda o: -o.score)
         return options
 
-    def _read(
+    def _compose_read(
         self,
-        reader: Reader,
-        question: Question,
-        sources: Sequence[Candidate],
-        support: float,
-        day: date | None,
-        on_text: Streamed | None,
-    ) -> Option | Literal[False] | None:
-        """The reader's answer from ``sources`` as an option (its span verified in one of
-        them; ``support``: the best sentence's score); None when it says no sentence
-        answers, or when none could be confident enough; False when its answer is in no
-        shown sentence (the rules' answer stands)."""
-        if not sources or confidence(sources[0].score, support, fits=True) < self.threshold:
-            return None  # not even the best source could be answered from
-        reading = reader.read(question.text, sources, day, on_text)
-        if reading.answer is None:
-            return None
-        found = locate(reading, sources)
-        if found is None:
-            return False
-        i, span = found
-        if echoes_source(reading, i, len(sources)):
-            return False  # "2" under source 2: its number, not an answer
-        said = sources[i].article.text[span.start : span.end]
-        if len(said.split()) > READ_WORDS and question.kind != "reason":
-            return False  # a sentence copied whole is no short answer: the rules' stands
-        if question.kind == "date" and not DATE_LIKE.search(said):
-            return False  # "19" of "June 19 last year" is no date
-        if question.money:
-            sign = sources[i].article.text[max(span.start - 1, 0) : span.start]  # "$" of "$10"
-            if not CURRENCY.search(sign + said):
-                return False  # "184,877 vehicles" is no revenue: an amount of money is asked
-        if question.ahead and _over(sources[i], span.start, span.end):
-            return False  # a date already past when the article was written
-        if own_words(question, said):  # not names: "Jill Biden" answers "which Biden aide"
-            return False  # "Controversial" for "which controversial platform": its own word
-        named = question.kind in ("person", "place", "org") or question.asked_class in CLASS_LABELS
-        if named and not any(ch.isalpha() for ch in said):
-            return False  # "2" names no place, "25" no show (the 1.5B's readings)
-        return Option(sources[i].score, sources[i], span, support)
+        retrieval: Retrieval,
+        parsed: Question,
+        read: Option,
+        ranked: Sequence[Candidate],
+        hits: Sequence[Hit],
+    ) -> Answer:
+        """The model's option composed like the rules': dated, checked against its quote,
+        and beside another article's figure for the same thing when one differs."""
+        question, query, day = retrieval.question, retrieval.query, retrieval.as_of
+        rivals: list[Option] = []
+        if parsed.kind in ("quantity", "age"):
+            shown = ranked[:READ]
+            docs = self.nlp.pipe([c.text for c in shown])
+            rivals = self._options(parsed, shown, list(docs), [True] * len(shown))
+        options, why = timely(
+            [read, *rivals], parsed, retrieval.window, day, veto=not retrieval.anchored
+        )
+        if why:
+            return self._abstain(question, query, hits, read.confidence, why=why)
+        return compose(question, query, parsed, options, hits, day, retrieval.window, 0.0)
 
     def _abstain(
         self, question: str, query: str, hits: Sequence[Hit], confidence: float, why: str = ""
@@ -363,10 +346,3 @@ class Answerer:
             " The closest passages are listed as related." if hits else ""
         )
         return Answer(question, text, (), tuple(hits), True, tuple(hits[:3]), "", query, confidence)
-
-
-def _over(candidate: Candidate, start: int, end: int) -> bool:
-    """For a "when will" question: whether the date at ``start:end`` of ``candidate``'s
-    article was over when the article was written (:func:`date_ahead`)."""
-    article = candidate.article
-    return date_ahead(article.text[start:end], candidate.text, article.published) is False

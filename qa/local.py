@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import importlib.util
 import os
 import re
 from collections.abc import Sequence
@@ -42,6 +43,8 @@ __all__ = [
     "LocalModel",
     "LocalReader",
     "assemble",
+    "best_installed",
+    "installed",
     "reader_from_spec",
 ]
 
@@ -254,13 +257,28 @@ class _Doubt:
         return logits
 
 
-READERS = "rules | llm | llm:0.5b | llm:1.5b | llm:PATH.gguf"
+READERS = "auto | rules | llm | llm:0.5b | llm:1.5b | llm:PATH.gguf"
+
+
+def installed(model: LocalModel) -> bool:
+    """Whether ``model``'s weights and llama-cpp-python are installed (nothing is loaded)."""
+    names = ("llama_cpp", *model.parts)
+    return all(importlib.util.find_spec(name) is not None for name in names)
+
+
+def best_installed() -> str | None:
+    """The best packaged model installed (the 1.5B over the 0.5B), None when there is none."""
+    return next((name for name in ("1.5b", "0.5b") if installed(LOCAL_MODELS[name])), None)
 
 
 def reader_from_spec(spec: str, *, cache_dir: Path) -> LocalReader | None:
-    """The reader a ``--reader`` value names: ``rules`` (None: the rules pick the span),
-    ``llm`` (the packaged 0.5B model), ``llm:1.5b`` or ``llm:PATH`` to a GGUF file."""
+    """The reader a ``--reader`` value names: ``auto`` (the best packaged model installed,
+    else the rules), ``rules`` (None: the rules pick the span), ``llm`` (the packaged 0.5B
+    model), ``llm:1.5b`` or ``llm:PATH`` to a GGUF file."""
     kind, _, model = spec.partition(":")
+    if kind == "auto" and not model:
+        best = best_installed()
+        return None if best is None else LocalReader.from_spec(best, cache_dir=cache_dir)
     if kind == "rules" and not model:
         return None
     if kind != "llm":

@@ -39,6 +39,7 @@ class Answer:
     confidence: float = 0.0
     notes: tuple[str, ...] = field(default=())
     reading: str = ""  # how the question's time words were read ("“this week”: ...")
+    reader: str = "rules"  # who read the answer: "rules", a local model's name, or "llm"
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of ``dateline ask --json``."""
@@ -51,6 +52,7 @@ class Answer:
             "citations": [c.to_dict() for c in self.citations],
             "related": [h.to_dict() for h in self.related],
             "time_words": self.reading,
+            "reader": self.reader,
         }
 
 

@@ -63,8 +63,9 @@ def _options(settings: Settings) -> dict[str, argparse.ArgumentParser]:
         "--reader",
         default=settings.reader,
         metavar="READER",
-        help="who picks the answer span: rules (default, $DATELINE_READER), llm (a local "
-        "model, needs dateline[local]), llm:1.5b, or llm:PATH.gguf; answers stay verified",
+        help="who reads the answer: auto (default, $DATELINE_READER: the best local model "
+        "installed, else rules), rules, llm (the 0.5B, dateline[local]), llm:1.5b "
+        "(dateline[local-1-5b]) or llm:PATH.gguf; answers stay verified",
     )
     made["llm"].add_argument(
         "--llm",

@@ -85,11 +85,15 @@ class ChatService:
         since: date | None = None,
         until: date | None = None,
         as_of: date | None = None,
-        mode: str = "extractive",
+        mode: str | None = None,
         on_text: Callable[[str], object] | None = None,
     ) -> Answer:
+        """Answer with ``mode``: ``local`` (the local model), ``extractive`` (the rules) or
+        ``llm``; by default the local model when one is loaded, else the rules."""
         self.refresh()
         answerer = self.answerer
+        if mode is None:
+            mode = "local" if self.reader is not None else "extractive"
         if mode == "llm" and self.llm is None:
             raise DatelineError(
                 "No LLM is configured; start with `dateline chat --llm ollama:MODEL` or use "

@@ -21,7 +21,7 @@ class Settings:
     cache_dir: Path = DEFAULT_CACHE
     llm: str | None = None
     llm_api_key: str | None = None
-    reader: str = "rules"
+    reader: str = "auto"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -38,5 +38,5 @@ class Settings:
             cache_dir=Path(cache) if cache else DEFAULT_CACHE,
             llm=env.get("DATELINE_LLM") or None,
             llm_api_key=env.get("DATELINE_LLM_API_KEY") or env.get("OPENAI_API_KEY") or None,
-            reader=env.get("DATELINE_READER") or "rules",
+            reader=env.get("DATELINE_READER") or "auto",
         )

@@ -13,7 +13,7 @@ from tests.conftest import SEEDS
 
 @pytest.fixture
 def settings(tmp_path: Path, model_cache: Path) -> Settings:
-    return Settings(index_dir=tmp_path / "idx", cache_dir=model_cache)
+    return Settings(index_dir=tmp_path / "idx", cache_dir=model_cache, reader="rules")
 
 
 def run(capsys: pytest.CaptureFixture[str], settings: Settings, *argv: str) -> tuple[int, str, str]:
@@ -156,12 +156,14 @@ def test_settings_from_env() -> None:
         index_dir=Path("/x"), backend="torch", cache_dir=Path("/c/dateline")
     )
     assert Settings.from_env({}).index_dir == Path(".dateline")
+    assert Settings.from_env({}).reader == "auto"  # the best installed reader
+    assert Settings.from_env({"DATELINE_READER": "rules"}).reader == "rules"
 
 
 def test_ask_and_eval_on_the_seed(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, seed_index: Path, model_cache: Path
 ) -> None:
-    settings = Settings(index_dir=seed_index, cache_dir=model_cache)
+    settings = Settings(index_dir=seed_index, cache_dir=model_cache, reader="rules")
     code, out, err = run(
         capsys, settings, "ask", "How many troops were deployed?", "--as-of", "2025-06-20"
     )

@@ -1,0 +1,76 @@
+"""The local model reads: it is shown the ranker's best sentences, unfiltered, and decides
+itself whether they answer. Its answer is kept when its words are found in a shown sentence
+(exact offsets) and are of the asked kind; its doubt (the probability it puts on "no
+sentence answers") is what abstains, not the rules' vetoes or confidence gate."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Literal
+
+from .classes import CLASS_LABELS
+from .compose import Option
+from .extractive import Candidate
+from .questions import Question, own_words
+from .readers import CURRENCY, DATE_LIKE, Reader, Streamed, echoes_source, locate
+from .timewords import date_ahead
+
+__all__ = ["MODEL_READ", "model_option", "of_kind", "over"]
+
+MODEL_READ = 8  # sentences a reader model is shown, as the ranker orders them
+READ_WORDS = 12  # a longer reading is a sentence copied whole, no short answer
+
+
+def model_option(
+    reader: Reader,
+    question: Question,
+    ranked: Sequence[Candidate],
+    day: date | None,
+    on_text: Streamed | None,
+) -> Option | Literal["unverified"] | None:
+    """The model's answer from the best ``MODEL_READ`` sentences, unfiltered: an option
+    when its span is found in a shown sentence and is of the asked kind; None when it
+    says (or doubts enough) that none answers; "unverified" when its words are in no
+    shown sentence or not of the asked kind (the rules then answer)."""
+    shown = list(ranked[:MODEL_READ])
+    if not shown:
+        return None
+    reading = reader.read(question.text, shown, day, on_text)
+    if reading.answer is None:
+        return None
+    found = locate(reading, shown)
+    if found is None or echoes_source(reading, found[0], len(shown)):
+        return "unverified"  # "2" under source 2: its number, not an answer
+    i, span = found
+    if not of_kind(question, shown[i], span.start, span.end):
+        return "unverified"
+    sure = 1.0 - (reading.doubt or 0.0)
+    return Option(sure, shown[i], span, sure)
+
+
+def of_kind(question: Question, source: Candidate, start: int, end: int) -> bool:
+    """Whether a model's words at ``start:end`` of ``source``'s article are a short answer of
+    the kind asked: a date for "when", money for a price, a name for "who", not a sentence
+    copied whole nor the question's own words."""
+    text = source.article.text
+    said = text[start:end]
+    if len(said.split()) > READ_WORDS and question.kind != "reason":
+        return False
+    if question.kind == "date" and not DATE_LIKE.search(said):
+        return False  # "19" of "June 19 last year" is no date
+    if question.money and not CURRENCY.search(text[max(start - 1, 0) : start] + said):
+        return False  # "184,877 vehicles" is no revenue ("$" may stand just before the span)
+    if question.ahead and over(source, start, end):
+        return False  # a date already past when the article was written
+    if own_words(question, said):  # "Controversial" for "which controversial platform"
+        return False
+    named = question.kind in ("person", "place", "org") or question.asked_class in CLASS_LABELS
+    return not (named and not any(ch.isalpha() for ch in said))  # "2" names no place
+
+
+def over(candidate: Candidate, start: int, end: int) -> bool:
+    """For a "when will" question: whether the date at ``start:end`` of ``candidate``'s
+    article was over when the article was written (:func:`date_ahead`)."""
+    article = candidate.article
+    return date_ahead(article.text[start:end], candidate.text, article.published) is False
