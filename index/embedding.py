@@ -8,6 +8,7 @@ so inner product is cosine similarity.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -17,6 +18,8 @@ import numpy as np
 from .errors import ModelUnavailable
 from .manifest import FILENAME, Manifest
 from .records import text_hash
+
+_LOADING = threading.RLock()  # ONNX exports and sessions: torch's export is not thread-safe
 
 __all__ = [
     "BACKENDS",
@@ -131,14 +134,15 @@ class MiniLMEmbedder:
         and each other (the sentence ranker's cosines), never with the index's vectors."""
         if self.backend != "onnx":
             return self
-        if self._quantized is None:
-            self._quantized = MiniLMEmbedder(
-                "onnx-int8",
-                model_path=self._model_path,
-                cache_dir=self._cache_dir,
-                batch_size=self.batch_size,
-                threads=self.threads,
-            )
+        with _LOADING:
+            if self._quantized is None:
+                self._quantized = MiniLMEmbedder(
+                    "onnx-int8",
+                    model_path=self._model_path,
+                    cache_dir=self._cache_dir,
+                    batch_size=self.batch_size,
+                    threads=self.threads,
+                )
         return self._quantized
 
     @property
@@ -198,26 +202,29 @@ class MiniLMEmbedder:
 
     def _onnx_session(self) -> Any:
         if self._session is None:
-            import onnxruntime as ort
-
-            from .onnx_export import export_onnx
-
-            target = self.onnx_path
-            if target is None:
-                raise ModelUnavailable("the torch backend has no ONNX session")
-            if not target.exists():
-                export_onnx(self.model_path, target, quantize=self.backend == "onnx-int8")
-            options = ort.SessionOptions()
-            options.log_severity_level = 3
-            # idle ONNX threads sleep instead of spinning: they took the cores from FAISS and
-            # BM25 between queries (search p50 40 -> 25 ms)
-            options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-            if self.threads:
-                options.intra_op_num_threads = self.threads
-            self._session = ort.InferenceSession(
-                str(target), options, providers=["CPUExecutionProvider"]
-            )
+            with _LOADING:  # many chat users' first questions at once: one export, one load
+                if self._session is None:
+                    self._session = self._load_session()
         return self._session
+
+    def _load_session(self) -> Any:
+        import onnxruntime as ort
+
+        from .onnx_export import export_onnx
+
+        target = self.onnx_path
+        if target is None:
+            raise ModelUnavailable("the torch backend has no ONNX session")
+        if not target.exists():
+            export_onnx(self.model_path, target, quantize=self.backend == "onnx-int8")
+        options = ort.SessionOptions()
+        options.log_severity_level = 3
+        # idle ONNX threads sleep instead of spinning: they took the cores from FAISS and
+        # BM25 between queries (search p50 40 -> 25 ms)
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        if self.threads:
+            options.intra_op_num_threads = self.threads
+        return ort.InferenceSession(str(target), options, providers=["CPUExecutionProvider"])
 
     def _encoder(self) -> Any:
         if self._sentence_transformer is None:

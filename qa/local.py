@@ -15,6 +15,7 @@ import importlib
 import importlib.util
 import os
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -147,6 +148,14 @@ class LocalReader:
         self.doubt = doubt  # decline at this probability of null or more
         self._llama: Any = None
         self._choices: tuple[np.ndarray, np.ndarray] | None = None
+        # one model per process, one reading at a time: a llama.cpp context is not
+        # thread-safe, and two readings at once on the same cores are each slower
+        self._lock = threading.Lock()
+
+    @property
+    def busy(self) -> bool:
+        """Whether another question is being read now (a new one waits for it)."""
+        return self._lock.locked()
 
     @classmethod
     def from_spec(cls, spec: str, *, cache_dir: Path) -> LocalReader:
@@ -186,6 +195,16 @@ class LocalReader:
         sources: Sequence[Candidate],
         as_of: date | None,
         on_text: Streamed | None = None,
+    ) -> Reading:
+        with self._lock:
+            return self._read(question, sources, as_of, on_text)
+
+    def _read(
+        self,
+        question: str,
+        sources: Sequence[Candidate],
+        as_of: date | None,
+        on_text: Streamed | None,
     ) -> Reading:
         watch = _Doubt(self._model(), self._tokens())
         reply = self._model().create_chat_completion(
