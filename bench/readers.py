@@ -41,7 +41,7 @@ def run(
 ) -> None:
     from dateline.index import Searcher
     from dateline.qa import Answerer, question_date
-    from dateline.qa.evaluate import exact_match, token_f1
+    from dateline.qa.evaluate import exact_match, strictly_right, token_f1
     from dateline.qa.local import reader_from_spec
     from dateline.qa.splits import select_split, split_of
 
@@ -84,18 +84,32 @@ def run(
                 ),
                 "em": exact_match(prediction, q["answers"]) if scored else None,
                 "f1": token_f1(prediction, q["answers"]) if scored else None,
+                "right": strictly_right(prediction, q["answers"]) if scored else None,
+                "paraphrase": bool(q.get("paraphrase")),
             }
             handle.write(json.dumps(row) + "\n")
             handle.flush()
 
 
-def report(path: Path, doubt: float | None = None) -> list[dict[str, Any]]:
-    """One row per split the file holds (fit, then test), then all of them."""
+def report(
+    path: Path, doubt: float | None = None, questions: Path | None = None
+) -> list[dict[str, Any]]:
+    """One row per split the file holds (fit, then test), then all of them. With
+    ``questions`` (the file it ran), a strictly right short answer is scored again from it."""
+    from dateline.qa.evaluate import strictly_right
     from dateline.qa.splits import split_of
 
     rows = read_jsonl(path)
+    asked = {q["id"]: q for q in read_jsonl(questions)} if questions else {}
     for r in rows:
-        r.setdefault("split", split_of(r["id"]))
+        r.setdefault(
+            "split", split_of(r["id"], holdout=bool(asked.get(r["id"], {}).get("holdout")))
+        )
+        if r["id"] in asked:
+            q = asked[r["id"]]
+            r["paraphrase"] = bool(q.get("paraphrase"))
+            if r["f1"] is not None:
+                r["right"] = strictly_right(r["prediction"], q["answers"])
     parts = {s: [r for r in rows if r["split"] == s] for s in ("fit", "test")}
     return [
         {"split": name, **_figures(str(path), part, doubt)}
@@ -112,7 +126,11 @@ def _figures(path: str, rows: list[dict[str, Any]], doubt: float | None) -> dict
                 r["abstained"], r["prediction"] = True, ""
                 if r["f1"] is not None:
                     r["em"] = r["f1"] = 0.0
+                    r["right"] = False
     scored = [r for r in rows if r["f1"] is not None]
+    judged = [r for r in scored if r.get("right") is not None]
+    paraphrases = [r for r in scored if r.get("paraphrase")]
+    plain = [r for r in scored if not r.get("paraphrase")]
     gold = [r for r in scored if r["gold"]]
     unanswerable = [r for r in rows if not r["answerable"]]
     seconds = sorted(r["seconds"] for r in rows)
@@ -129,6 +147,11 @@ def _figures(path: str, rows: list[dict[str, Any]], doubt: float | None) -> dict
         "gold_f1": mean(gold, "f1"),
         "abstain_recall": mean(unanswerable, "abstained"),
         "false_abstention": mean(scored, "abstained"),
+        "right": mean(judged, "right") if judged else None,
+        "right_plain": mean([r for r in plain if r.get("right") is not None], "right")
+        if judged
+        else None,
+        "paraphrase_false_abstention": mean(paraphrases, "abstained") if paraphrases else None,
         "citations_exact": f"{sum(r['exact'] for r in rows)}/{len(rows)}",
         "ask_p50_s": round(seconds[len(seconds) // 2], 2),
         "ask_p95_s": round(seconds[int(len(seconds) * 0.95)], 2),
@@ -149,7 +172,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.report:
         for path in args.report:
-            for row in report(path, args.doubt):
+            for row in report(path, args.doubt, args.questions):
                 print(json.dumps(row))
         return
     if args.index is None or args.out is None:

@@ -26,6 +26,7 @@ __all__ = [
     "normalize_answer",
     "question_date",
     "read_questions",
+    "strictly_right",
     "token_f1",
 ]
 
@@ -97,6 +98,22 @@ def normalize_answer(text: str) -> str:
 
 def exact_match(prediction: str, answers: Sequence[str]) -> float:
     return float(any(normalize_answer(prediction) == normalize_answer(a) for a in answers))
+
+
+def strictly_right(prediction: str, answers: Sequence[str], *, slack: int = 3) -> bool:
+    """Whether a short answer is right on its own: it holds every word of an accepted answer,
+    in order, with at most ``slack`` words more ("about 300 residents" for "300"; not a
+    sentence that happens to hold it). An empty prediction is never right."""
+    said = normalize_answer(prediction).split()
+    if not said:
+        return False
+    for answer in answers:
+        gold = normalize_answer(answer).split()
+        if not gold or len(said) > len(gold) + slack:
+            continue
+        if any(said[i : i + len(gold)] == gold for i in range(len(said) - len(gold) + 1)):
+            return True
+    return False
 
 
 def token_f1(prediction: str, answers: Sequence[str]) -> float:

@@ -58,3 +58,15 @@ def test_bad_split_and_missing_id_say_what_to_do() -> None:
     assert select_split([{"question": "?"}], "all") == [{"question": "?"}]
     with pytest.raises(ValueError, match="non-empty string"):
         split_of("")
+
+
+def test_a_strictly_right_answer_holds_an_accepted_one_and_little_more() -> None:
+    from dateline.qa.evaluate import strictly_right
+
+    assert strictly_right("About 300 residents", ["300"])
+    assert strictly_right("The regional government", ["regional government"])
+    assert not strictly_right("", ["300"])
+    assert not strictly_right("3,000", ["300"])
+    assert not strictly_right("Mayor Tomas Berg cut the ribbon in front of 300 residents", ["300"])
+    assert not strictly_right("4%", ["8 percent"])
+    assert strictly_right("14,000", ["around 14,000 troops", "14,000"])
