@@ -159,14 +159,18 @@ class LocalReader:
 
     @classmethod
     def from_spec(cls, spec: str, *, cache_dir: Path) -> LocalReader:
-        """``0.5b``, ``1.5b`` (the packaged models) or a path to a ``.gguf`` file."""
+        """``0.5b``, ``1.5b`` (the packaged models), a path to a ``.gguf`` file, or
+        ``hf:OWNER/REPO/FILE.gguf``, a file of a Hugging Face repository (fetched once when
+        the machine is online, then read from the Hugging Face cache, offline too)."""
         if spec in LOCAL_MODELS:
             return cls(assemble(LOCAL_MODELS[spec], cache_dir), name=LOCAL_MODELS[spec].name)
+        if spec.startswith("hf:"):
+            return cls(_from_hub(spec[3:]))
         path = Path(spec).expanduser()
         if not path.is_file():
             raise ModelUnavailable(
-                f"No local model {spec!r}: use {' or '.join(LOCAL_MODELS)} (packaged) or the "
-                f"path of a .gguf file"
+                f"No local model {spec!r}: use {' or '.join(LOCAL_MODELS)} (packaged), the "
+                "path of a .gguf file, or hf:OWNER/REPO/FILE.gguf"
             )
         return cls(path)
 
@@ -253,6 +257,32 @@ class LocalReader:
         return self._choices
 
 
+def _from_hub(name: str) -> Path:
+    """The path of ``OWNER/REPO/FILE.gguf`` in the Hugging Face cache, fetched when missing
+    and the machine is online (huggingface_hub honours ``HF_HUB_OFFLINE``)."""
+    owner, _, rest = name.partition("/")
+    repo, _, filename = rest.partition("/")
+    if not (owner and repo and filename.endswith(".gguf")):
+        raise ModelUnavailable(
+            f"hf:{name}: expected hf:OWNER/REPO/FILE.gguf, e.g. "
+            "hf:Qwen/Qwen2.5-1.5B-Instruct-GGUF/qwen2.5-1.5b-instruct-q4_k_m.gguf"
+        )
+    try:
+        from huggingface_hub import hf_hub_download
+    except ImportError as exc:
+        raise ModelUnavailable(
+            "hf: models need huggingface_hub; run `pip install huggingface_hub`"
+        ) from exc
+    try:
+        return Path(hf_hub_download(f"{owner}/{repo}", filename))
+    except Exception as exc:  # offline and not cached, no such repo or file, no network
+        raise ModelUnavailable(
+            f"hf:{name} is not in the Hugging Face cache and could not be fetched "
+            f"({type(exc).__name__}); run once with the network on, or give the path of a "
+            ".gguf file"
+        ) from exc
+
+
 class _Doubt:
     """A logits processor that sees each step's raw logits (before the grammar) and keeps,
     at the step that chooses between null and an answer's opening quote, the probability
@@ -276,7 +306,7 @@ class _Doubt:
         return logits
 
 
-READERS = "auto | rules | llm | llm:0.5b | llm:1.5b | llm:PATH.gguf"
+READERS = "auto | rules | llm | llm:0.5b | llm:1.5b | llm:PATH.gguf | llm:hf:OWNER/REPO/FILE.gguf"
 
 
 def installed(model: LocalModel) -> bool:

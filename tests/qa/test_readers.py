@@ -289,3 +289,17 @@ def test_auto_is_the_best_installed_local_model_else_the_rules(
     assert local.best_installed() is None  # weights without llama.cpp read nothing
     with pytest.raises(ValueError, match=r"expected auto \| rules"):
         local.reader_from_spec("automatic", cache_dir=tmp_path)
+
+
+def test_a_hub_model_offline_and_not_cached_says_what_to_do(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from dateline.index import ModelUnavailable
+    from dateline.qa import local
+
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hub"))
+    with pytest.raises(ModelUnavailable, match=r"not in the Hugging Face cache.*\.gguf file"):
+        local.reader_from_spec("llm:hf:nobody/no-such-repo/model-q4.gguf", cache_dir=tmp_path)
+    with pytest.raises(ModelUnavailable, match=r"expected hf:OWNER/REPO/FILE\.gguf"):
+        local.reader_from_spec("llm:hf:just-a-name", cache_dir=tmp_path)
