@@ -16,9 +16,12 @@ from .questions import Question, own_words
 from .readers import CURRENCY, DATE_LIKE, Reader, Streamed, echoes_source, locate
 from .timewords import date_ahead
 
-__all__ = ["MODEL_READ", "model_option", "of_kind", "over"]
+__all__ = ["MODEL_READ", "MODEL_SUPPORT", "model_option", "of_kind", "over"]
 
 MODEL_READ = 8  # sentences a reader model is shown, as the ranker orders them
+# the ranker's probability for the best sentence under which no model is asked; fitted with
+# the local reader's DOUBT on RealTimeQA's fit split (bench/readers.py, docs/benchmarks.md)
+MODEL_SUPPORT = 0.2
 READ_WORDS = 12  # a longer reading is a sentence copied whole, no short answer
 
 
@@ -34,8 +37,8 @@ def model_option(
     says (or doubts enough) that none answers; "unverified" when its words are in no
     shown sentence or not of the asked kind (the rules then answer)."""
     shown = list(ranked[:MODEL_READ])
-    if not shown:
-        return None
+    if not shown or shown[0].score < MODEL_SUPPORT:
+        return None  # not even the best sentence read is likely to answer
     reading = reader.read(question.text, shown, day, on_text)
     if reading.answer is None:
         return None
