@@ -4,8 +4,8 @@
 
 Distant supervision: for each answerable RealTimeQA question (asked as of its question_date),
 every sentence of the best ``DEPTH`` hits is a candidate, positive when it holds one of the
-accepted answers (SQuAD-normalised, whole words; since session 14 a possessive also counts as
-its noun, so "Japan's prime minister" holds "Japan"). Features come from
+accepted answers (SQuAD-normalised, whole words; a possessive also counts as its
+noun, so "Japan's prime minister" holds "Japan"). Features come from
 ``dateline.qa.selection.features`` plus each candidate's cosine to the question (computed
 once for all candidates and cached under ``bench/.cache``).
 

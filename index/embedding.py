@@ -33,8 +33,8 @@ __all__ = [
 
 MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 BACKENDS = ("onnx-int8", "onnx", "torch")
-# fp32 ONNX by default: int8 embeds ~1.6x faster but cost 0.015 article MRR@10 in
-# bench/retrieval.py (the bar for making it the default was 0.01)
+# fp32 ONNX by default: int8 embeds faster but costs more article MRR@10 than the bar
+# (bench/retrieval.py, docs/benchmarks.md)
 DEFAULT_BACKEND = "onnx"
 PIECE_CHARS = 1 << 16  # the longest text handed to the tokenizer at once
 QUERY_CACHE = 256  # query vectors kept: the answerer embeds the query its search embedded

@@ -27,10 +27,8 @@ class Ranking:
     ``ranking``; ``bench/calibrate.py --ranking`` fits it.
     """
 
-    # fitted by `bench/calibrate.py --ranking` on RealTimeQA (206 gold-article questions, whole
-    # corpus, fp32): MRR@10 0.536 (as-of filter only) -> 0.736; flat near the top (0.08 / 90
-    # days: 0.734). The window weight is not fitted: RealTimeQA barely moves with it (0.723 at
-    # 0 to 0.725 at 0.05-0.1 on the int8 index)
+    # fitted by `bench/calibrate.py --ranking` on RealTimeQA (docs/benchmarks.md); the window
+    # weight is not fitted: RealTimeQA barely moves with it
     recency_weight: float = 0.16
     recency_days: float = 180.0
     grace_days: int = 1

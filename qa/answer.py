@@ -39,11 +39,8 @@ from .timewords import TimeScope, time_scope
 
 __all__ = ["DEFAULT_THRESHOLD", "Answerer"]
 
-# On RealTimeQA (402 answerable, 150 unanswerable, as of question dates; confidence = the
-# mean of the answer sentence's and the best sentence's probabilities from the fitted
-# sentence ranker, plus span evidence, after the time, predicate and name checks), session
-# 13 (bench/calibrate.py): 0.175 abstains on 85.3% of unanswerable questions at 4.7% false
-# abstention (0.16: 83.3% / 4.0%; 0.185: 86.7% / 5.2%)
+# the rules reader abstains under this confidence: the highest abstention at <= 5% false
+# abstention (bench/calibrate.py; figures in docs/benchmarks.md)
 DEFAULT_THRESHOLD = 0.175
 TYPED = ("quantity", "age", "date", "person", "place", "org")
 READ = 6  # sentences the rules choose from
@@ -103,10 +100,7 @@ class Answerer:
     @property
     def sentence_embedder(self) -> Embedder:
         """What embeds the ranker's sentences at question time: the int8 sibling of the
-        index's fp32 MiniLM. On RealTimeQA (session 11) it answers as fp32 does (EM / F1 0.301
-        / 0.389 against 0.299 / 0.387; abstention 0.793 / 4.2% against 0.800 / 4.5%), and ask
-        p50 was 233 and 255 ms against 302 and 279 with fp32 (bench/query.py, alternating
-        runs)."""
+        index's fp32 MiniLM: it answers as fp32 does, faster (docs/benchmarks.md)."""
         embedder = self.searcher.embedder
         return embedder.quantized() if isinstance(embedder, MiniLMEmbedder) else embedder
 

@@ -29,9 +29,8 @@ def confidence(score: float, support: float, *, fits: bool = False) -> float:
     ``CLASS_EVIDENCE`` when its span ``fits`` the class asked for, "Rodong Sinmun
     newspaper") and ``support``, how well the best sentence read answers at all. An answer
     from the third sentence is surer when the first is strong; when no sentence is, the
-    question is likely not covered. On RealTimeQA (session 11, fp32 sentence vectors) the
-    mean abstains on 80.0% of the unanswerable questions at 4.5% false abstention, the
-    sentence's score alone on 73.3% at 5.0%."""
+    question is likely not covered (the mean abstains more than the score alone at the same
+    false abstention: docs/benchmarks.md)."""
     return (score + (CLASS_EVIDENCE if fits else 0.0) + support) / 2
 
 

@@ -85,11 +85,9 @@ def sources_prompt(
 ) -> str:
     """The user message: the sources numbered from 1, then the question (with the day and
     the sources' dates when ``dated``: "June 19 last year" needs its article's date;
-    elsewhere the dates are tokens to read, ~0.1 s each on the 0.5B, and a count was once
-    answered with one). The question comes last, next to the answer: asked first, the
-    1.5B answered 17 of the wire set's 45 questions with a bare number, mostly a source's
-    ("2" under source 2), and 4 when asked last (wire set EM / F1 0.590 / 0.682 -> 0.718 /
-    0.809)."""
+    elsewhere the dates are tokens to read, and a count was once answered with one). The
+    question comes last, next to the answer: asked first, the models answer more often with
+    a bare source number ("2" under source 2)."""
     lines = []
     for n, source in enumerate(sources, 1):
         published = source.article.published if dated else None

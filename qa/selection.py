@@ -42,10 +42,7 @@ __all__ = ["DEPTH", "FEATURES", "SHORTLIST", "SentenceRanker", "features", "span
 
 DEPTH = 30  # hits whose sentences are candidates
 # stage-1 best whose cosine and span are computed (each is embedded and parsed at question
-# time: most of ask's cost). Session 10, with the span feature (bench/sentences.py,
-# cross-validated): 10 ranks the answer sentence first for 49.0% and in the top 6 for 78.6%,
-# as 12 (48.8% / 78.6%) and 16 (48.8% / 78.4%) do, at ask p50 ~265 ms against 309 (12) and 424
-# (16, parsed serially); without the span feature, 12 gave 46.5% / 75.4%
+# time: most of ask's cost); more ranks no better (bench/sentences.py, docs/benchmarks.md)
 SHORTLIST = 12
 FEATURES = (
     "bias",
