@@ -25,7 +25,7 @@ from .render import (
 )
 from .service import MAX_UPLOAD_MB, ChatService
 
-__all__ = ["CSS", "SEED_EXAMPLES", "build_app", "normalise_history"]
+__all__ = ["CSS", "SEED_EXAMPLES", "build_app", "normalise_history", "sample_note"]
 
 LOCAL = "Local model (span-checked)"
 MODES = {"Extractive (no LLM)": "extractive", LOCAL: "local", "LLM": "llm"}
@@ -93,15 +93,26 @@ def _date(value: str | None, label: str) -> date | None:
     return date.fromisoformat(parsed)
 
 
+def sample_note(index_dir: Path) -> str:
+    """What the chat says when it started on the bundled sample article alone."""
+    return (
+        f"**Only the bundled sample article is indexed** (in `{index_dir}`, which was empty). "
+        "Add your own in the **Your articles** tab, or run "
+        f"`dateline index PATH --index {index_dir}` on a folder of articles."
+    )
+
+
 def build_app(
     service: ChatService,
     *,
     examples: Sequence[str] = (),
     title: str = "Dateline",
     today: date | None = None,
+    sample: bool = False,
 ) -> Any:
     """The Gradio Blocks app over ``service``; ``today`` is the default as-of date shown in
-    the settings (the CLI passes the real date; tests pass a fixed one)."""
+    the settings (the CLI passes the real date; tests pass a fixed one). ``sample``: the index
+    was just made from the bundled sample article, which the chat says."""
     import gradio as gr
 
     mistake = functools.partial(gr.Error, print_exception=False)  # a user's slip: no traceback
@@ -215,6 +226,8 @@ def build_app(
             f"# {title}\nAnswers from your news articles. Every claim cites the exact "
             "sentence it comes from; when the articles don't say, Dateline says so." + as_of_note
         )
+        if sample:
+            gr.Markdown(sample_note(service.index_dir), elem_id="sample-note")
         with gr.Tab("Chat"):
             with gr.Row():
                 with gr.Column(scale=3):
