@@ -19,6 +19,7 @@ from .render import (
     CSS,
     answer_markdown,
     copy_button,
+    pending_markdown,
     sources_html,
     sources_panel,
     writing_markdown,
@@ -130,6 +131,7 @@ def build_app(
         if not message or not message.strip():
             raise mistake("Type a question first, e.g. “How many troops were deployed?”")
         turns = normalise_history(history)
+        reading_mode = MODES.get(mode, "extractive")
         turn = 1 + sum(
             1 for m in history or [] if isinstance(m, dict) and m.get("role") == "assistant"
         )
@@ -137,7 +139,10 @@ def build_app(
         shown = [
             *history,
             {"role": "user", "content": message},
-            {"role": "assistant", "content": "_Searching the articles…_"},
+            {
+                "role": "assistant",
+                "content": pending_markdown(service.waits_for_model(reading_mode)),
+            },
         ]
         later = (gr.skip(), gr.skip(), gr.skip())  # saved state and exports: with the answer
         yield shown, sources_panel(groups), "", groups, *later
@@ -150,7 +155,7 @@ def build_app(
                 since=_date(since, "From"),
                 until=_date(until, "Until"),
                 as_of=_date(as_of, "As of"),
-                mode=MODES.get(mode, "extractive"),
+                mode=reading_mode,
             ):
                 if isinstance(item, str):  # a model's words as it writes them, not yet checked
                     shown[-1] = {"role": "assistant", "content": writing_markdown(item)}

@@ -16,6 +16,8 @@ __all__ = [
     "answer_markdown",
     "copy_button",
     "highlighted_paragraph",
+    "pending_markdown",
+    "reader_name",
     "sources_html",
     "sources_panel",
     "writing_markdown",
@@ -65,7 +67,25 @@ def answer_markdown(answer: Answer, turn: int | None = None) -> str:
         lines.append("".join(out))
     if answer.reading:  # how "this week" / "since the election" was read
         lines.append(f"*Time words {_escape_markdown(answer.reading)}*")
+    lines.append(f"*Answered by {_escape_markdown(reader_name(answer.reader))}*")
     return "\n\n".join(lines)
+
+
+def reader_name(reader: str) -> str:
+    """Who read an answer (:attr:`Answer.reader`), for people: "the rules reader"."""
+    if reader == "rules":
+        return "the rules reader"
+    if reader == "llm":
+        return "the LLM"
+    return f"the local model {reader}"
+
+
+def pending_markdown(waiting: bool) -> str:
+    """The chat's placeholder while a question is answered; ``waiting``: the local model is
+    reading another user's question, and this one waits its turn."""
+    if waiting:
+        return "_Waiting for the local model: it is answering another question…_"
+    return "_Searching the articles…_"
 
 
 def writing_markdown(text: str) -> str:

@@ -157,6 +157,7 @@ def test_ask_shows_the_answer_with_a_cited_highlighted_source(page) -> None:  # 
     ask(page, "How many troops were deployed?")
     chat = page.locator("#chat").inner_text()
     assert "14,000" in chat
+    assert "Answered by the rules reader" in chat  # which reader answered, under the answer
     link = page.locator("#chat a[href='#source-1-1']").first
     assert link.inner_text() == "[1]"
     mark = page.locator("#source-1-1 mark")

@@ -44,7 +44,7 @@ def test_markdown_shows_how_time_words_were_read_escaped() -> None:
     import dataclasses
 
     answer = dataclasses.replace(evil_answer(), reading="“since <b>x</b>” (taken as 2025-06-19)")
-    last = answer_markdown(answer).split("\n\n")[-1]
+    last = answer_markdown(answer).split("\n\n")[-2]  # the reader line comes last
     assert last == "*Time words “since &lt;b&gt;x&lt;/b&gt;” \\(taken as 2025-06-19\\)*"
 
 
@@ -118,3 +118,14 @@ def test_untitled_articles_cards_are_headed_by_source_and_date() -> None:
     assert "<mark>It sent 14,000 troops.</mark>" in panel  # the cited sentence, below
     titled = sources_html(evil_answer())  # a real title still heads its card
     assert "&lt;script&gt;alert(1)&lt;/script&gt; Big &lt;b&gt;news&lt;/b&gt;" in titled
+
+
+def test_markdown_says_which_reader_answered() -> None:
+    import dataclasses
+
+    answer = evil_answer()
+    assert answer_markdown(answer).endswith("*Answered by the rules reader*")
+    local = dataclasses.replace(answer, reader="qwen2.5-1.5b")
+    assert answer_markdown(local).endswith("*Answered by the local model qwen2.5-1.5b*")
+    llm = dataclasses.replace(answer, reader="llm")
+    assert answer_markdown(llm).endswith("*Answered by the LLM*")
