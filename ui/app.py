@@ -176,7 +176,9 @@ def build_app(
             shown[-1] = {"role": "assistant", "content": streamed}
             yield shown, sources_panel(groups), "", groups, *later
         data = answer.to_dict()
-        panel = sources_html(answer, service.article, turn) + copy_button(answer_text(data))
+        panel = sources_html(answer, service.article, turn)
+        if not answer.abstained:  # an abstention cites nothing: nothing worth copying
+            panel += copy_button(answer_text(data))
         group = {"turn": turn, "question": message, "html": panel, "answer": data}
         groups = [*groups, group]
         # saved in the same update as the answer: a reload right after it keeps it

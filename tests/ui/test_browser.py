@@ -259,6 +259,8 @@ def test_abstention_shows_related_passages(page) -> None:  # type: ignore[no-unt
     ask(page, "How old is Kim Jong-un?")
     assert "don't answer" in page.locator("#chat").inner_text()
     assert "Related passages" in page.locator("#sources").inner_text()
+    # an abstention has no citations to copy
+    assert page.locator("#sources .dl-copy").count() == 0
 
 
 def test_upload_then_ask_about_it(fresh_page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
