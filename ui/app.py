@@ -240,6 +240,7 @@ def build_app(
                 with gr.Column(scale=3):
                     chatbot = gr.Chatbot(
                         label="Conversation",
+                        show_label=False,  # Gradio floats it over the chat's first line
                         height=460,
                         elem_id="chat",
                         buttons=["copy"],

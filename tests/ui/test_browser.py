@@ -263,6 +263,22 @@ def test_abstention_shows_related_passages(page) -> None:  # type: ignore[no-unt
     assert page.locator("#sources .dl-copy").count() == 0
 
 
+def test_the_chat_label_does_not_cover_the_conversation(page) -> None:  # type: ignore[no-untyped-def]
+    ask(page, "How many troops were deployed?")
+    ask(page, "How many sappers will be sent?", follow_up=True)
+    ask(page, "When was the treaty signed?", follow_up=True)
+    # the chat scrolled to its last answer: its first visible line is not under a label
+    page.wait_for_function(
+        "() => { const s = [...document.querySelectorAll('#chat *')]"
+        ".find(e => e.scrollHeight > e.clientHeight + 20"
+        " && getComputedStyle(e).overflowY !== 'visible'); return s && s.scrollTop > 0; }",
+        timeout=30_000,
+    )
+    assert not page.locator("#chat").get_by_text("Conversation", exact=True).is_visible()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator("#chat").screenshot(path=str(ARTIFACTS / "chat-scrolled.png"))
+
+
 def test_upload_then_ask_about_it(fresh_page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     article = tmp_path / "volcano.txt"
     article.write_text(
