@@ -25,6 +25,7 @@ from .render import (
     writing_markdown,
 )
 from .service import MAX_UPLOAD_MB, ChatService
+from .views import upload_status
 
 __all__ = ["CSS", "SEED_EXAMPLES", "build_app", "normalise_history", "sample_note"]
 
@@ -190,16 +191,8 @@ def build_app(
             report = service.index_files(sources, progress=lambda n: _GradioBar(progress, n))
         except DatelineError as exc:
             raise mistake(str(exc)) from exc
-        counts = report.counts()
         names = [s if is_url(s) else Path(s).name for s in sources]
-        more = f"{len(names) - 5} more and " if len(names) > 5 else ""
-        shown = more + ", ".join(names[-5:])  # the newest files come last
-        lines = [
-            f"**Indexed** {shown}: {counts['added']} added, {counts['unchanged']} unchanged, "
-            f"{counts['replaced']} replaced, {counts['skipped']} skipped."
-        ]
-        lines += [f"- skipped `{Path(s.where).name}`: {s.reason}" for s in report.skipped]
-        return "\n".join(lines), service.stats(), listing(service, "")
+        return upload_status(names, report), service.stats(), listing(service, "")
 
     def upload(
         files: list[Any] | None,

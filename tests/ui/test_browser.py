@@ -198,8 +198,7 @@ def upload(page, path: Path) -> str:  # type: ignore[no-untyped-def]
     page.locator("#index-button").click()
     # this upload's status names its file: an earlier upload's status can't satisfy the wait
     page.wait_for_function(
-        "name => { const t = document.querySelector('#index-status').innerText;"
-        " return t.includes('Indexed') && t.includes(name); }",
+        "name => document.querySelector('#index-status').innerText.includes(name)",
         arg=path.name,
         timeout=120_000,
     )
@@ -261,6 +260,19 @@ def test_abstention_shows_related_passages(page) -> None:  # type: ignore[no-unt
     assert "Related passages" in page.locator("#sources").inner_text()
     # an abstention has no citations to copy
     assert page.locator("#sources .dl-copy").count() == 0
+
+
+def test_an_upload_whose_every_line_is_bad_says_nothing_was_added(
+    fresh_page, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "allbad.jsonl"
+    bad.write_text('not json\n{"title": "no text here"}\n', encoding="utf-8")
+    before = articles_indexed(fresh_page)
+    status = upload(fresh_page, bad)
+    assert "Indexed" not in status
+    assert "Nothing was added from allbad.jsonl" in status
+    assert "allbad.jsonl:1: broken JSON" in status and "allbad.jsonl:2: no 'text' field" in status
+    assert articles_indexed(fresh_page) == before
 
 
 def test_the_chat_label_does_not_cover_the_conversation(page) -> None:  # type: ignore[no-untyped-def]
