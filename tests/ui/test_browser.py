@@ -263,8 +263,8 @@ def test_abstention_shows_related_passages(page) -> None:  # type: ignore[no-unt
 
 
 def test_an_upload_whose_every_line_is_bad_says_nothing_was_added(
-    fresh_page, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+    fresh_page: Any, tmp_path: Path
+) -> None:
     bad = tmp_path / "allbad.jsonl"
     bad.write_text('not json\n{"title": "no text here"}\n', encoding="utf-8")
     before = articles_indexed(fresh_page)
