@@ -203,9 +203,12 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
                 "--mcp needs the MCP extra; run `pip install 'dateline[mcp]'`"
             ) from exc
     check_port(args.host, args.port)  # before the models load, not 20 s later
-    if not Store.exists(args.index):
+    sample = not Store.exists(args.index)
+    if sample:
         print(
-            f"No index at {args.index} yet: indexing the bundled sample articles...",
+            f"No index at {args.index} yet: indexing the bundled sample article there. To "
+            f"index your own articles: `dateline index PATH --index {args.index}`, or upload "
+            "them in the chat's Your articles tab...",
             file=sys.stderr,
         )
         embedder = load_embedder(args.backend, cache_dir=settings.cache_dir)
@@ -217,7 +220,7 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
     announce(service.answerer.sentence_embedder)
     print("Loading models...", file=sys.stderr)
     service.ask(SEED_EXAMPLES[0])  # load the embedder, spaCy and the index once, up front
-    app = build_app(service, examples=SEED_EXAMPLES, today=date.today())
+    app = build_app(service, examples=SEED_EXAMPLES, today=date.today(), sample=sample)
     user, _, password = (args.auth or "").partition(":")
     app.queue(default_concurrency_limit=4).launch(
         server_name=args.host,

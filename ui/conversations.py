@@ -21,9 +21,11 @@ MAX_PAST = 20  # conversations kept per browser, newest first (browser storage i
 
 
 def _title(conversation: dict[str, Any]) -> str:
-    first = next(
+    first: Any = next(
         (m["content"] for m in conversation["history"] if m.get("role") == "user"), "(untitled)"
     )
+    if isinstance(first, list):  # Gradio 6 sends a message as content parts
+        first = " ".join(str(p.get("text", "")) if isinstance(p, dict) else str(p) for p in first)
     first = " ".join(str(first).split())
     return first if len(first) <= 60 else first[:59] + "…"
 

@@ -16,6 +16,8 @@ __all__ = [
     "answer_markdown",
     "copy_button",
     "highlighted_paragraph",
+    "pending_markdown",
+    "reader_name",
     "sources_html",
     "sources_panel",
     "writing_markdown",
@@ -65,7 +67,25 @@ def answer_markdown(answer: Answer, turn: int | None = None) -> str:
         lines.append("".join(out))
     if answer.reading:  # how "this week" / "since the election" was read
         lines.append(f"*Time words {_escape_markdown(answer.reading)}*")
+    lines.append(f"*Answered by {_escape_markdown(reader_name(answer.reader))}*")
     return "\n\n".join(lines)
+
+
+def reader_name(reader: str) -> str:
+    """Who read an answer (:attr:`Answer.reader`), for people: "the rules reader"."""
+    if reader == "rules":
+        return "the rules reader"
+    if reader == "llm":
+        return "the LLM"
+    return f"the local model {reader}"
+
+
+def pending_markdown(waiting: bool) -> str:
+    """The chat's placeholder while a question is answered; ``waiting``: the local model is
+    reading another user's question, and this one waits its turn."""
+    if waiting:
+        return "_Waiting for the local model: it is answering another question…_"
+    return "_Searching the articles…_"
 
 
 def writing_markdown(text: str) -> str:
@@ -85,26 +105,56 @@ def highlighted_paragraph(article: Article, start: int, end: int, context: int =
     return f"{html.escape(before)}<mark>{html.escape(text[start:end])}</mark>{html.escape(after)}"
 
 
-def _meta(published: str | None, source: str | None, url: str | None) -> str:
-    bits = [html.escape(b) for b in (published or "undated", source) if b]
+def _byline(published: str | None, source: str | None) -> str:
+    return " · ".join(html.escape(b) for b in (published or "undated", source) if b)
+
+
+def _link(url: str | None) -> str:
     link = web_url(url)
-    if link:
-        bits.append(
-            f'<a href="{html.escape(link)}" target="_blank" rel="noopener noreferrer">'
-            "open article</a>"
-        )
-    return " · ".join(bits)
+    if not link:
+        return ""
+    return (
+        f'<a href="{html.escape(link)}" target="_blank" rel="noopener noreferrer">open article</a>'
+    )
+
+
+def _meta(published: str | None, source: str | None, url: str | None) -> str:
+    return " · ".join(b for b in (_byline(published, source), _link(url)) if b)
+
+
+def _untitled(article: Article) -> bool:
+    """An article without a title is titled by its (truncated) first sentence."""
+    title = article.title.removesuffix("…").strip()
+    return not title or article.text.lstrip().startswith(title)
+
+
+def _heading(article: Article) -> tuple[str, str]:
+    """A card's heading and its meta line. An untitled article's (its first sentence) would
+    head each of its cards alike: source and date head those, the quote below tells them apart."""
+    if _untitled(article):
+        source = " · ".join(b for b in (article.source, article.published or "undated") if b)
+        return html.escape(source), _link(article.url)
+    return html.escape(article.title), _meta(article.published, article.source, article.url)
+
+
+def _card(heading: str, meta: str, quote: str, *, css: str = "dl-source", attrs: str = "") -> str:
+    return (
+        f'<div class="{css}"{attrs}><div class="dl-title">{heading}</div>'
+        + (f'<div class="dl-meta">{meta}</div>' if meta else "")
+        + f'<blockquote class="dl-quote">{quote}</blockquote>'
+    )
 
 
 def _citation_card(citation: Citation, article: Article, turn: int | None) -> str:
+    heading, meta = _heading(article)
     return (
-        f'<div class="dl-source" id="{_anchor(citation.n, turn)}">'
-        f'<div class="dl-title"><span class="dl-n">[{citation.n}]</span> '
-        f"{html.escape(citation.title)}</div>"
-        f'<div class="dl-meta">{_meta(article.published, article.source, article.url)}</div>'
-        f'<blockquote class="dl-quote">'
-        f"{highlighted_paragraph(article, citation.start, citation.end)}</blockquote>"
-        f'<div class="dl-offsets">{html.escape(citation.article_id)} · '
+        _card(
+            f'<span class="dl-n">[{citation.n}]</span> {heading}',
+            meta,
+            highlighted_paragraph(article, citation.start, citation.end),
+            attrs=f' id="{_anchor(citation.n, turn)}"',
+        )
+        + f'<div class="dl-offsets">{html.escape(citation.article_id)} · '
         f"{f'page {citation.page} · ' if citation.page else ''}characters "
         f"{citation.start}–{citation.end}</div></div>"
     )
@@ -112,13 +162,8 @@ def _citation_card(citation: Citation, article: Article, turn: int | None) -> st
 
 def _related_card(hit: Hit) -> str:
     snippet = hit.chunk.text if len(hit.chunk.text) <= 500 else hit.chunk.text[:499] + "…"
-    article = hit.article
-    return (
-        f'<div class="dl-source dl-related"><div class="dl-title">'
-        f"{html.escape(article.title)}</div>"
-        f'<div class="dl-meta">{_meta(article.published, article.source, article.url)}</div>'
-        f'<blockquote class="dl-quote">{html.escape(snippet)}</blockquote></div>'
-    )
+    heading, meta = _heading(hit.article)
+    return _card(heading, meta, html.escape(snippet), css="dl-source dl-related") + "</div>"
 
 
 def sources_html(answer: Answer | None, article_for: Any = None, turn: int | None = None) -> str:

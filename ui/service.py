@@ -117,6 +117,13 @@ class ChatService:
             question, history, since=since, until=until, as_of=as_of, on_text=on_text
         )
 
+    def waits_for_model(self, mode: str | None) -> bool:
+        """Whether a question asked now in ``mode`` waits for the local model, busy with
+        another question (it reads one at a time)."""
+        if mode not in (None, "local") or self.reader is None:
+            return False
+        return bool(getattr(self.reader, "busy", False))
+
     def ask_streaming(self, question: str, *args: Any, **options: Any) -> Iterator[str | Answer]:
         """:meth:`ask` in a worker thread: yields the model's text as it is written (the
         latest, unchecked), then the checked :class:`Answer`; its errors are raised here."""

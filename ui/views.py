@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 from typing import Any
 
-from ..index import Hit
+from ..index import Hit, IngestReport
 from ..index.vectors import AUTO_HNSW_ROWS
 from ..qa import Answer
 
@@ -17,6 +18,7 @@ __all__ = [
     "index_summary",
     "stats_lines",
     "stats_markdown",
+    "upload_status",
 ]
 
 EVAL_LABELS = {
@@ -47,6 +49,29 @@ def index_summary(counts: dict[str, int], where: object, articles: int, chunks: 
         f"{counts['chunks_reused']:,} reused) -> {where}: {counted(articles, 'article')}, "
         f"{counted(chunks, 'chunk')}"
     )
+
+
+def upload_status(names: list[str], report: IngestReport) -> str:
+    """The chat's line after an upload of ``names`` (file names or URLs): what was indexed,
+    or that nothing was and why, then each input skipped and its reason."""
+    counts = report.counts()
+    more = f"{len(names) - 5} more and " if len(names) > 5 else ""
+    shown = more + ", ".join(names[-5:])  # the newest files come last
+    skipped = [f"- skipped `{Path(s.where).name}`: {s.reason}" for s in report.skipped]
+    if not any(counts[k] for k in ("added", "unchanged", "replaced")):
+        why = (
+            f"{counted(counts['skipped'], 'input')} could not be read (listed below); fix "
+            "them and upload again"
+            if skipped
+            else "no articles found; give text (.txt, .md), JSONL, JSON, HTML, RSS/Atom, "
+            "PDF or Word files"
+        )
+        return "\n".join([f"**Nothing was added** from {shown}: {why}.", *skipped])
+    line = (
+        f"**Indexed** {shown}: {counts['added']} added, {counts['unchanged']} unchanged, "
+        f"{counts['replaced']} replaced, {counts['skipped']} skipped."
+    )
+    return "\n".join([line, *skipped])
 
 
 def stats_markdown(stats: dict[str, Any]) -> str:

@@ -43,9 +43,8 @@ def app_service(
     return ChatService(Searcher.open(folder, real_embedder), nlp=seed_answerer.nlp)
 
 
-@pytest.fixture(scope="module")
-def server(app_service: ChatService) -> Iterator[str]:
-    app = build_app(app_service, examples=SEED_EXAMPLES, today=date(2025, 6, 20))
+def serve(service: ChatService) -> tuple[Any, str]:
+    app = build_app(service, examples=SEED_EXAMPLES, today=date(2025, 6, 20))
     port = free_port()
     app.queue().launch(
         server_name="127.0.0.1",
@@ -55,18 +54,48 @@ def server(app_service: ChatService) -> Iterator[str]:
         quiet=True,
         max_file_size="20mb",
     )
-    yield f"http://127.0.0.1:{port}/"
+    return app, f"http://127.0.0.1:{port}/"
+
+
+@pytest.fixture(scope="module")
+def server(app_service: ChatService) -> Iterator[str]:
+    """The app over the seed index, shared by the tests that only read it."""
+    app, url = serve(app_service)
+    yield url
+    app.close()
+
+
+@pytest.fixture
+def fresh_service(
+    seed_index: Path,
+    seed_answerer: Answerer,
+    real_embedder: MiniLMEmbedder,
+    tmp_path: Path,
+) -> ChatService:
+    """A copy of the seed index of the test's own, for a test that changes it."""
+    folder = tmp_path / "index"
+    shutil.copytree(seed_index, folder)
+    return ChatService(Searcher.open(folder, real_embedder), nlp=seed_answerer.nlp)
+
+
+@pytest.fixture
+def fresh_server(fresh_service: ChatService) -> Iterator[str]:
+    """The app over the test's own index: uploads and removals stay in their test."""
+    app, url = serve(fresh_service)
+    yield url
     app.close()
 
 
 @pytest.fixture(scope="module")
-def page(server: str) -> Iterator[object]:
+def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=str(CHROMIUM),
+            headless=True,
             args=[
+                "--headless",
                 "--no-sandbox",
                 "--disable-gpu",
                 "--disable-background-networking",
@@ -75,18 +104,41 @@ def page(server: str) -> Iterator[object]:
                 "--no-first-run",
             ],
         )
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        dialogs: list[str] = []
-        page.dialogs = dialogs  # type: ignore[attr-defined]
-
-        def dismiss(dialog: Any) -> None:
-            dialogs.append(dialog.message)
-            dialog.dismiss()
-
-        page.on("dialog", dismiss)
-        page.goto(server)
-        yield page
+        yield browser
         browser.close()
+
+
+def open_page(browser: Any, url: str) -> Any:
+    """A page in a context of its own: its own browser storage (the saved conversation and
+    past ones), upload box and dialogs."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.dialogs = dialogs
+
+    def dismiss(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", dismiss)
+    page.goto(url)
+    return page
+
+
+@pytest.fixture
+def page(browser: Any, server: str) -> Iterator[Any]:
+    """Each test's own page on the shared app."""
+    page = open_page(browser, server)
+    yield page
+    page.context.close()
+
+
+@pytest.fixture
+def fresh_page(browser: Any, fresh_server: str) -> Iterator[Any]:
+    """Each test's own page on an app over its own index."""
+    page = open_page(browser, fresh_server)
+    yield page
+    page.context.close()
 
 
 def ask(page, question: str, *, follow_up: bool = False) -> None:  # type: ignore[no-untyped-def]
@@ -110,7 +162,8 @@ def ask(page, question: str, *, follow_up: bool = False) -> None:  # type: ignor
         timeout=60_000,
     )
     page.wait_for_function(
-        "() => !document.querySelector('#chat').innerText.includes('Searching the articles')",
+        "() => !/Searching the articles|Waiting for the local model/"
+        ".test(document.querySelector('#chat').innerText)",
         timeout=60_000,
     )
 
@@ -145,8 +198,7 @@ def upload(page, path: Path) -> str:  # type: ignore[no-untyped-def]
     page.locator("#index-button").click()
     # this upload's status names its file: an earlier upload's status can't satisfy the wait
     page.wait_for_function(
-        "name => { const t = document.querySelector('#index-status').innerText;"
-        " return t.includes('Indexed') && t.includes(name); }",
+        "name => document.querySelector('#index-status').innerText.includes(name)",
         arg=path.name,
         timeout=120_000,
     )
@@ -157,6 +209,7 @@ def test_ask_shows_the_answer_with_a_cited_highlighted_source(page) -> None:  # 
     ask(page, "How many troops were deployed?")
     chat = page.locator("#chat").inner_text()
     assert "14,000" in chat
+    assert "Answered by the rules reader" in chat  # which reader answered, under the answer
     link = page.locator("#chat a[href='#source-1-1']").first
     assert link.inner_text() == "[1]"
     mark = page.locator("#source-1-1 mark")
@@ -205,24 +258,55 @@ def test_abstention_shows_related_passages(page) -> None:  # type: ignore[no-unt
     ask(page, "How old is Kim Jong-un?")
     assert "don't answer" in page.locator("#chat").inner_text()
     assert "Related passages" in page.locator("#sources").inner_text()
+    # an abstention has no citations to copy
+    assert page.locator("#sources .dl-copy").count() == 0
 
 
-def test_upload_then_ask_about_it(page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_an_upload_whose_every_line_is_bad_says_nothing_was_added(
+    fresh_page: Any, tmp_path: Path
+) -> None:
+    bad = tmp_path / "allbad.jsonl"
+    bad.write_text('not json\n{"title": "no text here"}\n', encoding="utf-8")
+    before = articles_indexed(fresh_page)
+    status = upload(fresh_page, bad)
+    assert "Indexed" not in status
+    assert "Nothing was added from allbad.jsonl" in status
+    assert "allbad.jsonl:1: broken JSON" in status and "allbad.jsonl:2: no 'text' field" in status
+    assert articles_indexed(fresh_page) == before
+
+
+def test_the_chat_label_does_not_cover_the_conversation(page) -> None:  # type: ignore[no-untyped-def]
+    ask(page, "How many troops were deployed?")
+    ask(page, "How many sappers will be sent?", follow_up=True)
+    ask(page, "When was the treaty signed?", follow_up=True)
+    # the chat scrolled to its last answer: its first visible line is not under a label
+    page.wait_for_function(
+        "() => { const s = [...document.querySelectorAll('#chat *')]"
+        ".find(e => e.scrollHeight > e.clientHeight + 20"
+        " && getComputedStyle(e).overflowY !== 'visible'); return s && s.scrollTop > 0; }",
+        timeout=30_000,
+    )
+    assert not page.locator("#chat").get_by_text("Conversation", exact=True).is_visible()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator("#chat").screenshot(path=str(ARTIFACTS / "chat-scrolled.png"))
+
+
+def test_upload_then_ask_about_it(fresh_page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     article = tmp_path / "volcano.txt"
     article.write_text(
         "date 2025-06-18\ntitle: Volcanoes erupt in Iceland\n\nThree volcanoes "
         "erupted in southern Iceland on Monday, forcing 4,000 residents to leave "
         "their homes. (Example Wire)"
     )
-    before = articles_indexed(page)
-    assert "1 added" in upload(page, article)
-    assert articles_indexed(page) == before + 1
-    ask(page, "How many residents had to leave their homes?")
-    assert "4,000 residents" in page.locator("#chat").inner_text()
-    assert "Volcanoes erupt in Iceland" in page.locator("#sources").inner_text()
+    before = articles_indexed(fresh_page)
+    assert "1 added" in upload(fresh_page, article)
+    assert articles_indexed(fresh_page) == before + 1
+    ask(fresh_page, "How many residents had to leave their homes?")
+    assert "4,000 residents" in fresh_page.locator("#chat").inner_text()
+    assert "Volcanoes erupt in Iceland" in fresh_page.locator("#sources").inner_text()
 
 
-def test_script_laden_article_renders_as_text(page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_script_laden_article_renders_as_text(fresh_page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     article = tmp_path / "evil.txt"
     article.write_text(
         "date 2025-06-15\n"
@@ -230,15 +314,18 @@ def test_script_laden_article_renders_as_text(page, tmp_path: Path) -> None:  # 
         "The parade drew 25,000 spectators <img src=x onerror=alert(1)> to the "
         "harbour <script>alert(1)</script> on Sunday."
     )
-    assert "1 added" in upload(page, article)
-    ask(page, "How many spectators did the parade draw?")
-    sources = page.locator("#sources").inner_text()
+    assert "1 added" in upload(fresh_page, article)
+    ask(fresh_page, "How many spectators did the parade draw?")
+    sources = fresh_page.locator("#sources").inner_text()
     assert "<script>alert(1)</script>" in sources
     assert "<img src=x onerror=alert(1)>" in sources
-    assert page.locator("#sources script, #sources img, #chat img[src=x]").count() == 0
-    page.wait_for_timeout(500)
-    assert page.dialogs == []
-    page.screenshot(path=str(ARTIFACTS / "chat-escaped.png"), full_page=True)
+    assert fresh_page.locator("#sources script, #sources img, #chat img[src=x]").count() == 0
+    # two painted frames after the answer: a handler in inserted markup would have run by now
+    fresh_page.evaluate(
+        "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+    )
+    assert fresh_page.dialogs == []
+    fresh_page.screenshot(path=str(ARTIFACTS / "chat-escaped.png"), full_page=True)
 
 
 def test_api_endpoints_with_gradio_client(server: str, app_service: ChatService) -> None:
@@ -265,41 +352,43 @@ def test_api_endpoints_with_gradio_client(server: str, app_service: ChatService)
         assert article.text[hit["start"] : hit["end"]] == hit["text"]
 
 
-def test_articles_table_lists_filters_and_removes(page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_articles_table_lists_filters_and_removes(fresh_page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     article = tmp_path / "harbour.txt"
     article.write_text(
         "date 2025-06-17\ntitle: Harbour ferry strike ends\n\nFerry crews in Busan ended a "
         "three-day strike on Tuesday after a 4% pay rise. (Example Wire)"
     )
-    status = upload(page, article)
+    status = upload(fresh_page, article)
     assert "0 added" not in status and "0 skipped" in status
-    before = articles_indexed(page)
-    table = page.locator("#articles")
+    before = articles_indexed(fresh_page)
+    table = fresh_page.locator("#articles")
     table.get_by_text("Harbour ferry strike ends").first.wait_for(timeout=30_000)
     assert "North Korea" in table.inner_text()  # the seed article is listed too
-    page.screenshot(path=str(ARTIFACTS / "articles-tab.png"), full_page=True)
-    page.locator("#article-filter textarea, #article-filter input").first.fill("ferry")
-    page.wait_for_function(
+    fresh_page.screenshot(path=str(ARTIFACTS / "articles-tab.png"), full_page=True)
+    fresh_page.locator("#article-filter textarea, #article-filter input").first.fill("ferry")
+    fresh_page.wait_for_function(
         "() => !document.querySelector('#articles').innerText.includes('North Korea')",
         timeout=30_000,
     )
     assert "Harbour ferry strike ends" in table.inner_text()
     table.get_by_test_id("cell-0-0").click()  # the first row: picks its id
-    picked = page.locator("#remove-id textarea, #remove-id input").first
-    page.wait_for_function("e => e.value.length > 0", arg=picked.element_handle(), timeout=30_000)
-    page.locator("#remove-button").click()
-    page.locator("#index-status").get_by_text("Removed").wait_for(timeout=60_000)
-    page.wait_for_function(
+    picked = fresh_page.locator("#remove-id textarea, #remove-id input").first
+    fresh_page.wait_for_function(
+        "e => e.value.length > 0", arg=picked.element_handle(), timeout=30_000
+    )
+    fresh_page.locator("#remove-button").click()
+    fresh_page.locator("#index-status").get_by_text("Removed").wait_for(timeout=60_000)
+    fresh_page.wait_for_function(
         "() => !document.querySelector('#articles').innerText.includes('Harbour ferry')",
         timeout=30_000,
     )
-    after = articles_indexed(page)
+    after = articles_indexed(fresh_page)
     if after != before - 1:
-        page.screenshot(path=str(ARTIFACTS / "articles-failed.png"), full_page=True)
+        fresh_page.screenshot(path=str(ARTIFACTS / "articles-failed.png"), full_page=True)
     assert after == before - 1
 
 
-def test_pdf_upload_answers_with_a_page_aware_citation(page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_pdf_upload_answers_with_a_page_aware_citation(fresh_page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from tests.documents import make_pdf
 
     pdf = tmp_path / "typhoon.pdf"
@@ -308,13 +397,13 @@ def test_pdf_upload_answers_with_a_page_aware_citation(page, tmp_path: Path) -> 
         ["The typhoon cut power to 12,000 homes in Busan on Monday night."],
     ]
     pdf.write_bytes(make_pdf(pages, title="Typhoon hits Busan"))
-    status = upload(page, pdf)  # the upload box may still hold earlier tests' files
+    status = upload(fresh_page, pdf)
     assert "0 added" not in status and "0 skipped" in status
-    ask(page, "How many homes did the typhoon cut power to?")
-    assert "12,000" in page.locator("#chat").inner_text()
-    card = page.locator("#source-1-1")
+    ask(fresh_page, "How many homes did the typhoon cut power to?")
+    assert "12,000" in fresh_page.locator("#chat").inner_text()
+    card = fresh_page.locator("#source-1-1")
     assert "Typhoon hits Busan" in card.inner_text() and "page 2 · characters" in card.inner_text()
-    page.screenshot(path=str(ARTIFACTS / "chat-pdf-page.png"), full_page=True)
+    fresh_page.screenshot(path=str(ARTIFACTS / "chat-pdf-page.png"), full_page=True)
 
 
 def test_reload_keeps_the_conversation_and_exports_match_the_articles(  # type: ignore[no-untyped-def]

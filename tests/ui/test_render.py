@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from dateline.index import Article, Chunk, Hit
 from dateline.index.records import web_url
 from dateline.qa import Answer, make_citation
@@ -42,7 +44,7 @@ def test_markdown_shows_how_time_words_were_read_escaped() -> None:
     import dataclasses
 
     answer = dataclasses.replace(evil_answer(), reading="“since <b>x</b>” (taken as 2025-06-19)")
-    last = answer_markdown(answer).split("\n\n")[-1]
+    last = answer_markdown(answer).split("\n\n")[-2]  # the reader line comes last
     assert last == "*Time words “since &lt;b&gt;x&lt;/b&gt;” \\(taken as 2025-06-19\\)*"
 
 
@@ -91,3 +93,39 @@ def test_history_normalisation_handles_gradio_shapes() -> None:
     assert [t.question for t in normalise_history(history)] == ["How many troops?", "And sappers?"]
     assert [t.question for t in normalise_history([["Hi", "Hello"]])] == ["Hi"]
     assert normalise_history(None) == []
+
+
+def test_untitled_articles_cards_are_headed_by_source_and_date() -> None:
+    text = (
+        "North Korea on Thursday underscored its alliance with Russia. It sent 14,000 troops. "
+        "Around 1,000 sappers will follow."
+    )
+    # an article without a title: its title is its (truncated) first sentence
+    seed = Article("seed", "North Korea on Thursday underscored…", text, "2025-06-19", "Yonhap")
+    cited = [
+        make_citation(n, seed, text.index(s), text.index(s) + len(s))
+        for n, s in ((1, "It sent 14,000 troops."), (2, "Around 1,000 sappers will follow."))
+    ]
+    chunk = Chunk("seed:0-10", "seed", 0, 10, text[:10])
+    answer = Answer("q", "14,000 [1] 1,000 [2]", tuple(cited), (Hit(chunk, 1.0, 1, seed),), False)
+    panel = sources_html(answer)
+    headings = re.findall(r'<div class="dl-title">(.*?)</div>', panel)
+    assert headings == [
+        '<span class="dl-n">[1]</span> Yonhap · 2025-06-19',
+        '<span class="dl-n">[2]</span> Yonhap · 2025-06-19',
+    ]
+    assert "underscored" not in panel.split("<blockquote")[0]  # not the first sentence
+    assert "<mark>It sent 14,000 troops.</mark>" in panel  # the cited sentence, below
+    titled = sources_html(evil_answer())  # a real title still heads its card
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Big &lt;b&gt;news&lt;/b&gt;" in titled
+
+
+def test_markdown_says_which_reader_answered() -> None:
+    import dataclasses
+
+    answer = evil_answer()
+    assert answer_markdown(answer).endswith("*Answered by the rules reader*")
+    local = dataclasses.replace(answer, reader="qwen2.5-1.5b")
+    assert answer_markdown(local).endswith("*Answered by the local model qwen2.5-1.5b*")
+    llm = dataclasses.replace(answer, reader="llm")
+    assert answer_markdown(llm).endswith("*Answered by the LLM*")

@@ -57,3 +57,19 @@ def test_a_chat_upload_and_a_cli_writer_at_once_keep_both(tmp_path: Path) -> Non
     service.refresh()
     ids = set(service.searcher.store.article_ids())
     assert len(ids) == 1 + 5 + 30 and {f"cli-{r}-{i}" for r in range(3) for i in range(10)} <= ids
+
+
+class _BusyReader:
+    name = "qwen2.5-0.5b"
+    busy = True  # another user's question is being read
+
+
+def test_a_question_for_a_busy_local_model_is_said_to_wait(tmp_path: Path) -> None:
+    embedder, index = HashingEmbedder(dim=64), tmp_path / "idx"
+    with writing(index, embedder, chunking=ChunkSettings(24, 6)) as store:
+        ingest(store, [Article("a", "T", "Kursk story. " * 20)], embedder)
+    searcher = Searcher.open(index, embedder)
+    busy = ChatService(searcher, reader=_BusyReader())  # type: ignore[arg-type]
+    assert busy.waits_for_model("local") and busy.waits_for_model(None)
+    assert not busy.waits_for_model("extractive")
+    assert not ChatService(searcher).waits_for_model("local")  # no local model at all
