@@ -124,11 +124,10 @@ def assemble(model: LocalModel, cache_dir: Path) -> Path:
 
 class LocalReader:
     """Reads the top candidate sentences with a GGUF instruction model through llama.cpp and
-    answers with JSON constrained by a grammar. llama.cpp keeps the previous prompt's
-    evaluated tokens and re-evaluates only what follows the longest shared prefix, so the
-    fixed instructions, and a follow-up over the same sources, cost only their new tokens.
-    (llama-cpp-python's LlamaRAMCache is not used: each saved state holds a full logits
-    array, over a gigabyte for this vocabulary.)"""
+    answers with JSON constrained by a grammar. Each reading evaluates its whole prompt:
+    reusing the previous prompt's evaluated prefix changed answers with what was read
+    before (the same question read after another got another date), and the same question
+    must get the same answer."""
 
     def __init__(
         self,
@@ -211,6 +210,7 @@ class LocalReader:
         on_text: Streamed | None,
     ) -> Reading:
         watch = _Doubt(self._model(), self._tokens())
+        self._model().reset()  # no state from the previous reading
         reply = self._model().create_chat_completion(
             messages=[
                 {"role": "system", "content": SYSTEM},

@@ -73,3 +73,13 @@ def test_the_local_model_says_how_likely_no_sentence_answers(local_answerer: Ans
     assert declined.answer is None and declined.doubt == pytest.approx(
         answered.doubt, rel=0.5
     )  # cache reuse moves it a little
+
+
+def test_a_question_gets_the_same_reading_whatever_was_read_before(
+    local_answerer: Answerer,
+) -> None:
+    asked = "When was the treaty signed?"
+    first = local_answerer.ask(asked, as_of=date(2025, 6, 20))
+    local_answerer.ask("How many sappers is North Korea sending?", as_of=date(2025, 6, 20))
+    again = local_answerer.ask(asked, as_of=date(2025, 6, 20))
+    assert (again.short, again.text) == (first.short, first.text)

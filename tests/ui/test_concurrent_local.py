@@ -88,6 +88,6 @@ def test_twenty_concurrent_questions_all_answered_by_the_local_model(
     by_question: dict[str, set[str]] = {}
     for answer in answers:
         by_question.setdefault(answer["question"], set()).add(answer["answer"])
-    assert all(len(texts) == 1 for texts in by_question.values())
+    assert all(len(texts) == 1 for texts in by_question.values()), by_question
     troops = next(a for a in answers if a["question"] == QUESTIONS[0])
     assert not troops["abstained"] and "14,000" in troops["short_answer"]
