@@ -12,20 +12,32 @@ import os
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from .chunking import ChunkSettings
 from .errors import IndexChanged, IndexCorrupt, IndexMismatch, IndexNotFound
 from .ranking import Ranking
-
-if TYPE_CHECKING:
-    from .embedding import Embedder
 
 __all__ = ["FILENAME", "FORMAT_VERSION", "INDEX_KINDS", "Manifest", "fsync_path", "write_atomic"]
 
 FORMAT_VERSION = 1
 INDEX_KINDS = ("auto", "flat", "hnsw", "ivf", "ivfpq")
 FILENAME = "manifest.json"
+
+
+class Model(Protocol):
+    """What a manifest records of the model that embeds: any ``Embedder`` is one. Declared
+    here, not imported from ``embedding.py``, which reads manifests (``load_embedder``): the
+    manifest is the lower layer."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def backend(self) -> str: ...
+
+    @property
+    def dim(self) -> int: ...
 
 
 def _now() -> str:
@@ -59,10 +71,10 @@ class Manifest:
             )
 
     @classmethod
-    def new(cls, embedder: Embedder, chunking: ChunkSettings, index_kind: str) -> Manifest:
+    def new(cls, embedder: Model, chunking: ChunkSettings, index_kind: str) -> Manifest:
         return cls(embedder.name, embedder.backend, embedder.dim, chunking, index_kind)
 
-    def check_reader(self, embedder: Embedder, folder: Path) -> None:
+    def check_reader(self, embedder: Model, folder: Path) -> None:
         """IndexMismatch unless ``embedder`` is the model this index was built with."""
         if (self.model, self.dim) != (embedder.name, embedder.dim):
             raise IndexMismatch(
@@ -71,9 +83,7 @@ class Manifest:
                 f"index into a new folder with `dateline index PATH --index NEWDIR`"
             )
 
-    def check_writer(
-        self, embedder: Embedder, chunking: ChunkSettings | None, folder: Path
-    ) -> None:
+    def check_writer(self, embedder: Model, chunking: ChunkSettings | None, folder: Path) -> None:
         """IndexMismatch unless new vectors and chunks would match the stored ones: the same
         model and backend (vectors from backends differ slightly), the same chunk settings."""
         self.check_reader(embedder, folder)

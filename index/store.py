@@ -199,6 +199,10 @@ class Store:
             raise KeyError(article_id)
         return found
 
+    def summaries(self) -> list[tuple[str, str, str | None, str | None]]:
+        """``(id, title, published, source)`` of every saved article, without their texts."""
+        return self._catalog.summaries() if self._catalog is not None else []
+
     def chunks(self, rows: Iterable[int] | None = None) -> Iterator[Chunk]:
         """Every chunk (or those of ``rows``), in row order (loads each article once)."""
         current: Article | None = None

@@ -11,7 +11,7 @@ at a million chunks instead of 1.5 GB); its candidates (and ``ivfpq``'s) are res
 ``vectors.npy``, read by ``pread`` (``mapped.py``): only the rows a query touches are read.
 How wide the graph search is (efSearch) grows with the number of rows (:func:`ef_search`).
 
-Adding rows adds them to the FAISS index in place (no rebuild), unless the kind ``auto``
+Adding rows adds them to a copy of the FAISS index (no rebuild), unless the kind ``auto``
 picks changes, or an IVF index has grown to need twice its trained lists (then it is retrained
 once). Removing rows (removed or replaced articles) rebuilds the index on the next save.
 """
@@ -114,15 +114,19 @@ class Vectors:
         return Vectors(np.asarray(self.array)[list(rows)], self.kind)
 
     def extend(self, blocks: Sequence[np.ndarray]) -> Vectors:
-        """These rows appended (each block ``(n, dim)``); the FAISS index takes them in place
-        when it stays the right kind for the new size."""
+        """These rows appended (each block ``(n, dim)``), as new Vectors with their own FAISS
+        index: a copy of this one with the rows added when it stays the right kind for the new
+        size. This Vectors (and whoever searches it) is left as it was."""
         dim = self._parts[0].shape[1]
         added = [np.asarray(b, dtype=np.float32).reshape(-1, dim) for b in blocks]
         parts = [*self._parts, *(b for b in added if len(b))]
         index = self._faiss
         if index is not None and not self._fits(index, sum(len(p) for p in parts)):
             index = None  # rebuilt as the right kind on the next search or save
-        if index is not None:
+        if index is not None and any(len(b) for b in added):
+            import faiss
+
+            index = faiss.clone_index(index)
             for block in added:
                 if len(block):
                     index.add(np.ascontiguousarray(block))

@@ -22,7 +22,6 @@ from ..index import (
     index_paths,
     writing,
 )
-from ..index.catalog import Catalog
 from ..index.web import is_url
 from ..qa import Answer, Answerer, Turn
 from ..qa.readers import Reader
@@ -197,14 +196,9 @@ class ChatService:
         first; ``query`` keeps those whose title, source, date or id contains it (any case)."""
         self.refresh()
         store = self.searcher.store
-        generation = store.manifest.generation
-        if generation is None:
+        summaries = store.summaries()
+        if not summaries:
             return []
-        catalog = Catalog(store.path / generation)
-        try:
-            summaries = catalog.summaries()
-        finally:
-            catalog.close()
         layout = store.layout
         counts = dict(zip(layout.order, layout.counts().tolist(), strict=True))
         needle = query.strip().lower()

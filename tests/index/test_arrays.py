@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -162,6 +163,25 @@ def test_vectors_saved_after_adds_equal_every_row_added(
         grown.save(new)
         assert np.array_equal(np.load(new / "vectors.npy"), everything)
         assert np.array_equal(np.load(old / "vectors.npy"), rows[0])  # the old file is intact
+
+
+@pytest.mark.parametrize("kind", ["flat", "hnsw", "ivf", "ivfpq"])
+def test_extend_leaves_the_vectors_it_grew_from_untouched(kind: str) -> None:
+    """A store's old Vectors may still be searched (a reader, a failed save): extending must
+    not add the new rows to the FAISS index the old Vectors search."""
+    rng = np.random.default_rng(7)
+    first = rng.normal(size=(300, 16)).astype(np.float32)
+    first /= np.linalg.norm(first, axis=1, keepdims=True)
+    old = Vectors(first, kind)
+    query = first[3]
+    before = old.search(query, 10)
+    assert old.indexed == 300  # the index is built before the extend
+    grown = old.extend([first[:50] * 1.0001])  # near copies: they would top the old search
+    assert (old.indexed, len(old)) == (300, 300)
+    after = old.search(query, 10)
+    assert np.array_equal(after[0], before[0]) and np.allclose(after[1], before[1])
+    assert (grown.indexed, len(grown)) == (350, 350)
+    assert 303 in grown.search(query, 10)[0].tolist()
 
 
 @settings(max_examples=100, deadline=None)

@@ -214,37 +214,62 @@ def test_a_worker_killed_mid_run_is_replaced(
     _same_index(tmp_path / "local", tmp_path / "ray")
 
 
+# argv: a flag file, then `dateline` arguments. The driver runs as `dateline` does, except
+# that once the first embedded block has reached it, it touches the flag and waits: a Ctrl+C
+# sent on the flag lands mid-run by construction, however fast or slow the cluster is.
+PAUSED_DRIVER = """
+import sys, time
+from pathlib import Path
+from dateline.index.cluster import RayWorkers
+from dateline.ui.cli import main
+
+flag, embed = Path(sys.argv[1]), RayWorkers.embed
+
+def first_block_then_wait(self, texts, *, progress=None):
+    stream = embed(self, texts, progress=progress)
+    yield next(stream)
+    flag.touch()  # the driver holds one block and has asked for the next
+    while True:
+        time.sleep(0.05)
+
+RayWorkers.embed = first_block_then_wait
+sys.exit(main(sys.argv[2:]))
+"""
+
+
 def test_an_interrupted_driver_leaves_a_good_index_and_resumes(
     cluster: tuple[str, dict[str, str]], tmp_path: Path
 ) -> None:
     address, env = cluster
     articles = tmp_path / "articles"
-    _write(articles, "wire.jsonl", _articles(600))  # ~30 s of embedding: Ctrl+C lands mid-run
-    index = tmp_path / "ray"
-    command = [str(BIN / "dateline"), "index", str(articles), "--index", str(index),
-               "--ray", address, "--ray-batch", "8", "-q"]  # fmt: skip
-    earlier = set(_embedding_workers())  # an earlier test's actors may not have exited yet
+    _write(articles, "wire.jsonl", _articles(600))  # one chunk each: one checkpoint group
+    index, flag = tmp_path / "ray", tmp_path / "first-block"
+    arguments = ["index", str(articles), "--index", str(index),
+                 "--ray", address, "--ray-batch", "8", "-q"]  # fmt: skip
     run = subprocess.Popen(
-        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and run.poll() is None:
-        if set(_embedding_workers()) - earlier:  # this run's own workers
-            break
-        time.sleep(0.2)
-    time.sleep(0.5)  # the workers are loading the model or embedding
-    assert run.poll() is None, "the run ended before it could be interrupted"
-    run.send_signal(signal.SIGINT)  # Ctrl+C
-    _, err = run.communicate(timeout=120)
+        [sys.executable, "-c", PAUSED_DRIVER, str(flag), *arguments],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 300
+    while not flag.exists() and run.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert flag.exists(), f"no block reached the driver: {run.poll()=}"
+    run.send_signal(signal.SIGINT)  # Ctrl+C, with one block of 600 chunks embedded
+    out, err = run.communicate(timeout=120)
     assert run.returncode == 130, err
     assert "Interrupted; the index keeps everything saved so far." in err
-    if Store.exists(index):  # whatever was saved is whole
-        check = _dateline("check", "--index", str(index), env=env)
-        assert check.returncode == 0, check.stderr
-    again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=900)
+    assert out == ""
+    # 600 chunks are under one checkpoint (2,048 chunks a group): nothing was saved, and
+    # nothing half-written is taken for an index
+    assert not Store.exists(index)
+    again = subprocess.run(
+        [str(BIN / "dateline"), *arguments], env=env, capture_output=True, text=True, timeout=900
+    )
     assert again.returncode == 0, again.stderr
-    assert "600 added" in again.stdout or "unchanged" in again.stdout
-    assert len(Store.open(index).article_ids()) == 600
+    assert "600 added, 0 unchanged, 0 replaced, 0 skipped (600 chunks embedded" in again.stdout
+    assert sorted(Store.open(index).article_ids()) == sorted(a["id"] for a in _articles(600))
+    check = _dateline("check", "--index", str(index), env=env)
+    assert check.returncode == 0, check.stderr
 
 
 def _embedding_workers() -> list[int]:

@@ -26,11 +26,15 @@ from dateline.index.locking import write_lock
 ROOT = Path(__file__).resolve().parents[2]
 CHUNKING = ChunkSettings(24, 6)
 
-# argv: index folder, writer name, rounds; each round adds 10 articles under the lock
+# argv: index folder, writer name, rounds, then any readers' progress files; each round adds
+# 10 articles under the lock, prints the generation it saved, and (with progress files) waits
+# until every reader has opened that generation
 WRITER = textwrap.dedent("""
-    import sys
+    import sys, time
+    from pathlib import Path
     from dateline.index import Article, ChunkSettings, HashingEmbedder, ingest, writing
     path, name, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    progress = [Path(p) for p in sys.argv[4:]]
     embedder = HashingEmbedder(dim=64)
     for r in range(rounds):
         with writing(path, embedder, chunking=ChunkSettings(24, 6)) as store:
@@ -38,14 +42,22 @@ WRITER = textwrap.dedent("""
                              text=f"Writer {name} round {r} article {i}. " * 30)
                      for i in range(10)]
             ingest(store, batch, embedder)
-        print("saved", r, flush=True)
+        generation = store.manifest.generation
+        print("saved", r, generation, flush=True)
+        deadline = time.monotonic() + 120
+        while not all(p.exists() and generation in p.read_text().split() for p in progress):
+            if time.monotonic() > deadline:
+                sys.exit(f"a reader never opened {generation}")
+            time.sleep(0.01)
 """)
 
 
-def writer(index: Path, name: str, rounds: int) -> subprocess.Popen[str]:
+def writer(
+    index: Path, name: str, rounds: int, progress: list[Path] | None = None
+) -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.Popen(
-        [sys.executable, "-c", WRITER, str(index), name, str(rounds)],
+        [sys.executable, "-c", WRITER, str(index), name, str(rounds), *map(str, progress or [])],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -121,50 +133,59 @@ def test_generation_numbers_are_never_reused(tmp_path: Path) -> None:
 
 def test_readers_never_fail_while_a_writer_saves(tmp_path: Path) -> None:
     """Reader processes (as `dateline search` runs are) open and search in a loop while a
-    writer saves ten times; each prints one line per failure and its count of opens."""
+    writer saves ten times; each prints one line per failure. After each save the writer
+    waits until every reader has opened the new generation, so each reader reads during the
+    writes by construction, however slow it is."""
     embedder, index = HashingEmbedder(dim=64), tmp_path / "idx"
     with writing(index, embedder, chunking=CHUNKING) as store:
         ingest(store, articles("seed", 5), embedder)
     stop = tmp_path / "stop"
+    progress = [tmp_path / f"reader-{n}" for n in range(2)]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     readers = [
         subprocess.Popen(
-            [sys.executable, "-c", READER, str(index), str(stop)],
+            [sys.executable, "-c", READER, str(index), str(stop), str(seen)],
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
-        for _ in range(2)
+        for seen in progress
     ]
-    proc = writer(index, "w", 10)
-    _, err = proc.communicate(timeout=300)
+    proc = writer(index, "w", 10, progress)
+    out, err = proc.communicate(timeout=300)
     stop.touch()
     outputs = [r.communicate(timeout=120) for r in readers]
     assert proc.returncode == 0, err
-    for reader, (out, reader_err) in zip(readers, outputs, strict=True):
+    saved = [line.split()[2] for line in out.splitlines()]
+    assert len(saved) == 10
+    for reader, seen, (out, reader_err) in zip(readers, progress, outputs, strict=True):
         assert reader.returncode == 0, reader_err
-        lines = out.splitlines()
-        assert lines[:-1] == []  # no failure lines
-        assert int(lines[-1].split()[1]) > 5  # "opened N": it did read during the writes
+        assert out == ""  # no failure lines
+        assert set(saved) <= set(seen.read_text().split())  # it read every generation saved
     assert len(Store.open(index).article_ids()) == 105
 
 
-# argv: index folder, stop file; searches until the stop file exists
+# argv: index folder, stop file, progress file; searches until the stop file exists, and
+# appends to the progress file each generation it has opened and searched (once)
 READER = textwrap.dedent("""
     import sys
     from pathlib import Path
     from dateline.index import HashingEmbedder, Searcher
-    index, stop = sys.argv[1], Path(sys.argv[2])
-    embedder, opened = HashingEmbedder(dim=64), 0
+    index, stop, progress = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
+    embedder, seen = HashingEmbedder(dim=64), set()
     while not stop.exists():
         try:
-            hits = Searcher.open(index, embedder).search("Article seed 3", 3)
+            searcher = Searcher.open(index, embedder)
+            hits = searcher.search("Article seed 3", 3)
             assert hits and hits[0].article.text[hits[0].chunk.start : hits[0].chunk.end]
-            opened += 1
+            generation = searcher.store.manifest.generation
+            if generation not in seen:
+                seen.add(generation)
+                with progress.open("a") as file:
+                    file.write(generation + "\\n")
         except Exception as exc:
             print("failed", type(exc).__name__, exc, flush=True)
-    print("opened", opened, flush=True)
 """)
 
 

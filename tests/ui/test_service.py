@@ -33,6 +33,9 @@ def test_the_chat_picks_up_changes_saved_by_another_writer(tmp_path: Path) -> No
         store.save()
     assert {h["article_id"] for h in service.search("Kursk story", 10)} == {"a0", "a2"}
     assert "2 articles" in service.stats()
+    rows = service.articles()  # the saved generation's articles, through the store
+    assert [(r[0], r[4]) for r in rows] == [("T2", "a2"), ("T0", "a0")] and rows[0][3] > 0
+    assert [r[4] for r in service.articles("t2")] == ["a2"]
     (index / "manifest.json").unlink()  # the folder's index deleted on disk
     with pytest.raises(IndexNotFound):
         service.search("Kursk story")
