@@ -181,7 +181,7 @@ def article_from_record(
         raise BadArticle(where, f"expected a JSON object, got {type(record).__name__}")
     text = record.get("text")
     if text is not None and not isinstance(text, str):
-        raise BadArticle(where, f"'text' is a {type(text).__name__}, not a string")
+        raise BadArticle(where, f"'text' is {_json_kind(text)}, not a string")
     if not isinstance(text, str) or not text.strip():
         raise BadArticle(
             where, "no 'text' field (each line needs id, title, published, source, url and text)"
@@ -211,7 +211,7 @@ def read_jsonl(where: str, text: str) -> Iterator[Article | Skipped]:
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
-            yield Skipped(here, f"broken JSON ({exc.msg} at column {exc.colno})")
+            yield Skipped(here, f"broken JSON ({_json_error(exc)} at column {exc.colno})")
             continue
         yield from _record(record, here)
 
@@ -363,3 +363,21 @@ def html_to_text(fragment: str) -> str:
     collector.close()
     paragraphs = (" ".join(p.split()) for p in "".join(collector.parts).split("\n\n"))
     return "\n\n".join(p for p in paragraphs if p)
+
+
+def _json_kind(value: object) -> str:
+    """A JSON value's kind as a writer of JSON calls it ("a number", not "a int")."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    return "a list" if isinstance(value, list) else "an object"
+
+
+def _json_error(exc: json.JSONDecodeError) -> str:
+    """json's message in lower case, without its dangling "at" ("Unterminated string
+    starting at" is followed by the position we give)."""
+    message = exc.msg.removesuffix(" at")
+    return message[:1].lower() + message[1:]

@@ -199,7 +199,17 @@ def test_dates_that_are_not_dates_and_repeated_ids_are_reported(tmp_path: Path) 
     assert any("in.jsonl:1" in n and "'soon-ish' is not a date" in n for n in notes)
     assert any("in.jsonl:2" in n and "9999-12-31 is in the future" in n for n in notes)
     assert any("id '123' again" in n for n in notes)
-    assert [str(s) for s in report.skipped] == [f"{path}:5: 'text' is a int, not a string"]
+    assert [str(s) for s in report.skipped] == [f"{path}:5: 'text' is a number, not a string"]
+
+
+def test_broken_json_is_named_in_plain_words(tmp_path: Path) -> None:
+    path = tmp_path / "cut.jsonl"
+    path.write_text('{"id": "a", "text": "A story that was cut\n{"id": "b", "text": [1]}\n')
+    report = read_paths([path])
+    assert [str(s) for s in report.skipped] == [
+        f"{path}:1: broken JSON (unterminated string starting at column 21)",
+        f"{path}:2: 'text' is a list, not a string",
+    ]
 
 
 def test_pdf_and_docx_are_read_with_pages_and_bad_ones_named(tmp_path: Path) -> None:
