@@ -89,7 +89,9 @@ def main() -> None:
     parser.add_argument("--questions", type=int, default=200)
     parser.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "dateline")
     parser.add_argument(
-        "--reader", default="rules", help="rules, llm, llm:1.5b or llm:PATH; a comma list to compare"
+        "--reader",
+        default="rules",
+        help="rules, llm, llm:1.5b or llm:PATH; a comma list to compare",
     )
     parser.add_argument("--no-profile", action="store_true", help="timings only")
     args = parser.parse_args()

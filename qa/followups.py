@@ -14,8 +14,9 @@ _FOLLOW_UP = re.compile(r"^\W*(?:and|but|also|what about|how about|so)\b\s*", re
 
 def needs_context(doc: Any) -> bool:
     """Whether a parsed question leans on the conversation: it has no verb of its own ("how
-    many sappers?"), or its subject is a pronoun ("when was that?")."""
-    verbs = [t for t in doc if t.pos_ == "VERB"]
+    many sappers?"), or its subject is a pronoun ("when was that?"). A "be" that heads the
+    question is its verb ("How long will the cycle lane be?" stands alone)."""
+    verbs = [t for t in doc if t.pos_ == "VERB" or (t.pos_ == "AUX" and t.dep_ == "ROOT")]
     pronoun = any(t.pos_ == "PRON" and t.dep_.startswith("nsubj") for t in doc) or any(
         t.lower_ in ("that", "it", "this", "they", "them") and t.dep_.startswith("nsubj")
         for t in doc

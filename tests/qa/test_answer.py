@@ -331,6 +331,19 @@ def test_a_standalone_question_is_not_read_as_a_follow_up(seed_answerer: Answere
         assert "troops" in follow_up.query and follow_up.short == "1,000 sappers"
 
 
+def test_a_question_whose_verb_is_be_stands_alone(seed_answerer: Answerer) -> None:
+    """A restored conversation about troops, then a question about something else whose only
+    verb is "be": it names its own subject, so it is not rewritten with the troops."""
+    history = [Turn("How many troops were deployed?")]
+    for asked in ("How long will the cycle lane be?", "Who is the harbour master?"):
+        answer = seed_answerer.ask(asked, history, as_of=date(2025, 6, 20))
+        assert answer.query == asked
+        assert answer.abstained
+    for elliptical in ("When was that?", "Who said that?", "what about sappers?"):
+        follow_up = seed_answerer.ask(elliptical, history, as_of=date(2025, 6, 20))
+        assert "troops" in follow_up.query
+
+
 def test_this_week_is_not_answered_from_an_article_of_another_year(
     seed_answerer: Answerer,
 ) -> None:
