@@ -214,25 +214,22 @@ def test_a_worker_killed_mid_run_is_replaced(
     _same_index(tmp_path / "local", tmp_path / "ray")
 
 
-# argv: a flag file, then `dateline` arguments. The driver runs as `dateline` does, except
-# that once the first embedded block has reached it, it touches the flag and waits: a Ctrl+C
-# sent on the flag lands mid-run by construction, however fast or slow the cluster is.
-PAUSED_DRIVER = """
+# the driver, with its first put of new rows held until Ctrl+C: the signal lands after a
+# block was embedded and put, before it is saved, however fast or slow the workers are
+_HELD_DRIVER = """
 import sys, time
 from pathlib import Path
-from dateline.index.cluster import RayWorkers
+from dateline.index.store import Store
 from dateline.ui.cli import main
 
-flag, embed = Path(sys.argv[1]), RayWorkers.embed
+put = Store.put
 
-def first_block_then_wait(self, texts, *, progress=None):
-    stream = embed(self, texts, progress=progress)
-    yield next(stream)
-    flag.touch()  # the driver holds one block and has asked for the next
-    while True:
-        time.sleep(0.05)
+def put_then_wait(self, items):
+    put(self, items)
+    Path(sys.argv[1]).touch()
+    time.sleep(600)
 
-RayWorkers.embed = first_block_then_wait
+Store.put = put_then_wait
 sys.exit(main(sys.argv[2:]))
 """
 
@@ -241,35 +238,34 @@ def test_an_interrupted_driver_leaves_a_good_index_and_resumes(
     cluster: tuple[str, dict[str, str]], tmp_path: Path
 ) -> None:
     address, env = cluster
-    articles = tmp_path / "articles"
-    _write(articles, "wire.jsonl", _articles(600))  # one chunk each: one checkpoint group
-    index, flag = tmp_path / "ray", tmp_path / "first-block"
-    arguments = ["index", str(articles), "--index", str(index),
-                 "--ray", address, "--ray-batch", "8", "-q"]  # fmt: skip
+    articles, index = tmp_path / "articles", tmp_path / "ray"
+    _write(articles, "a.jsonl", _articles(200))
+    first = _dateline("index", str(articles), "--index", str(index), "-q", env=env)
+    assert first.returncode == 0, first.stderr  # a saved index of 200 articles
+    _write(articles, "b.jsonl", _articles(200, start=200))
+    args = ["index", str(articles), "--index", str(index), "--ray", address, "--ray-batch", "8",
+            "-q"]  # fmt: skip
+    held, driver = tmp_path / "put", tmp_path / "held_driver.py"
+    driver.write_text(_HELD_DRIVER, encoding="utf-8")
     run = subprocess.Popen(
-        [sys.executable, "-c", PAUSED_DRIVER, str(flag), *arguments],
+        [sys.executable, str(driver), str(held), *args],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     deadline = time.monotonic() + 300
-    while not flag.exists() and run.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert flag.exists(), f"no block reached the driver: {run.poll()=}"
-    run.send_signal(signal.SIGINT)  # Ctrl+C, with one block of 600 chunks embedded
-    out, err = run.communicate(timeout=120)
+    while not held.exists() and run.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert held.exists(), run.communicate(timeout=60)[1] if run.poll() is not None else "no put"
+    run.send_signal(signal.SIGINT)  # Ctrl+C, with the new rows put but not saved
+    _, err = run.communicate(timeout=120)
     assert run.returncode == 130, err
     assert "Interrupted; the index keeps everything saved so far." in err
-    assert out == ""
-    # 600 chunks are under one checkpoint (2,048 chunks a group): nothing was saved, and
-    # nothing half-written is taken for an index
-    assert not Store.exists(index)
-    again = subprocess.run(
-        [str(BIN / "dateline"), *arguments], env=env, capture_output=True, text=True, timeout=900
-    )
-    assert again.returncode == 0, again.stderr
-    assert "600 added, 0 unchanged, 0 replaced, 0 skipped (600 chunks embedded" in again.stdout
-    assert sorted(Store.open(index).article_ids()) == sorted(a["id"] for a in _articles(600))
     check = _dateline("check", "--index", str(index), env=env)
     assert check.returncode == 0, check.stderr
+    assert sorted(Store.open(index).article_ids()) == sorted(f"item-{i}" for i in range(200))
+    again = _dateline(*args, env=env)
+    assert again.returncode == 0, again.stderr
+    assert "200 added, 200 unchanged" in again.stdout, again.stdout
+    assert sorted(Store.open(index).article_ids()) == sorted(f"item-{i}" for i in range(400))
 
 
 def _embedding_workers() -> list[int]:
