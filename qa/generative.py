@@ -84,6 +84,10 @@ def generate(
         if not cited:
             dropped += 1
             continue
+        if not re.sub(r"\[\d{1,3}\]", "", sentence).strip(" .,;:"):
+            # a reply of markers alone ("[1]") points at sentences: quote them, so an
+            # answer is never only a citation marker
+            sentence = " ".join(f"“{sources[n - 1].text.strip()}” [{n}]" for n in cited)
         quotes = " ".join(sources[n - 1].text for n in cited)
         derived = " ".join(
             _derived_dates(sources[n - 1].text, sources[n - 1].article.published) for n in cited

@@ -74,3 +74,16 @@ def test_a_streamed_reply_is_told_as_it_grows_and_checked_the_same(
     # what streamed is only shown; the answer is checked as without streaming
     assert streamed.text == answerer.ask("How many troops were deployed?").text
     assert streamed.text == "North Korea deployed around 14,000 troops [1]."
+
+
+def test_an_answer_is_never_only_a_citation_marker(seed_answerer: Answerer) -> None:
+    """A model that replies with the marker alone ("[1]", as llama.cpp's server with the 1.5B
+    did) cited a sentence: the answer quotes that sentence, never shows "[1]" alone."""
+    answerer, model = llm_answerer(seed_answerer, ["placeholder"])
+    answerer.ask("How many troops were deployed?")
+    n = source_number(model, "14,000 troops")
+    model.replies = [f"[{n}]"]  # type: ignore[attr-defined]
+    answer = answerer.ask("How many troops were deployed?")
+    (citation,) = answer.citations
+    assert answer.text == f"“{citation.quote}” [1]"
+    assert not answer.abstained
