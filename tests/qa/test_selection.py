@@ -101,7 +101,7 @@ def test_the_fitted_ranker_puts_the_answer_first(
     ranked = ranker.select(question, hits(TEXT), real_embedder, parse)
     assert sorted(parsed) == sorted(c.text for c in ranked)  # the shortlist, parsed once
     assert "14,000" in ranked[0].text
-    assert ranked[-1].text.endswith("?") or "weather" in ranked[-1].text
+    assert ranked[-1].text == "The weather in the region was cold."  # off the topic: last
     assert all(0.0 < c.score < 1.0 for c in ranked)
     assert [c.score for c in ranked] == sorted((c.score for c in ranked), reverse=True)
 
