@@ -1,13 +1,6 @@
 """The index folder: one generation of records, vectors and BM25 at a time, and the manifest.
 
-Layout::
-
-    DIR/manifest.json               what built the index, counts, the current generation
-    DIR/gen-000007/records.sqlite   articles                           (catalog.py)
-    DIR/gen-000007/rows.npy         chunk rows: article, offsets, hash (rows.py)
-    DIR/gen-000007/vectors.npy      float32 unit vectors, one per row  (vectors.py)
-    DIR/gen-000007/faiss.index      FAISS over those rows              (vectors.py)
-    DIR/gen-000007/lexical-000/     BM25 over rows and whole articles  (lexical.py)
+The folder's layout and crash protocol: docs/index-format.md.
 
 A save writes a complete new generation folder aside, fsyncs it, then atomically replaces
 ``manifest.json`` to point at it; only then are generations before the previous one removed.
