@@ -266,16 +266,14 @@ class Answerer:
             return self._abstain(question, query, hits, ranked[0].score)
         notes = (f"dropped {result.dropped} unverifiable sentence(s)",) if result.dropped else ()
         return Answer(
-            question,
-            result.text,
-            result.citations,
-            tuple(hits),
-            False,
-            (),
-            "",
-            query,
-            ranked[0].score,
-            notes,
+            question=question,
+            text=result.text,
+            citations=result.citations,
+            hits=tuple(hits),
+            abstained=False,
+            query=query,
+            confidence=ranked[0].score,
+            notes=notes,
         )
 
     def _options(
@@ -342,4 +340,13 @@ class Answerer:
         text = f"The indexed articles don't answer this{': ' + why if why else ''}." + (
             " The closest passages are listed as related." if hits else ""
         )
-        return Answer(question, text, (), tuple(hits), True, tuple(hits[:3]), "", query, confidence)
+        return Answer(
+            question=question,
+            text=text,
+            citations=(),
+            hits=tuple(hits),
+            abstained=True,
+            related=tuple(hits[:3]),
+            query=query,
+            confidence=confidence,
+        )

@@ -176,14 +176,13 @@ def compose(
             citations.append(second)
             notes.append("newer figure wins" if newer else "conflict")
     return Answer(
-        question,
-        "\n".join(lines),
-        tuple(citations),
-        tuple(hits),
-        False,
-        (),
-        short,
-        query,
-        best.confidence,
-        tuple(notes),
+        question=question,
+        text="\n".join(lines),
+        citations=tuple(citations),
+        hits=tuple(hits),
+        abstained=False,
+        short=short,
+        query=query,
+        confidence=best.confidence,
+        notes=tuple(notes),
     )

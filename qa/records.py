@@ -20,7 +20,7 @@ class Turn:
     answer: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Answer:
     """An answer whose every ``[n]`` is a :class:`Citation` with an exact quote.
 

@@ -25,11 +25,11 @@ def evil_answer() -> Answer:
     citation = make_citation(1, EVIL, start, end)
     chunk = Chunk("evil:0-10", "evil", 0, 10, EVIL.text[:10])
     return Answer(
-        "q",
-        f"300 troops [1]\n“{citation.quote}” [1]",
-        (citation,),
-        (Hit(chunk, 1.0, 1, EVIL),),
-        False,
+        question="q",
+        text=f"300 troops [1]\n“{citation.quote}” [1]",
+        citations=(citation,),
+        hits=(Hit(chunk, 1.0, 1, EVIL),),
+        abstained=False,
     )
 
 
@@ -69,7 +69,14 @@ def test_highlight_stays_inside_its_paragraph() -> None:
 def test_abstention_lists_related_passages_labelled_as_such() -> None:
     chunk = Chunk("evil:0-16", "evil", 0, 16, EVIL.text[:16])
     hit = Hit(chunk, 0.1, 1, EVIL)
-    answer = Answer("q", "The indexed articles don't answer this.", (), (hit,), True, (hit,))
+    answer = Answer(
+        question="q",
+        text="The indexed articles don't answer this.",
+        citations=(),
+        hits=(hit,),
+        abstained=True,
+        related=(hit,),
+    )
     panel = sources_html(answer)
     assert "Related passages — not citations" in panel and "Intro paragraph." in panel
     empty = sources_html(None)
@@ -107,7 +114,13 @@ def test_untitled_articles_cards_are_headed_by_source_and_date() -> None:
         for n, s in ((1, "It sent 14,000 troops."), (2, "Around 1,000 sappers will follow."))
     ]
     chunk = Chunk("seed:0-10", "seed", 0, 10, text[:10])
-    answer = Answer("q", "14,000 [1] 1,000 [2]", tuple(cited), (Hit(chunk, 1.0, 1, seed),), False)
+    answer = Answer(
+        question="q",
+        text="14,000 [1] 1,000 [2]",
+        citations=tuple(cited),
+        hits=(Hit(chunk, 1.0, 1, seed),),
+        abstained=False,
+    )
     panel = sources_html(answer)
     headings = re.findall(r'<div class="dl-title">(.*?)</div>', panel)
     assert headings == [
