@@ -31,7 +31,7 @@ from .followups import rewrite_follow_up
 from .mentions import Named
 from .questions import Question, analyse
 from .readers import Reader, Streamed
-from .reading import model_option, over
+from .reading import Verdict, model_option, over
 from .records import Answer, Retrieval, Turn
 from .selection import DEPTH, SentenceRanker
 from .timeliness import about_years, timely
@@ -219,12 +219,13 @@ class Answerer:
         if self.llm is not None:
             return self._generate(question, query, ranked, hits, on_text)
         if self.reader is not None:
-            read = model_option(self.reader, parsed, ranked, day, on_text)
-            if read is None:  # the model found that no passage answers
+            outcome = model_option(self.reader, parsed, ranked, day, on_text)
+            if outcome.verdict is Verdict.DECLINED:  # the model found that no passage answers
                 return replace(self._abstain(question, query, hits, 0.0), reader=self.reader.name)
-            if isinstance(read, Option):
-                answer = self._compose_read(retrieval, parsed, read, ranked, hits)
+            if outcome.verdict is Verdict.ANSWERED and outcome.option is not None:
+                answer = self._compose_read(retrieval, parsed, outcome.option, ranked, hits)
                 return replace(answer, reader=self.reader.name)
+            # UNVERIFIED: the rules answer
         missing = named.missing_in(c.article for c in ranked)  # each article read once
         kept = [c for c in ranked if missing[c.article.id] is None]
         if ranked and not kept:  # no article read names what the question names

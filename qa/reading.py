@@ -6,8 +6,9 @@ sentence answers") is what abstains, not the rules' vetoes or confidence gate.""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from enum import Enum
 
 from .classes import CLASS_LABELS
 from .compose import Option
@@ -16,7 +17,15 @@ from .questions import Question, own_words
 from .readers import CURRENCY, DATE_LIKE, Reader, Streamed, echoes_source, locate
 from .timewords import date_ahead
 
-__all__ = ["MODEL_READ", "MODEL_SUPPORT", "model_option", "of_kind", "over"]
+__all__ = [
+    "MODEL_READ",
+    "MODEL_SUPPORT",
+    "ModelOutcome",
+    "Verdict",
+    "model_option",
+    "of_kind",
+    "over",
+]
 
 MODEL_READ = 8  # sentences a reader model is shown, as the ranker orders them
 # the ranker's probability for the best sentence under which no model is asked; fitted with
@@ -25,31 +34,51 @@ MODEL_SUPPORT = 0.2
 READ_WORDS = 12  # a longer reading is a sentence copied whole, no short answer
 
 
+class Verdict(Enum):
+    """What came of asking the model."""
+
+    ANSWERED = "answered"  # its span is in a shown sentence and of the asked kind
+    DECLINED = "declined"  # it says (or doubts enough) that no shown sentence answers
+    UNVERIFIED = "unverified"  # its words are in no shown sentence, or not of the asked kind
+
+
+@dataclass(frozen=True, slots=True)
+class ModelOutcome:
+    """The model's verdict, and its answer as an option when it ``ANSWERED`` (else None)."""
+
+    verdict: Verdict
+    option: Option | None = None
+
+
+DECLINED = ModelOutcome(Verdict.DECLINED)
+UNVERIFIED = ModelOutcome(Verdict.UNVERIFIED)
+
+
 def model_option(
     reader: Reader,
     question: Question,
     ranked: Sequence[Candidate],
     day: date | None,
     on_text: Streamed | None,
-) -> Option | Literal["unverified"] | None:
-    """The model's answer from the best ``MODEL_READ`` sentences, unfiltered: an option
-    when its span is found in a shown sentence and is of the asked kind; None when it
-    says (or doubts enough) that none answers; "unverified" when its words are in no
-    shown sentence or not of the asked kind (the rules then answer)."""
+) -> ModelOutcome:
+    """The model's answer from the best ``MODEL_READ`` sentences, unfiltered: ``ANSWERED``
+    with an option when its span is found in a shown sentence and is of the asked kind;
+    ``DECLINED`` when it says (or doubts enough) that none answers; ``UNVERIFIED`` when its
+    words are in no shown sentence or not of the asked kind (the rules then answer)."""
     shown = list(ranked[:MODEL_READ])
     if not shown or shown[0].score < MODEL_SUPPORT:
-        return None  # not even the best sentence read is likely to answer
+        return DECLINED  # not even the best sentence read is likely to answer
     reading = reader.read(question.text, shown, day, on_text)
     if reading.answer is None:
-        return None
+        return DECLINED
     found = locate(reading, shown)
     if found is None or echoes_source(reading, found[0], len(shown)):
-        return "unverified"  # "2" under source 2: its number, not an answer
+        return UNVERIFIED  # "2" under source 2: its number, not an answer
     i, span = found
     if not of_kind(question, shown[i], span.start, span.end):
-        return "unverified"
+        return UNVERIFIED
     sure = 1.0 - (reading.doubt or 0.0)
-    return Option(sure, shown[i], span, sure)
+    return ModelOutcome(Verdict.ANSWERED, Option(sure, shown[i], span, sure))
 
 
 def of_kind(question: Question, source: Candidate, start: int, end: int) -> bool:
