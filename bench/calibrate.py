@@ -1,6 +1,9 @@
 """Calibrate on RealTimeQA: the abstention threshold, and the recency prior.
 
-    python bench/calibrate.py --index DIR [--ranking [--write]]
+    python bench/calibrate.py --index DIR [--split fit|test|all] [--ranking [--write]]
+
+Both fit on RealTimeQA's fit split by default (dateline.qa.splits); the test split is only
+for reporting.
 
 Abstention (default):
 Runs the extractive answerer with abstention off (each question as of its question_date),
@@ -39,6 +42,7 @@ def main() -> None:
         action="store_true",
         help="store the best ranking in the index manifest (--ranking)",
     )
+    parser.add_argument("--split", choices=["fit", "test", "all"], default="fit")
     args = parser.parse_args()
     if args.ranking:
         calibrate_ranking(args)
@@ -46,10 +50,11 @@ def main() -> None:
 
     from dateline.index import Searcher
     from dateline.qa import Answerer, question_date
+    from dateline.qa.splits import select_split
 
     answerer = Answerer(Searcher.open(args.index, cache_dir=args.cache), threshold=-1.0)
     rows = []
-    for q in read_jsonl(REALTIMEQA / "questions.jsonl"):
+    for q in select_split(read_jsonl(REALTIMEQA / "questions.jsonl"), args.split):
         answer = answerer.ask(q["question"], as_of=question_date(q))
         rows.append(
             {
@@ -90,27 +95,28 @@ def calibrate_ranking(args: argparse.Namespace) -> None:
 
     from dateline.index import Ranking, Searcher
     from dateline.qa import gold_rank, question_date
+    from dateline.qa.splits import select_split
 
     opened = Searcher.open(args.index, cache_dir=args.cache)
     store, embedder = opened.store, opened.embedder
     embedder.embed_query = functools.cache(embedder.embed_query)  # type: ignore[method-assign]
     questions = [
         q
-        for q in read_jsonl(REALTIMEQA / "questions.jsonl")
+        for q in select_split(read_jsonl(REALTIMEQA / "questions.jsonl"), args.split)
         if q["type"] == "answerable_gold_article"
     ]
 
     def score(ranking: Ranking) -> tuple[float, float]:
         searcher = Searcher(store, embedder, ranking=ranking)
-        reciprocal = hits = 0.0
+        reciprocal = found = 0.0
         for q in questions:
             hits = searcher.search(q["question"], 50, as_of=question_date(q))
             rank = gold_rank(hits, set(q["gold_article_ids"]))
             if rank:
-                reciprocal, hits = reciprocal + 1 / rank, hits + 1
-        return reciprocal / len(questions), hits / len(questions)
+                reciprocal, found = reciprocal + 1 / rank, found + 1
+        return reciprocal / len(questions), found / len(questions)
 
-    print(f"{len(questions)} gold-article questions, as of their question_date")
+    print(f"{len(questions)} gold-article questions ({args.split} split), as of their dates")
     print(f"{'support':>8}{'article':>8}{'weight':>8}{'days':>6}{'MRR@10':>9}{'hit@10':>9}")
     plain = Ranking(recency_weight=0.0, article_weight=0.0, support=1)
     result = score(plain)

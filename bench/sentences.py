@@ -1,6 +1,10 @@
 """Sentence selection on RealTimeQA: fit the two-stage sentence ranker, report before/after.
 
-    python bench/sentences.py --index DIR [--write] [--multihop MHR_DIR] [--second-encoder DIR]
+    python bench/sentences.py --index DIR [--split fit|test|all] [--write] [--multihop MHR_DIR]
+        [--second-encoder DIR]
+
+The weights are fitted on RealTimeQA's fit split by default (dateline.qa.splits); the test
+split is only for reporting.
 
 Distant supervision: for each answerable RealTimeQA question (asked as of its question_date),
 every sentence of the best ``DEPTH`` hits is a candidate, positive when it holds one of the
@@ -14,7 +18,7 @@ scored by weights fitted without it): the share of questions whose answer senten
 and in the reader's view (top 6), for today's ranker (``rank_sentences`` over the best 8
 hits) and the fitted one, and the fitted one after the answerer's names check (only
 sentences of articles that mention the names the question gives). ``--write`` stores
-weights fitted on every question in ``qa/selection.json``.
+weights fitted on every question of the split in ``qa/selection.json``.
 
 ``--multihop MHR_DIR`` (an index of ``../shared/eval/multihoprag_500_stub``, made with
 ``dateline index --index MHR_DIR .../corpus.jsonl``) adds MultiHop-RAG's answerable questions,
@@ -31,6 +35,7 @@ it, for shortlists of 12 to 40 (~25 min on 2 cores to embed, once; then cached).
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import pickle
 import re
@@ -222,13 +227,14 @@ def load(
     from dateline.qa.selection import COSINE, DEPTH, SPAN, features
 
     CACHE.mkdir(exist_ok=True)
-    dump = CACHE / f"sentences-{index.name}-{DEPTH}-{LABEL}.pkl"
+    asked = hashlib.sha256("\n".join(q["id"] for q in questions).encode()).hexdigest()[:8]
+    dump = CACHE / f"sentences-{index.name}-{DEPTH}-{LABEL}-{asked}.pkl"
     if dump.exists() and not rebuild:
         rows: list[dict[str, Any]] = pickle.loads(dump.read_bytes())
     else:
         rows = build(index, cache, DEPTH, questions, label)
         dump.write_bytes(pickle.dumps(rows))
-    spans = span_column(rows, CACHE / f"spans-{index.name}-{DEPTH}.pkl", rebuild)
+    spans = span_column(rows, CACHE / f"spans-{index.name}-{DEPTH}-{asked}.pkl", rebuild)
     for row in rows:  # features are recomputed, so a new feature needs no new retrieval
         row["features"] = features(row["question"], row["candidates"], row["hits"])
         row["features"][:, COSINE] = row["cosine"]
@@ -355,10 +361,13 @@ def main() -> None:
         metavar="MODEL_DIR",
         help="a sentence-transformers model folder: its cosine in stage 2, beside MiniLM's",
     )
+    parser.add_argument("--split", choices=["fit", "test", "all"], default="fit")
     args = parser.parse_args()
     from dateline.qa.selection import DEPTH, FEATURES, SHORTLIST
+    from dateline.qa.splits import select_split
 
-    questions = [q for q in read_jsonl(REALTIMEQA / "questions.jsonl") if q["answerable"]]
+    asked = select_split(read_jsonl(REALTIMEQA / "questions.jsonl"), args.split)
+    questions = [q for q in asked if q["answerable"]]
     rows = load(
         args.index, args.cache, questions, lambda q: holder(q.get("answers", [])), args.rebuild
     )
@@ -394,7 +403,8 @@ def main() -> None:
                     "features": list(FEATURES),
                     "first": [round(float(w), 4) for w in first],
                     "second": [round(float(w), 4) for w in second],
-                    "fitted_on": f"RealTimeQA, {len(rows)} answerable questions, {DEPTH} hits",
+                    "fitted_on": f"RealTimeQA {args.split} split, {len(rows)} answerable "
+                    f"questions, {DEPTH} hits",
                 },
                 indent=1,
             )
