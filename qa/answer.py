@@ -41,7 +41,7 @@ __all__ = ["DEFAULT_THRESHOLD", "Answerer"]
 
 # the rules reader abstains under this confidence: the highest abstention at <= 5% false
 # abstention (bench/calibrate.py; figures in docs/benchmarks.md)
-DEFAULT_THRESHOLD = 0.175
+DEFAULT_THRESHOLD = 0.2
 TYPED = ("quantity", "age", "date", "person", "place", "org")
 READ = 6  # sentences the rules choose from
 
