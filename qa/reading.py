@@ -27,7 +27,7 @@ __all__ = [
     "over",
 ]
 
-MODEL_READ = 8  # sentences a reader model is shown, as the ranker orders them
+MODEL_READ = 3  # sentences a reader model is shown, as the ranker orders them (docs/benchmarks.md)
 # the ranker's probability for the best sentence under which no model is asked; fitted with
 # the local reader's DOUBT on RealTimeQA's fit split (bench/readers.py, docs/benchmarks.md)
 MODEL_SUPPORT = 0.2
