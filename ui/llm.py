@@ -38,10 +38,14 @@ def chat_model_from_spec(spec: str, *, api_key: str | None = None) -> Any:
             raise DatelineError(
                 "--llm openai:... needs langchain-openai; run `pip install 'dateline[llm]'`"
             ) from exc
+        from pydantic import SecretStr
+
+        # no base_url given: leave langchain-openai's own default (OPENAI_API_BASE, else OpenAI)
+        extra: dict[str, Any] = {"base_url": base_url} if base_url else {}
         return ChatOpenAI(
             model=model,
             temperature=0,
-            api_key=api_key or "not-needed",
-            **({"base_url": base_url} if base_url else {}),
+            api_key=SecretStr(api_key or "not-needed"),  # a local server needs no key
+            **extra,
         )
     raise DatelineError(f"--llm {spec!r}: unknown provider {provider!r}; use ollama: or openai:")
