@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -21,6 +20,7 @@ import numpy as np
 import pytest
 
 from dateline.index import Searcher, Store
+from tests.conftest import free_port
 
 pytest.importorskip("ray")
 pytestmark = pytest.mark.ray
@@ -54,12 +54,6 @@ def _write(folder: Path, name: str, articles: list[dict[str, str]]) -> Path:
     path = folder / name
     path.write_text("".join(json.dumps(a) + "\n" for a in articles), encoding="utf-8")
     return path
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _env(tmp: Path) -> dict[str, str]:
@@ -102,7 +96,7 @@ def _stop(node: subprocess.Popen[bytes]) -> None:
 def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
     """A two-node Ray cluster on loopback (one CPU per node): its address and environment."""
     tmp = tmp_path_factory.mktemp("ray")
-    env, port = _env(tmp), _free_port()
+    env, port = _env(tmp), free_port()
     head = _node(["--head", "--port", str(port), "--include-dashboard", "false"], env, tmp / "t")
     address = f"127.0.0.1:{port}"
     worker = None
@@ -285,7 +279,7 @@ def _embedding_workers() -> list[int]:
 
 def test_an_unreachable_cluster_is_one_clear_line(tmp_path: Path) -> None:
     articles = _write(tmp_path, "wire.jsonl", _articles(2))
-    address = f"127.0.0.1:{_free_port()}"
+    address = f"127.0.0.1:{free_port()}"
     run = _dateline(
         "index", str(articles), "--index", str(tmp_path / "i"), "--ray", address,
         env=_env(tmp_path),

