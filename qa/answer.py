@@ -222,7 +222,7 @@ class Answerer:
             outcome = model_option(self.reader, parsed, ranked, day, on_text)
             if outcome.verdict is Verdict.DECLINED:  # the model found that no passage answers
                 return replace(self._abstain(question, query, hits, 0.0), reader=self.reader.name)
-            if outcome.verdict is Verdict.ANSWERED and outcome.option is not None:
+            if outcome.option is not None:  # ANSWERED: its span verified and of the asked kind
                 answer = self._compose_read(retrieval, parsed, outcome.option, ranked, hits)
                 return replace(answer, reader=self.reader.name)
             # UNVERIFIED: the rules answer
