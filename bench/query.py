@@ -49,7 +49,11 @@ ASK_STAGES = {
     "English.pipe": "spaCy parse (sentences)",
     "MainThread": "spaCy parser, tagger (Cython: no Python frames)",
     "find_spans": "span finding",
-    "Llama.create_chat_completion": "local model (llama.cpp: prompt and answer)",
+    "LocalReader._read": "local model: reading the prompt",
+    "_Vocabulary.prompt": "local model: chat template, tokens",
+    "LocalReader._start_from": "local model: system prompt (once)",
+    "LocalReader._string": "local model: writing the answer",
+    "LocalReader._source": "local model: naming its source",
 }
 
 
@@ -149,7 +153,7 @@ def main() -> None:
             f"{statistics.mean(values):>9.1f}   <= {target:g} ({met})"
         )
     print(f"peak RSS {peak_rss_mb():.0f} MB")
-    ask_stages = {"search": SEARCH_STAGES, f"ask {specs[0]}": ASK_STAGES}
+    ask_stages = {"search": SEARCH_STAGES, **{f"ask {spec}": ASK_STAGES for spec in specs}}
     if args.no_profile:
         return
     for name, stages in ask_stages.items():

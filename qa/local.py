@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import importlib.util
+import json
 import os
 import re
 import threading
@@ -28,7 +29,6 @@ from ..index import ModelUnavailable
 from .extractive import Candidate
 from .questions import asked_kind
 from .readers import (
-    SCHEMA,
     SYSTEM,
     Reading,
     Streamed,
@@ -53,7 +53,6 @@ __all__ = [
 # though greedy decoding would write an answer; fitted with reading.MODEL_SUPPORT on
 # RealTimeQA's fit split (docs/benchmarks.md)
 DOUBT = 0.1
-_DECIDING = re.compile(r'"answer"\s*:\s*$')  # the next token is null or an answer's quote
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,10 +123,11 @@ def assemble(model: LocalModel, cache_dir: Path) -> Path:
 
 class LocalReader:
     """Reads the top candidate sentences with a GGUF instruction model through llama.cpp and
-    answers with JSON constrained by a grammar. Each reading evaluates its whole prompt:
-    reusing the previous prompt's evaluated prefix changed answers with what was read
-    before (the same question read after another got another date), and the same question
-    must get the same answer."""
+    answers as JSON, ``{"answer": "<words>", "source": <n>}`` or ``{"answer": null}``,
+    decoded by hand (a grammar over the whole vocabulary cost more than the model): fixed
+    parts evaluated at once, the answer written greedily, the source the likeliest number.
+    Every reading starts from the system prompt evaluated alone, so the same question gets
+    the same answer whatever was read before (reusing a longer prefix did not)."""
 
     def __init__(
         self,
@@ -146,7 +146,7 @@ class LocalReader:
         self.max_tokens = max_tokens
         self.doubt = doubt  # decline at this probability of null or more
         self._llama: Any = None
-        self._choices: tuple[np.ndarray, np.ndarray] | None = None
+        self._words: _Vocabulary | None = None
         # one model per process, one reading at a time: a llama.cpp context is not
         # thread-safe, and two readings at once on the same cores are each slower
         self._lock = threading.Lock()
@@ -209,52 +209,138 @@ class LocalReader:
         as_of: date | None,
         on_text: Streamed | None,
     ) -> Reading:
-        watch = _Doubt(self._model(), self._tokens())
-        self._model().reset()  # no state from the previous reading
-        reply = self._model().create_chat_completion(
-            messages=[
-                {"role": "system", "content": SYSTEM},
-                {
-                    "role": "user",
-                    "content": sources_prompt(
-                        question, sources, as_of, dated=asked_kind(question) == "date"
-                    ),
-                },
-            ],
-            response_format={"type": "json_object", "schema": SCHEMA},
-            temperature=0.0,
-            max_tokens=self.max_tokens,
-            stream=on_text is not None,
-            logits_processor=[watch],
-        )
-        if on_text is None:
-            written = str(reply["choices"][0]["message"]["content"] or "")
-        else:
-            written, told = "", None
-            for chunk in reply:  # tokens as llama.cpp writes them
-                written += chunk["choices"][0]["delta"].get("content") or ""
-                answer = partial_answer(written)
-                if answer and answer != told:
-                    on_text(answer)
-                    told = answer
-        if watch.doubt is not None and watch.doubt >= self.doubt:
-            return Reading(None, doubt=watch.doubt)
-        return replace(parse_reply(written), doubt=watch.doubt)
+        llama, vocabulary = self._model(), self._vocabulary()
+        dated = asked_kind(question) == "date"
+        shared, rest = vocabulary.prompt(sources_prompt(question, sources, as_of, dated=dated))
+        self._start_from(shared)
+        llama.eval([*rest, *vocabulary.opening])  # the reply's fixed opening, '{"answer":'
+        logits = _last_logits(llama)
+        doubt = vocabulary.doubt(logits)
+        if doubt >= self.doubt or doubt > 0.5:  # null is likelier than an answer's quote
+            return Reading(None, doubt=doubt)
+        raw = self._string(int(vocabulary.quotes[logits[vocabulary.quotes].argmax()]), on_text)
+        if raw is None:
+            return Reading(None, doubt=doubt)
+        answer, tail = raw
+        source = self._source(tail, len(sources))
+        return replace(parse_reply(json.dumps({"answer": answer, "source": source})), doubt=doubt)
 
-    def _tokens(self) -> tuple[np.ndarray, np.ndarray]:
-        """The vocabulary's ids that begin null ("n", " null", ...) and those that begin a
-        JSON string (a quote after optional spaces), found once per model (~0.5 s)."""
-        if self._choices is None:
-            llama = self._model()
-            nulls, quotes = [], []
-            for token in range(llama.n_vocab()):
-                piece = llama.detokenize([token]).strip(b" \t\n")
-                if piece and b"null".startswith(piece):
-                    nulls.append(token)
-                elif piece.startswith(b'"'):
-                    quotes.append(token)
-            self._choices = np.array(nulls), np.array(quotes)
-        return self._choices
+    def _start_from(self, shared: list[int]) -> None:
+        """Leave exactly ``shared`` evaluated: kept from an earlier reading when it is still
+        the context's start, else evaluated alone from empty, so that every reading starts
+        from the same state whatever was read before."""
+        llama = self._model()
+        n = len(shared)
+        if llama.n_tokens >= n and llama.input_ids[:n].tolist() == shared:
+            llama.n_tokens = n  # the next eval drops everything after the shared part
+        else:
+            llama.reset()
+            llama.eval(shared)
+
+    def _string(self, first: int, on_text: Streamed | None) -> tuple[str, str] | None:
+        """The answer's JSON string, greedily written from its opening token ``first``
+        until its closing quote, and what that last token held after the quote; None when
+        nothing is written or the string never closes."""
+        llama, written = self._model(), b""
+        token = first
+        for _ in range(self.max_tokens):
+            written += llama.detokenize([token])
+            text = written.decode("utf-8", "ignore")
+            answer = partial_answer(_OPENING + text) or ""
+            closed = _CLOSED.match(text)
+            if closed is not None:
+                return answer, closed["tail"]
+            if token == llama.token_eos() or "\n" in text:
+                return None
+            if on_text is not None and answer:
+                on_text(answer)
+            llama.eval([token])
+            token = int(_last_logits(llama).argmax())
+        return None
+
+    def _source(self, tail: str, shown: int) -> int | None:
+        """The sentence number the model names after its answer: the rest of ', "source": '
+        is evaluated at once, then the likeliest of the numbers shown is read off."""
+        llama, vocabulary = self._model(), self._vocabulary()
+        if not _SOURCE_KEY.startswith(tail):
+            return None  # the reply ended after the answer ('"}')
+        llama.eval(llama.tokenize(_SOURCE_KEY[len(tail) :].encode(), add_bos=False))
+        logits = _last_logits(llama)
+        return 1 + int(np.argmax([logits[d] for d in vocabulary.digits[: max(shown, 1)]]))
+
+    def _vocabulary(self) -> _Vocabulary:
+        if self._words is None:
+            self._words = _Vocabulary(self._model())
+        return self._words
+
+
+_OPENING = '{"answer":'
+_CLOSED = re.compile(r'\s*"(?P<body>(?:[^"\\]|\\.)*)"(?P<tail>.*)', re.S)  # a whole string
+_SOURCE_KEY = ', "source": '
+
+
+def _last_logits(llama: Any) -> np.ndarray:
+    """The logits after the last evaluated token (a copy: the next eval overwrites them)."""
+    from llama_cpp import llama_get_logits_ith
+
+    pointer = llama_get_logits_ith(llama.ctx, -1)
+    return np.ctypeslib.as_array(pointer, shape=(llama.n_vocab(),)).copy()
+
+
+class _Vocabulary:
+    """What a model's reading needs of its vocabulary and chat template, found once (~0.5 s):
+    the tokens that begin null and those that begin a JSON string, the single digits, the
+    reply's opening, and the prompt's part shared by every reading."""
+
+    def __init__(self, llama: Any) -> None:
+        from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+        self.llama = llama
+        nulls, quotes = [], []
+        for token in range(llama.n_vocab()):
+            piece = llama.detokenize([token]).strip(b" \t\n")
+            if piece and b"null".startswith(piece):
+                nulls.append(token)
+            elif piece.startswith(b'"'):
+                quotes.append(token)
+        self.nulls, self.quotes = np.array(nulls), np.array(quotes)
+        self.digits = [llama.tokenize(str(n).encode(), add_bos=False)[0] for n in range(1, 10)]
+        self.opening = llama.tokenize(_OPENING.encode(), add_bos=False)
+        template = llama.metadata.get("tokenizer.chat_template")
+        if not template:
+            raise ModelUnavailable(
+                f"{llama.model_path} has no chat template; use an instruction model's GGUF"
+            )
+        eos, bos = llama.token_eos(), llama.token_bos()
+        self.formatter = Jinja2ChatFormatter(
+            template=template,
+            eos_token=llama.detokenize([eos], special=True).decode() if eos != -1 else "",
+            bos_token=llama.detokenize([bos], special=True).decode() if bos != -1 else "",
+        )
+
+    def prompt(self, user: str) -> tuple[list[int], list[int]]:
+        """The chat prompt's tokens for the system message and ``user``, split where the
+        user's text begins (the shared part: the same for every reading)."""
+        marker = "\x00"
+        rendered = self.formatter(
+            messages=[{"role": "system", "content": SYSTEM}, {"role": "user", "content": marker}]
+        )
+        head, _, after = rendered.prompt.partition(marker)
+        add_bos = not rendered.added_special
+        whole = self._tokens(head + user + after, add_bos)
+        shared = self._tokens(head, add_bos)
+        n = len(shared) if whole[: len(shared)] == shared else 0
+        return whole[:n], whole[n:]
+
+    def _tokens(self, text: str, add_bos: bool) -> list[int]:
+        return list(self.llama.tokenize(text.encode(), add_bos=add_bos, special=True))
+
+    def doubt(self, logits: np.ndarray) -> float:
+        """The probability of null among null and an answer's opening quote."""
+        top = float(logits.max())
+        null = float(np.exp(logits[self.nulls] - top).sum())
+        quote = float(np.exp(logits[self.quotes] - top).sum())
+        return null / (null + quote) if null + quote > 0 else 1.0
 
 
 def _from_hub(name: str) -> Path:
@@ -281,29 +367,6 @@ def _from_hub(name: str) -> Path:
             f"({type(exc).__name__}); run once with the network on, or give the path of a "
             ".gguf file"
         ) from exc
-
-
-class _Doubt:
-    """A logits processor that sees each step's raw logits (before the grammar) and keeps,
-    at the step that chooses between null and an answer's opening quote, the probability
-    of null among the two."""
-
-    def __init__(self, llama: Any, choices: tuple[np.ndarray, np.ndarray]) -> None:
-        self.llama = llama
-        self.nulls, self.quotes = choices
-        self.prompt: int | None = None
-        self.doubt: float | None = None
-
-    def __call__(self, ids: np.ndarray, logits: np.ndarray) -> np.ndarray:
-        if self.prompt is None:
-            self.prompt = len(ids)
-        written = self.llama.detokenize(list(ids[self.prompt :])).decode("utf-8", "ignore")
-        if _DECIDING.search(written):  # the last such step decides (a space may come first)
-            top = float(logits.max())
-            null = float(np.exp(logits[self.nulls] - top).sum())
-            quote = float(np.exp(logits[self.quotes] - top).sum())
-            self.doubt = null / (null + quote) if null + quote > 0 else None
-        return logits
 
 
 READERS = "auto | rules | llm | llm:0.5b | llm:1.5b | llm:PATH.gguf | llm:hf:OWNER/REPO/FILE.gguf"

@@ -39,11 +39,6 @@ SYSTEM = (
     ', or {"answer": null} when no sentence answers the question. Answer only what is asked: '
     "a count for 'how many', a date for 'when', a name for 'who' or 'which'."
 )
-SCHEMA = {
-    "type": "object",
-    "properties": {"answer": {"type": ["string", "null"]}, "source": {"type": "integer"}},
-    "required": ["answer"],
-}
 DATE_LIKE = re.compile(r"\d{4}|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)", re.I)
 # an amount of money: a currency sign just before or in the span, or a currency's name
 CURRENCY = re.compile(
