@@ -18,8 +18,9 @@ from typing import Any
 from ..index import Embedder
 from .classes import titled
 from .extractive import Span
-from .questions import STOPWORDS, Question, stem
+from .questions import Question
 from .similarity import same_word, similarity, singular
+from .words import STOPWORDS, stem
 
 __all__ = ["asked_role", "counts_asked", "holds_now", "numbers_agree", "predicate_words"]
 __all__ += ["says_role", "titled_first"]

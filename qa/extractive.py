@@ -5,15 +5,15 @@ the span the question asks for (a quantity with its unit, a date, a name) out of
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from ..index import Article, Embedder, Hit, sentence_spans
+from ..index import Embedder, Hit, sentence_spans
 from .classes import WORKS, fits_class, titled
 from .questions import Question, content_terms, names_a_given, own_words, stem
+from .spans import Candidate, Span, closeness, quotations
 
 __all__ = ["Candidate", "Span", "find_spans", "rank_sentences"]
 
@@ -70,33 +70,6 @@ SAYING = frozenset(
     "say tell call describe dub label term brand characterize characterise portray tout praise "
     "hail declare state add write".split()
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """A sentence of a retrieved chunk, with absolute offsets into its article."""
-
-    article: Article
-    start: int
-    end: int
-    hit_rank: int
-    score: float = 0.0
-
-    @property
-    def text(self) -> str:
-        return self.article.text[self.start : self.end]
-
-
-@dataclass(frozen=True, slots=True)
-class Span:
-    """An answer span inside a candidate sentence (absolute article offsets)."""
-
-    start: int
-    end: int
-    label: str
-    score: float
-    fits: bool = False  # names a thing of the class the question asks for ("which newspaper")
-    unit: str | None = None  # what a quantity counts ("troops" in "14,000 troops")
 
 
 def candidates_from_hits(hits: Sequence[Hit]) -> list[Candidate]:
@@ -170,7 +143,7 @@ def find_spans(
     if question.kind == "reason":
         said = [(m.start(), m.end(), 1.0) for m in REASON.finditer(text)] + _purposes(doc)
         return [
-            Span(base + a, base + b, "REASON", score + _near(asked_at, doc, a))
+            Span(base + a, base + b, "REASON", score + closeness(asked_at, doc, a))
             for a, b, score in said
         ]
     if question.kind == "said":
@@ -197,7 +170,7 @@ def find_spans(
             continue  # "won an Oscar", "a Kennedy": an award or a family, not a person
         if own_words(question, ent.text) or names_a_given(ent.text, question.names):
             continue  # the question's own words and names are not its answer
-        close = _near(asked_at, doc, ent.start_char)
+        close = closeness(asked_at, doc, ent.start_char)
         if question.kind == "date" and 0 < close < 0.5:
             continue  # the sentence dates another event than the one asked about
         start, end, score = ent.start_char, ent.end_char, 1.0 + 2.0 * of_class + close
@@ -227,18 +200,18 @@ def find_spans(
         if chunk.root.pos_ == "NOUN" and chunk.root.lemma_.lower() in kin:
             words = [t for t in chunk if t.dep_ not in ("det", "poss", "case") and not t.is_punct]
             if words:
-                close = _near(asked_at, doc, words[0].idx)
+                close = closeness(asked_at, doc, words[0].idx)
                 where = base + words[0].idx, base + words[-1].idx + len(words[-1])
                 spans.append(Span(*where, "KIN", 2.5 + close, True))
     if question.asked_class in WORKS:  # "which horror film": a title in quotes
-        for start, title, name in _quotations(_QUOTED, text):
+        for start, title, name in quotations(_QUOTED, text):
             if (
                 title[0].isupper()
                 and len(title.split()) <= 8
                 and not names_a_given(title, question.names)
             ):
                 where = base + start, base + start + len(name)
-                close = _near(asked_at, doc, start)
+                close = closeness(asked_at, doc, start)
                 spans.append(Span(*where, "WORK_OF_ART", 3.0 + close, True))
     spans.sort(key=lambda s: -s.score)
     return spans
@@ -250,10 +223,10 @@ def _sayings(question: Question, doc: Any, base: int, asked_at: set[int]) -> lis
     its clause ("it said *the two countries have ...*") or its "as" ("touted the treaty as
     *opening a new chapter*")."""
     spans = []
-    for start, _, said in _quotations(QUOTATION, doc.text):
+    for start, _, said in quotations(QUOTATION, doc.text):
         if said and not own_words(question, said) and not names_a_given(said, question.names):
             where = base + start, base + start + len(said)
-            spans.append(Span(*where, "QUOTE", 1.5 + _near(asked_at, doc, start)))
+            spans.append(Span(*where, "QUOTE", 1.5 + closeness(asked_at, doc, start)))
     if spans:
         return sorted(spans, key=lambda s: -s.score)
     for verb in doc:
@@ -272,17 +245,9 @@ def _sayings(question: Question, doc: Any, base: int, asked_at: set[int]) -> lis
                 words.pop()
             if words:
                 where = base + words[0].idx, base + words[-1].idx + len(words[-1])
-                spans.append(Span(*where, "SAID", 1.0 + _near(asked_at, doc, words[0].idx)))
+                spans.append(Span(*where, "SAID", 1.0 + closeness(asked_at, doc, words[0].idx)))
     spans.sort(key=lambda s: -s.score)
     return spans
-
-
-def _quotations(pattern: re.Pattern[str], text: str) -> Iterator[tuple[int, str, str]]:
-    """Each quotation ``pattern`` finds in ``text``: where it starts, what the quotes hold,
-    and the words of it, less the sentence's own punctuation (American style puts the
-    sentence's comma inside the quotes)."""
-    for match in pattern.finditer(text):
-        yield match.start(1), match[1], match[1].rstrip(",.;:!? ")
 
 
 def _purposes(doc: Any) -> list[tuple[int, int, float]]:
@@ -298,17 +263,6 @@ def _purposes(doc: Any) -> list[tuple[int, int, float]]:
         last = max(t.i for t in verb.subtree)
         found.append((to.idx, doc[last].idx + len(doc[last]), 0.8))
     return found
-
-
-def _near(at: set[int], doc: Any, char: int) -> float:
-    """A bonus for a span at ``char`` close to the tokens ``at`` that say the question's
-    predicate ("signed" ... "on June 19 last year"): the date or name attached to what was
-    asked about."""
-    if not at:
-        return 0.0
-    span_token = next((t.i for t in doc if t.idx >= char), len(doc))
-    distance = min(abs(i - span_token) for i in at)
-    return 1.5 if distance <= 8 else 0.7 if distance <= 14 else 0.2
 
 
 def _predicate_at(question: Question, doc: Any, near: frozenset[str]) -> set[int]:
