@@ -12,59 +12,14 @@ import numpy as np
 
 from ..index import Embedder, Hit, sentence_spans
 from .classes import WORKS, fits_class, titled
+from .kinds import AGE, COUNTED, DATE_WORD, DATED, HOW_LONG, KINDS, QUOTATION, REASON, TIME_UNITS
 from .questions import Question, content_terms, names_a_given, own_words, stem
 from .spans import Candidate, Span, closeness, quotations
 
 __all__ = ["Candidate", "Span", "find_spans", "rank_sentences"]
 
-ENTITY_KINDS = {
-    "quantity": {"CARDINAL", "QUANTITY", "MONEY", "PERCENT"},
-    "date": {"DATE"},
-    "person": {"PERSON"},
-    "place": {"GPE", "LOC", "FAC"},
-    "org": {"ORG"},
-    "other": {
-        "PERSON",
-        "ORG",
-        "GPE",
-        "LOC",
-        "NORP",
-        "EVENT",
-        "WORK_OF_ART",
-        "PRODUCT",
-        "FAC",
-        "LAW",
-    },
-}
-# as the question's unit is stemmed ("minutes" -> "minut") and as spoken
-_TIME_UNITS = frozenset(
-    "second minute minut hour day week month year decade centuri centurie century".split()
-)
-_HOW_LONG = re.compile(r"\bhow long\b", re.I)
-_COUNTED = re.compile(
-    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
-    r"forty|fifty|hundred|dozen|half)\b",
-    re.I,
-)
-_DATE_WORD = re.compile(r"\d|day|month|year|week", re.I)
-# a day a reader can put on a calendar: "Tuesday", "June 17", "2024"; not "earlier this week"
-_DATED = re.compile(
-    r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|"
-    r"\b(?:mon|tues|wednes|thurs|fri|satur|sun|yester|to)day\b|\btomorrow\b",
-    re.I,
-)
-AGE = re.compile(r"\b(\d{1,3})(?:-| )years?(?:-| )old\b|\baged? (\d{1,3})\b|, (\d{1,3}),")
-# a reason clause runs from its marker to the next comma, semicolon or full stop
-REASON = re.compile(
-    r"\b(?:because(?: of)?|due to|owing to|thanks to|as a result of|for fear of|"
-    r"out of (?:concern|fear|respect|worry|anger|frustration)\b|"
-    r"in (?:order|an effort|a bid|an attempt) to|so as to|so that|"
-    r"in (?:response|retaliation|reaction) to|amid)\b[^,.;]*",
-    re.I,
-)
 # a title in quotes ("Terrifier 2") names a work, whatever the tagger saw
 _QUOTED = re.compile(r"[“\"]([^”\"]{2,80})[”\"]")
-QUOTATION = re.compile(r"[“\"]([^”\"]{2,400})[”\"]")  # what someone said, word for word
 # verbs that say what someone said, called or described something as
 SAYING = frozenset(
     "say tell call describe dub label term brand characterize characterise portray tout praise "
@@ -134,6 +89,7 @@ def find_spans(
     text, base = candidate.text, candidate.start
     asked = {t for t in question.terms}
     spans: list[Span] = []
+    kind = KINDS[question.kind]
     if question.kind == "age":
         for match in AGE.finditer(text):
             group = next(i for i in (1, 2, 3) if match[i])
@@ -149,10 +105,10 @@ def find_spans(
     if question.kind == "said":
         return _sayings(question, doc, base, asked_at)
     # for "when", the words that say the predicate in its own word: the date they take wins
-    verb_at = _predicate_at(question, doc, frozenset()) if question.kind == "date" else set()
-    labels = ENTITY_KINDS.get(question.kind, ENTITY_KINDS["other"])
-    durations = question.kind == "quantity" and (
-        question.unit in _TIME_UNITS or bool(_HOW_LONG.search(question.text))
+    verb_at = _predicate_at(question, doc, frozenset()) if kind.dated else set()
+    labels = kind.labels
+    durations = kind.counts and (
+        question.unit in TIME_UNITS or bool(HOW_LONG.search(question.text))
     )
     if durations:  # "how many days in office": "45 days" is a DATE to the tagger
         labels = labels | {"DATE", "TIME"}
@@ -162,7 +118,7 @@ def find_spans(
         of_class = fits_class(question, ent)
         if ent.label_ not in labels and not of_class:
             continue
-        if durations and ent.label_ in ("DATE", "TIME") and not _COUNTED.search(ent.text):
+        if durations and ent.label_ in ("DATE", "TIME") and not COUNTED.search(ent.text):
             continue  # "last year" is no number of years
         if ent.start_char < 3 and _DATELINE.match(doc.text[ent.start_char :]):
             continue  # "MADISON -" says where the report was written, not what happened
@@ -171,7 +127,7 @@ def find_spans(
         if own_words(question, ent.text) or names_a_given(ent.text, question.names):
             continue  # the question's own words and names are not its answer
         close = closeness(asked_at, doc, ent.start_char)
-        if question.kind == "date" and 0 < close < 0.5:
+        if kind.dated and 0 < close < 0.5:
             continue  # the sentence dates another event than the one asked about
         start, end, score = ent.start_char, ent.end_char, 1.0 + 2.0 * of_class + close
         if ent.text[-2:] in ("'s", "’s"):  # "Ayman al-Zawahiri's": the name, not the possessive
@@ -179,17 +135,17 @@ def find_spans(
         if of_class and titled(ent, lambda t: t.lemma_.lower() == question.asked_class):
             score += 1.0  # "al Qaeda *leader* Ayman al-Zawahiri" for "which leader"
         unit = None
-        if question.kind == "quantity":
+        if kind.counts:
             end, unit = _extend_unit(doc, ent)
             if question.unit and unit is not None:
                 score += 2.0 if stem(unit.lower()) == question.unit else -0.5
-        if question.kind == "date" and not _DATE_WORD.search(ent.text):
+        if kind.dated and not DATE_WORD.search(ent.text):
             score -= 0.5  # "recently", "now": not a date a reader can use
-        if question.kind == "date" and not _DATED.search(ent.text):
+        if kind.dated and not DATED.search(ent.text):
             score -= 1.0  # "earlier this week" loses to the "Tuesday" of the same meeting
-        if question.kind == "date" and {ent.root.head.i, ent.root.head.head.i} & verb_at:
+        if kind.dated and {ent.root.head.i, ent.root.head.head.i} & verb_at:
             score += 0.3  # "announced June 2008 and released *May 2012*": the asked verb's
-        if ent.label_ == "GPE" and question.kind == "place":
+        if ent.label_ in kind.favoured:
             score += 0.3  # for "where", a country or city beats a building or region
         # nearer to the question's words is better
         by = sum(

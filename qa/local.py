@@ -26,6 +26,7 @@ import numpy as np
 
 from ..index import ModelUnavailable
 from .extractive import Candidate
+from .kinds import KINDS
 from .questions import asked_kind
 from .readers import (
     SCHEMA,
@@ -217,7 +218,7 @@ class LocalReader:
                 {
                     "role": "user",
                     "content": sources_prompt(
-                        question, sources, as_of, dated=asked_kind(question) == "date"
+                        question, sources, as_of, dated=KINDS[asked_kind(question)].dated
                     ),
                 },
             ],

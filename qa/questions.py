@@ -8,179 +8,16 @@ from dataclasses import dataclass
 from itertools import takewhile
 from typing import Any
 
+from .kinds import KINDS
 from .timewords import asks_ahead, speaks_of_now
 from .words import STOPWORDS, WORD, content_terms, names_a_given, own_words, stem
 
 __all__ = ["KINDS", "Question", "analyse", "asked_kind", "content_terms", "names_a_given"]
 __all__ += ["WORD", "own_words", "stem"]
 
-KINDS = ("quantity", "age", "date", "person", "org", "place", "reason", "said", "other")
-
 _AUX = r"(?:is|are|was|were|will|would|did|do|does|have|has|had|can|could|should|be|been)"
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-_START = r"(?:^|[.?!:]\s+)\W*"  # a question may follow a sentence of context
-_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    (
-        "reason",
-        re.compile(_START + r"why\b|\bfor what reason\b|\bwhat (?:was|is) the reason\b", re.I),
-    ),
-    ("age", re.compile(r"\bhow old\b|\bwhat age\b|\bat what age\b", re.I)),
-    (
-        "quantity",
-        re.compile(
-            r"\bhow (?:many|much|long|far|big|large|tall|high|often)\b|"
-            r"\bwhat (?:percentage|percent|share|number|amount|proportion|"
-            r"fraction|price|cost|sum|total)\b|\bby how much\b|\bwhat(?:'s|’s|\s+(?:is|was|"
-            r"are|were))\s+(?:the\s+)?(?:[\w.&-]+['’]s?\s+)?(?:\w+\s+)?(?:population|number|price|cost|"
-            r"total|toll|amount|value|rate|budget|salary|magnitude|temperature|revenue|profit|"
-            r"loss|sales|income|earnings|worth)\b",
-            re.I,
-        ),
-    ),
-    (
-        "date",
-        re.compile(
-            _START
-            + r"when\b|\bsince\W*$|\bwhat (?:year|date|day|month|time)\b|\bon what (?:date|day)"
-            r"\b|\bin what (?:year|month)\b|\bwhen (?:did|was|were|will|is|does)\b|\bwhat(?:'s|"
-            r"’s|\s+(?:is|was|are|were))\s+the\s+(?:\w+\s+)?date\b",
-            re.I,
-        ),
-    ),
-    (
-        "said",  # "what did X say / call Y", "how did X describe Y": the quote or clause said
-        re.compile(
-            _START + r"(?:what|how) (?:did|does|do|has|have|had)\b[^?]*?\b(?:say|tell|call|"
-            r"describe|dub|label|term|characteri[sz]e|portray)\b",
-            re.I,
-        ),
-    ),
-    (
-        "person",
-        re.compile(
-            _START + r"who(?:m|se)?\b|\bwho(?:m)?\W*$|\bwhat (?:is|was) (?:his|her|their) "
-            r"name\b|\bwhich (?:person|man|woman|player|actor|"
-            r"actress|singer|leader|president|official|politician|senator|"
-            r"governor|ceo|star|athlete|author)\b",
-            re.I,
-        ),
-    ),
-    (
-        "place",
-        re.compile(
-            _START + r"where\b|\b(?:which|what) (?:country|city|state|region|nation|"
-            r"town|province|continent|island|county|place)\b",
-            re.I,
-        ),
-    ),
-    (
-        "org",
-        re.compile(
-            r"\b(?:which|what) (?:company|organi[sz]ation|group|team|party|agency|"
-            r"firm|network|airline|brand|club|university|newspaper)\b",
-            re.I,
-        ),
-    ),
-]
-# a figure asked in money ("what was Tesla's revenue"): its answer is an amount of money
-_MONEY = re.compile(r"\b(?:revenue|profit|income|earnings|price|cost|budget|salary|worth)\b", re.I)
 _UNIT = re.compile(rf"\bhow (?:many|much)\s+((?:(?!{_AUX}\b)[A-Za-z\-]+\s*){{1,3}})", re.I)
-# "which X" asks for a thing of class X: the class decides the entity type wanted
-CLASSES = {
-    "person": {
-        "official",
-        "minister",
-        "president",
-        "leader",
-        "secretary",
-        "spokesperson",
-        "spokesman",
-        "spokeswoman",
-        "chief",
-        "general",
-        "commander",
-        "envoy",
-        "ambassador",
-        "diplomat",
-        "person",
-        "man",
-        "woman",
-        "politician",
-        "lawmaker",
-        "senator",
-        "judge",
-        "executive",
-        "ceo",
-        "chairman",
-        "director",
-        "player",
-        "coach",
-        "actor",
-        "singer",
-        "author",
-        "king",
-        "queen",
-        "prince",
-        "premier",
-        "chancellor",
-        "governor",
-        "mayor",
-        "candidate",
-        "head",
-        "actress",
-        "star",
-        "athlete",
-        "rapper",
-        "musician",
-        "host",
-        "comedian",
-        "journalist",
-        "individual",
-        "celebrity",
-        "legend",
-        "billionaire",
-        "founder",
-        "quarterback",
-        "pitcher",
-        "golfer",
-        "nominee",
-        "astronaut",
-        "scientist",
-        "artist",
-        "designer",
-        "activist",
-        "writer",
-    },
-    "org": {
-        "newspaper",
-        "agency",
-        "company",
-        "organization",
-        "organisation",
-        "group",
-        "party",
-        "firm",
-        "network",
-        "broadcaster",
-        "channel",
-        "daily",
-        "outlet",
-        "bank",
-        "ministry",
-        "department",
-        "council",
-        "committee",
-        "team",
-        "club",
-        "university",
-        "airline",
-        "brand",
-        "union",
-        "court",
-        "government",
-    },
-    "place": {"country", "city", "state", "region", "nation", "town", "province", "capital"},
-}
 LIGHT_VERBS = frozenset(
     (
         "be have do happen occur take make get go accord say tell "
@@ -217,7 +54,7 @@ class Question:
 
 def asked_kind(text: str) -> str:
     """Which of :data:`KINDS` ``text`` asks for, from its wording alone."""
-    return next((name for name, pattern in _PATTERNS if pattern.search(text)), "other")
+    return next((k.name for k in KINDS.values() if k.asked and k.asked.search(text)), "other")
 
 
 def analyse(text: str, doc: Any = None) -> Question:
@@ -246,17 +83,18 @@ def analyse(text: str, doc: Any = None) -> Question:
         verb = _asked_verb(doc)
         predicate = verb.lemma_.lower() if verb is not None else None
         asked_class = _asked_noun(doc)
-        if asked_class is not None and kind == "other":
-            kind = next((k for k, nouns in CLASSES.items() if asked_class in nouns), kind)
+        if asked_class is not None and KINDS[kind].open:
+            kind = next((k.name for k in KINDS.values() if asked_class in k.nouns), kind)
         names = frozenset(
             t.lower_ for t in doc if t.pos_ == "PROPN" or (t.ent_type_ and t.pos_ == "ADJ")
         )
     years = frozenset(_YEAR.findall(text))
     terms = tuple(content_terms(text))
     now = speaks_of_now(text, doc)
-    ahead, money = asks_ahead(text), kind == "quantity" and bool(_MONEY.search(text))
+    money = KINDS[kind].money
+    ahead, money_asked = asks_ahead(text), bool(money and money.search(text))
     return Question(
-        text, kind, terms, unit, predicate, asked_class, names, years, now, ahead, money
+        text, kind, terms, unit, predicate, asked_class, names, years, now, ahead, money_asked
     )
 
 
