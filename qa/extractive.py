@@ -12,7 +12,7 @@ import numpy as np
 
 from ..index import Embedder, Hit, sentence_spans
 from .classes import WORKS, fits_class, titled
-from .kinds import AGE, COUNTED, DATE_WORD, DATED, HOW_LONG, KINDS, QUOTATION, REASON, TIME_UNITS
+from .kinds import COUNTED, DATE_WORD, DATED, HOW_LONG, KINDS, QUOTATION, REASON, TIME_UNITS
 from .questions import Question, content_terms, names_a_given, own_words, stem
 from .spans import Candidate, Span, closeness, quotations
 
@@ -90,12 +90,9 @@ def find_spans(
     asked = {t for t in question.terms}
     spans: list[Span] = []
     kind = KINDS[question.kind]
-    if question.kind == "age":
-        for match in AGE.finditer(text):
-            group = next(i for i in (1, 2, 3) if match[i])
-            spans.append(Span(base + match.start(group), base + match.end(group), "AGE", 1.0))
-        return spans
     asked_at = _predicate_at(question, doc, near)  # the words that say what was asked
+    if kind.finder is not None:  # a kind that finds its own spans, not entities of its labels
+        return kind.finder(question, candidate, doc, asked_at)
     if question.kind == "reason":
         said = [(m.start(), m.end(), 1.0) for m in REASON.finditer(text)] + _purposes(doc)
         return [

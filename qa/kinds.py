@@ -9,7 +9,14 @@ whose question pattern matches; ``other`` matches none and comes last.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .spans import Candidate, Span
+
+if TYPE_CHECKING:
+    from .questions import Question
 
 __all__ = ["KINDS", "Kind"]
 
@@ -23,6 +30,9 @@ class Kind:
     labels: frozenset[str] = frozenset()  # the entity labels a span of it may have
     nouns: frozenset[str] = frozenset()  # the classes "which X" asks it for ("which senator")
     marker: re.Pattern[str] | None = None  # one in a sentence, cheaply; None: a capitalised phrase
+    # its own span finder (question, sentence, its parse, the asked predicate's tokens), used
+    # instead of the entities of ``labels``
+    finder: Callable[[Question, Candidate, Any, set[int]], list[Span]] | None = None
     money: re.Pattern[str] | None = None  # a figure asked in money: only an amount answers it
     typed: bool = False  # a sentence without a span of it is no answer: the rules don't guess
     numeric: bool = False  # a figure: another article's different figure is cited beside it
@@ -49,6 +59,17 @@ REASON = re.compile(
 # age: "how old"
 _HOW_OLD = re.compile(r"\bhow old\b|\bwhat age\b|\bat what age\b", re.I)
 AGE = re.compile(r"\b(\d{1,3})(?:-| )years?(?:-| )old\b|\baged? (\d{1,3})\b|, (\d{1,3}),")
+
+
+def _ages(question: Question, candidate: Candidate, doc: Any, asked_at: set[int]) -> list[Span]:
+    """The number of each age in ``candidate``: "a 42-year-old", "aged 42", "Ortiz, 42,"."""
+    spans = []
+    for match in AGE.finditer(candidate.text):
+        group = next(i for i in (1, 2, 3) if match[i])
+        start, end = candidate.start + match.start(group), candidate.start + match.end(group)
+        spans.append(Span(start, end, "AGE", 1.0))
+    return spans
+
 
 # quantity: "how many", "what percentage", "what was its revenue"
 _HOW_MANY = re.compile(
@@ -158,7 +179,7 @@ def _table(*kinds: Kind) -> dict[str, Kind]:
 
 KINDS = _table(
     Kind("reason", _WHY, marker=REASON, clause=True),
-    Kind("age", _HOW_OLD, marker=AGE, typed=True, numeric=True),
+    Kind("age", _HOW_OLD, marker=AGE, finder=_ages, typed=True, numeric=True),
     Kind(
         "quantity",
         _HOW_MANY,
