@@ -12,7 +12,7 @@ import numpy as np
 
 from ..index import Embedder, Hit, sentence_spans
 from .classes import WORKS, fits_class, titled
-from .kinds import COUNTED, DATE_WORD, DATED, HOW_LONG, KINDS, QUOTATION, REASON, TIME_UNITS
+from .kinds import COUNTED, DATE_WORD, DATED, HOW_LONG, KINDS, TIME_UNITS
 from .questions import Question, content_terms, names_a_given, own_words, stem
 from .spans import Candidate, Span, closeness, quotations
 
@@ -20,11 +20,6 @@ __all__ = ["Candidate", "Span", "find_spans", "rank_sentences"]
 
 # a title in quotes ("Terrifier 2") names a work, whatever the tagger saw
 _QUOTED = re.compile(r"[“\"]([^”\"]{2,80})[”\"]")
-# verbs that say what someone said, called or described something as
-SAYING = frozenset(
-    "say tell call describe dub label term brand characterize characterise portray tout praise "
-    "hail declare state add write".split()
-)
 
 
 def candidates_from_hits(hits: Sequence[Hit]) -> list[Candidate]:
@@ -93,14 +88,6 @@ def find_spans(
     asked_at = _predicate_at(question, doc, near)  # the words that say what was asked
     if kind.finder is not None:  # a kind that finds its own spans, not entities of its labels
         return kind.finder(question, candidate, doc, asked_at)
-    if question.kind == "reason":
-        said = [(m.start(), m.end(), 1.0) for m in REASON.finditer(text)] + _purposes(doc)
-        return [
-            Span(base + a, base + b, "REASON", score + closeness(asked_at, doc, a))
-            for a, b, score in said
-        ]
-    if question.kind == "said":
-        return _sayings(question, doc, base, asked_at)
     # for "when", the words that say the predicate in its own word: the date they take wins
     verb_at = _predicate_at(question, doc, frozenset()) if kind.dated else set()
     labels = kind.labels
@@ -168,54 +155,6 @@ def find_spans(
                 spans.append(Span(*where, "WORK_OF_ART", 3.0 + close, True))
     spans.sort(key=lambda s: -s.score)
     return spans
-
-
-def _sayings(question: Question, doc: Any, base: int, asked_at: set[int]) -> list[Span]:
-    """What was said, for "what did X say / call Y" and "how did X describe Y": each quotation
-    in the sentence (nearest the asked verb first); without one, what a verb of saying takes:
-    its clause ("it said *the two countries have ...*") or its "as" ("touted the treaty as
-    *opening a new chapter*")."""
-    spans = []
-    for start, _, said in quotations(QUOTATION, doc.text):
-        if said and not own_words(question, said) and not names_a_given(said, question.names):
-            where = base + start, base + start + len(said)
-            spans.append(Span(*where, "QUOTE", 1.5 + closeness(asked_at, doc, start)))
-    if spans:
-        return sorted(spans, key=lambda s: -s.score)
-    for verb in doc:
-        if verb.lemma_.lower() not in SAYING and verb.i not in asked_at:
-            continue
-        for child in verb.children:
-            if child.dep_ == "prep" and child.lower_ == "as":
-                words = [t for t in child.subtree if t.i > child.i]
-            elif child.dep_ in ("ccomp", "oprd"):
-                words = [
-                    t for t in child.subtree if not (t.i == child.left_edge.i and t.dep_ == "mark")
-                ]
-            else:
-                continue
-            while words and words[-1].is_punct:
-                words.pop()
-            if words:
-                where = base + words[0].idx, base + words[-1].idx + len(words[-1])
-                spans.append(Span(*where, "SAID", 1.0 + closeness(asked_at, doc, words[0].idx)))
-    spans.sort(key=lambda s: -s.score)
-    return spans
-
-
-def _purposes(doc: Any) -> list[tuple[int, int, float]]:
-    """Purpose clauses, "to" + verb, as reasons ("decided on the deployment *to gain more
-    rewards*"), but not a verb's own complement ("decided to send" says what, not why)."""
-    found = []
-    for verb in doc:
-        to = next((c for c in verb.children if c.dep_ == "aux" and c.lower_ == "to"), None)
-        if to is None or verb.pos_ != "VERB" or verb.dep_ not in ("advcl", "xcomp"):
-            continue
-        if verb.dep_ == "xcomp" and to.i - verb.head.i <= 2:
-            continue
-        last = max(t.i for t in verb.subtree)
-        found.append((to.idx, doc[last].idx + len(doc[last]), 0.8))
-    return found
 
 
 def _predicate_at(question: Question, doc: Any, near: frozenset[str]) -> set[int]:

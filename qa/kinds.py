@@ -13,7 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .spans import Candidate, Span
+from .spans import Candidate, Span, closeness, quotations
+from .words import names_a_given, own_words
 
 if TYPE_CHECKING:
     from .questions import Question
@@ -55,6 +56,33 @@ REASON = re.compile(
     r"in (?:response|retaliation|reaction) to|amid)\b[^,.;]*",
     re.I,
 )
+
+
+def _reasons(question: Question, candidate: Candidate, doc: Any, asked_at: set[int]) -> list[Span]:
+    """Each reason clause and purpose clause in ``candidate``, nearest the asked predicate
+    best."""
+    text, base = candidate.text, candidate.start
+    said = [(m.start(), m.end(), 1.0) for m in REASON.finditer(text)] + _purposes(doc)
+    return [
+        Span(base + a, base + b, "REASON", score + closeness(asked_at, doc, a))
+        for a, b, score in said
+    ]
+
+
+def _purposes(doc: Any) -> list[tuple[int, int, float]]:
+    """Purpose clauses, "to" + verb, as reasons ("decided on the deployment *to gain more
+    rewards*"), but not a verb's own complement ("decided to send" says what, not why)."""
+    found = []
+    for verb in doc:
+        to = next((c for c in verb.children if c.dep_ == "aux" and c.lower_ == "to"), None)
+        if to is None or verb.pos_ != "VERB" or verb.dep_ not in ("advcl", "xcomp"):
+            continue
+        if verb.dep_ == "xcomp" and to.i - verb.head.i <= 2:
+            continue
+        last = max(t.i for t in verb.subtree)
+        found.append((to.idx, doc[last].idx + len(doc[last]), 0.8))
+    return found
+
 
 # age: "how old"
 _HOW_OLD = re.compile(r"\bhow old\b|\bwhat age\b|\bat what age\b", re.I)
@@ -131,6 +159,45 @@ _SAY = re.compile(
     re.I,
 )
 QUOTATION = re.compile(r"[“\"]([^”\"]{2,400})[”\"]")  # what someone said, word for word
+# verbs that say what someone said, called or described something as
+SAYING = frozenset(
+    "say tell call describe dub label term brand characterize characterise portray tout praise "
+    "hail declare state add write".split()
+)
+
+
+def _sayings(question: Question, candidate: Candidate, doc: Any, asked_at: set[int]) -> list[Span]:
+    """What was said, for "what did X say / call Y" and "how did X describe Y": each quotation
+    in the sentence (nearest the asked verb first); without one, what a verb of saying takes:
+    its clause ("it said *the two countries have ...*") or its "as" ("touted the treaty as
+    *opening a new chapter*")."""
+    spans, base = [], candidate.start
+    for start, _, said in quotations(QUOTATION, doc.text):
+        if said and not own_words(question, said) and not names_a_given(said, question.names):
+            where = base + start, base + start + len(said)
+            spans.append(Span(*where, "QUOTE", 1.5 + closeness(asked_at, doc, start)))
+    if spans:
+        return sorted(spans, key=lambda s: -s.score)
+    for verb in doc:
+        if verb.lemma_.lower() not in SAYING and verb.i not in asked_at:
+            continue
+        for child in verb.children:
+            if child.dep_ == "prep" and child.lower_ == "as":
+                words = [t for t in child.subtree if t.i > child.i]
+            elif child.dep_ in ("ccomp", "oprd"):
+                words = [
+                    t for t in child.subtree if not (t.i == child.left_edge.i and t.dep_ == "mark")
+                ]
+            else:
+                continue
+            while words and words[-1].is_punct:
+                words.pop()
+            if words:
+                where = base + words[0].idx, base + words[-1].idx + len(words[-1])
+                spans.append(Span(*where, "SAID", 1.0 + closeness(asked_at, doc, words[0].idx)))
+    spans.sort(key=lambda s: -s.score)
+    return spans
+
 
 # person: "who", "which senator"
 _WHO = re.compile(
@@ -178,7 +245,7 @@ def _table(*kinds: Kind) -> dict[str, Kind]:
 
 
 KINDS = _table(
-    Kind("reason", _WHY, marker=REASON, clause=True),
+    Kind("reason", _WHY, marker=REASON, finder=_reasons, clause=True),
     Kind("age", _HOW_OLD, marker=AGE, finder=_ages, typed=True, numeric=True),
     Kind(
         "quantity",
@@ -191,7 +258,7 @@ KINDS = _table(
         counts=True,
     ),
     Kind("date", _WHEN, frozenset({"DATE"}), marker=_DATE, typed=True, dated=True),
-    Kind("said", _SAY, marker=QUOTATION),
+    Kind("said", _SAY, marker=QUOTATION, finder=_sayings),
     Kind("person", _WHO, frozenset({"PERSON"}), _PEOPLE, typed=True, named=True),
     Kind(
         "place",
