@@ -19,7 +19,8 @@ from .words import names_a_given, own_words
 if TYPE_CHECKING:
     from .questions import Question
 
-__all__ = ["KINDS", "Kind"]
+__all__ = ["AGE", "COUNTED", "DATED", "DATE_WORD", "HOW_LONG", "KINDS", "QUOTATION", "REASON"]
+__all__ += ["SAYING", "TIME_UNITS", "Kind"]
 
 
 @dataclass(frozen=True, slots=True)
