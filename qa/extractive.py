@@ -96,8 +96,8 @@ def find_spans(
     )
     if durations:  # "how many days in office": "45 days" is a DATE to the tagger
         labels = labels | {"DATE", "TIME"}
-    elif question.money:
-        labels = {"MONEY"}  # "what was Tesla's revenue": not "184,877 vehicles", nor "4.20%"
+    elif question.money:  # "what was Tesla's revenue": not "184,877 vehicles", nor "4.20%"
+        labels = frozenset({"MONEY"})
     for ent in doc.ents:
         of_class = fits_class(question, ent)
         if ent.label_ not in labels and not of_class:
