@@ -28,6 +28,7 @@ from .constraints import (
 )
 from .extractive import Candidate, find_spans, rank_sentences
 from .followups import rewrite_follow_up
+from .kinds import KINDS
 from .mentions import Named
 from .questions import Question, analyse
 from .readers import Reader, Streamed
@@ -42,7 +43,6 @@ __all__ = ["DEFAULT_THRESHOLD", "Answerer"]
 # the rules reader abstains under this confidence: the highest abstention at <= 5% false
 # abstention (bench/calibrate.py; figures in docs/benchmarks.md)
 DEFAULT_THRESHOLD = 0.2
-TYPED = ("quantity", "age", "date", "person", "place", "org")
 READ = 6  # sentences the rules choose from
 
 
@@ -241,7 +241,7 @@ class Answerer:
         options, why = timely(options, parsed, retrieval.window, day, veto=not retrieval.anchored)
         if why:  # "this week", answered only by articles from months before: not answered
             return self._abstain(question, query, hits, options[0].confidence, why=why)
-        if parsed.kind == "reason":  # a sentence that gives a reason beats one that doesn't
+        if KINDS[parsed.kind].clause:  # a sentence that gives a reason beats one that doesn't
             options.sort(key=lambda o: o.span is None)
         confidence = options[0].confidence if options else (ranked[0].score if ranked else 0.0)
         if not options or confidence < self.threshold:
@@ -293,7 +293,7 @@ class Answerer:
         support = ranked[0].score if ranked else 0.0
         counts = counts_asked(question, docs, self.searcher.embedder)
         kin = class_kin(question, docs, self.searcher.embedder)
-        ahead = question.kind == "date" and question.ahead
+        ahead = KINDS[question.kind].dated and question.ahead
         for order, (candidate, doc) in enumerate(zip(ranked, docs, strict=True)):
             if not says[order]:
                 continue  # "how many were killed" is not answered by a sentence on deployments
@@ -306,7 +306,7 @@ class Answerer:
             if spans:
                 score = candidate.score + 0.1 * min(spans[0].score, 5) - 0.02 * order
                 options.append(Option(score, candidate, spans[0], support))
-            elif question.kind not in TYPED:
+            elif not KINDS[question.kind].typed:
                 options.append(Option(candidate.score - 0.02 * order, candidate, None, support))
         # a typed question with no span of its type yields no options: don't guess
         options.sort(key=lambda o: -o.score)
@@ -324,7 +324,7 @@ class Answerer:
         and beside another article's figure for the same thing when one differs."""
         question, query, day = retrieval.question, retrieval.query, retrieval.as_of
         rivals: list[Option] = []
-        if parsed.kind in ("quantity", "age"):
+        if KINDS[parsed.kind].numeric:
             shown = ranked[:READ]
             docs = self.nlp.pipe([c.text for c in shown])
             rivals = self._options(parsed, shown, list(docs), [True] * len(shown))

@@ -10,7 +10,8 @@ from typing import Any
 
 from ..index import Embedder
 from .gazetteer import is_country
-from .questions import CLASSES, Question, stem
+from .kinds import KINDS
+from .questions import Question, stem
 from .similarity import similarity
 
 __all__ = ["CLASS_LABELS", "KIN_SIMILARITY", "WORKS", "class_kin", "fits_class", "titled"]
@@ -63,7 +64,7 @@ def class_kin(question: Question, docs: Sequence[Any], embedder: Embedder) -> fr
     that the embedder finds of that class, ``KIN_SIMILARITY`` and up ("lion" ~ "animal" 0.58,
     "euro" ~ "currency" 0.76; but "chess" ~ "sport" 0.53, "polio" ~ "disease" 0.50)."""
     asked = question.asked_class
-    if question.kind != "other" or asked is None or asked in CLASS_LABELS:
+    if not KINDS[question.kind].open or asked is None or asked in CLASS_LABELS:
         return frozenset()
     nouns = sorted({c.root.lemma_.lower() for doc in docs for c in doc.noun_chunks} - {asked})
     nouns = [n for n in nouns if stem(n) not in question.terms]
@@ -90,7 +91,7 @@ def fits_class(question: Question, ent: Any) -> bool:
         return True
     if doc[ent.end - 1].lemma_.lower() == asked or ent.label_ in CLASS_LABELS.get(asked, ()):
         return True  # "Yellowstone National Park" is a park; a LAW is the "measure" asked
-    return asked in CLASSES["person"] and ent.label_ == "PERSON"
+    return asked in KINDS["person"].nouns and ent.label_ == "PERSON"
 
 
 def titled(ent: Any, said: Callable[[Any], bool]) -> bool:

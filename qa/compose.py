@@ -13,6 +13,7 @@ from ..index import Hit
 from ..index.records import published_in
 from .citations import claim_is_supported, make_citation
 from .extractive import Candidate, Span
+from .kinds import KINDS
 from .questions import Question, stem
 from .records import Answer
 from .relative import resolve_date
@@ -82,7 +83,7 @@ def long_day(day: date) -> str:
 
 def _conflicting(question: Question, options: Sequence[Option], threshold: float) -> Option | None:
     """Another article's figure for the same thing, when it differs from the best one."""
-    if question.kind not in ("quantity", "age"):
+    if not KINDS[question.kind].numeric:
         return None
     best = options[0]
     figure = best.figure()
@@ -108,7 +109,7 @@ def _short_answer(question: Question, option: Option) -> tuple[str, str]:
     if span is None:
         return "", ""
     phrase, published = candidate.article.text[span.start : span.end], candidate.article.published
-    if question.kind == "date":
+    if KINDS[question.kind].dated:
         resolved = (
             date_ahead(phrase, candidate.text, published)
             if question.ahead

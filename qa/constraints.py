@@ -18,8 +18,10 @@ from typing import Any
 from ..index import Embedder
 from .classes import titled
 from .extractive import Span
-from .questions import STOPWORDS, Question, stem
+from .kinds import KINDS
+from .questions import Question
 from .similarity import same_word, similarity, singular
+from .words import STOPWORDS, stem
 
 __all__ = ["asked_role", "counts_asked", "holds_now", "numbers_agree", "predicate_words"]
 __all__ += ["says_role", "titled_first"]
@@ -210,7 +212,7 @@ def predicate_words(
         if sim >= NEAR_SIMILARITY:
             near.add(word)
     says = [any(w in close for w, _ in found) for found in words]
-    return (says if question.kind == "quantity" else [True] * len(docs)), frozenset(near)
+    return (says if KINDS[question.kind].counts else [True] * len(docs)), frozenset(near)
 
 
 def counts_asked(
@@ -221,7 +223,7 @@ def counts_asked(
     "soldiers" ~ "troops" 0.74, but "soldiers" ~ "workers" 0.43: a figure of workers is
     not an answer)."""
     asked = question.unit
-    if question.kind != "quantity" or not asked:
+    if not KINDS[question.kind].counts or not asked:
         return lambda span: True
     nouns = sorted({t.lemma_.lower() for doc in docs for t in doc if t.pos_ == "NOUN"})
     cosines = similarity(embedder, asked, nouns)

@@ -5,98 +5,21 @@ the span the question asks for (a quantity with its unit, a date, a name) out of
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from ..index import Article, Embedder, Hit, sentence_spans
+from ..index import Embedder, Hit, sentence_spans
 from .classes import WORKS, fits_class, titled
+from .kinds import COUNTED, DATE_WORD, DATED, HOW_LONG, KINDS, TIME_UNITS
 from .questions import Question, content_terms, names_a_given, own_words, stem
+from .spans import Candidate, Span, closeness, quotations
 
 __all__ = ["Candidate", "Span", "find_spans", "rank_sentences"]
 
-ENTITY_KINDS = {
-    "quantity": {"CARDINAL", "QUANTITY", "MONEY", "PERCENT"},
-    "date": {"DATE"},
-    "person": {"PERSON"},
-    "place": {"GPE", "LOC", "FAC"},
-    "org": {"ORG"},
-    "other": {
-        "PERSON",
-        "ORG",
-        "GPE",
-        "LOC",
-        "NORP",
-        "EVENT",
-        "WORK_OF_ART",
-        "PRODUCT",
-        "FAC",
-        "LAW",
-    },
-}
-# as the question's unit is stemmed ("minutes" -> "minut") and as spoken
-_TIME_UNITS = frozenset(
-    "second minute minut hour day week month year decade centuri centurie century".split()
-)
-_HOW_LONG = re.compile(r"\bhow long\b", re.I)
-_COUNTED = re.compile(
-    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
-    r"forty|fifty|hundred|dozen|half)\b",
-    re.I,
-)
-_DATE_WORD = re.compile(r"\d|day|month|year|week", re.I)
-# a day a reader can put on a calendar: "Tuesday", "June 17", "2024"; not "earlier this week"
-_DATED = re.compile(
-    r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|"
-    r"\b(?:mon|tues|wednes|thurs|fri|satur|sun|yester|to)day\b|\btomorrow\b",
-    re.I,
-)
-AGE = re.compile(r"\b(\d{1,3})(?:-| )years?(?:-| )old\b|\baged? (\d{1,3})\b|, (\d{1,3}),")
-# a reason clause runs from its marker to the next comma, semicolon or full stop
-REASON = re.compile(
-    r"\b(?:because(?: of)?|due to|owing to|thanks to|as a result of|for fear of|"
-    r"out of (?:concern|fear|respect|worry|anger|frustration)\b|"
-    r"in (?:order|an effort|a bid|an attempt) to|so as to|so that|"
-    r"in (?:response|retaliation|reaction) to|amid)\b[^,.;]*",
-    re.I,
-)
 # a title in quotes ("Terrifier 2") names a work, whatever the tagger saw
 _QUOTED = re.compile(r"[“\"]([^”\"]{2,80})[”\"]")
-QUOTATION = re.compile(r"[“\"]([^”\"]{2,400})[”\"]")  # what someone said, word for word
-# verbs that say what someone said, called or described something as
-SAYING = frozenset(
-    "say tell call describe dub label term brand characterize characterise portray tout praise "
-    "hail declare state add write".split()
-)
-
-
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """A sentence of a retrieved chunk, with absolute offsets into its article."""
-
-    article: Article
-    start: int
-    end: int
-    hit_rank: int
-    score: float = 0.0
-
-    @property
-    def text(self) -> str:
-        return self.article.text[self.start : self.end]
-
-
-@dataclass(frozen=True, slots=True)
-class Span:
-    """An answer span inside a candidate sentence (absolute article offsets)."""
-
-    start: int
-    end: int
-    label: str
-    score: float
-    fits: bool = False  # names a thing of the class the question asks for ("which newspaper")
-    unit: str | None = None  # what a quantity counts ("troops" in "14,000 troops")
 
 
 def candidates_from_hits(hits: Sequence[Hit]) -> list[Candidate]:
@@ -161,35 +84,25 @@ def find_spans(
     text, base = candidate.text, candidate.start
     asked = {t for t in question.terms}
     spans: list[Span] = []
-    if question.kind == "age":
-        for match in AGE.finditer(text):
-            group = next(i for i in (1, 2, 3) if match[i])
-            spans.append(Span(base + match.start(group), base + match.end(group), "AGE", 1.0))
-        return spans
+    kind = KINDS[question.kind]
     asked_at = _predicate_at(question, doc, near)  # the words that say what was asked
-    if question.kind == "reason":
-        said = [(m.start(), m.end(), 1.0) for m in REASON.finditer(text)] + _purposes(doc)
-        return [
-            Span(base + a, base + b, "REASON", score + _near(asked_at, doc, a))
-            for a, b, score in said
-        ]
-    if question.kind == "said":
-        return _sayings(question, doc, base, asked_at)
+    if kind.finder is not None:  # a kind that finds its own spans, not entities of its labels
+        return kind.finder(question, candidate, doc, asked_at)
     # for "when", the words that say the predicate in its own word: the date they take wins
-    verb_at = _predicate_at(question, doc, frozenset()) if question.kind == "date" else set()
-    labels = ENTITY_KINDS.get(question.kind, ENTITY_KINDS["other"])
-    durations = question.kind == "quantity" and (
-        question.unit in _TIME_UNITS or bool(_HOW_LONG.search(question.text))
+    verb_at = _predicate_at(question, doc, frozenset()) if kind.dated else set()
+    labels = kind.labels
+    durations = kind.counts and (
+        question.unit in TIME_UNITS or bool(HOW_LONG.search(question.text))
     )
     if durations:  # "how many days in office": "45 days" is a DATE to the tagger
         labels = labels | {"DATE", "TIME"}
-    elif question.money:
-        labels = {"MONEY"}  # "what was Tesla's revenue": not "184,877 vehicles", nor "4.20%"
+    elif question.money:  # "what was Tesla's revenue": not "184,877 vehicles", nor "4.20%"
+        labels = frozenset({"MONEY"})
     for ent in doc.ents:
         of_class = fits_class(question, ent)
         if ent.label_ not in labels and not of_class:
             continue
-        if durations and ent.label_ in ("DATE", "TIME") and not _COUNTED.search(ent.text):
+        if durations and ent.label_ in ("DATE", "TIME") and not COUNTED.search(ent.text):
             continue  # "last year" is no number of years
         if ent.start_char < 3 and _DATELINE.match(doc.text[ent.start_char :]):
             continue  # "MADISON -" says where the report was written, not what happened
@@ -197,8 +110,8 @@ def find_spans(
             continue  # "won an Oscar", "a Kennedy": an award or a family, not a person
         if own_words(question, ent.text) or names_a_given(ent.text, question.names):
             continue  # the question's own words and names are not its answer
-        close = _near(asked_at, doc, ent.start_char)
-        if question.kind == "date" and 0 < close < 0.5:
+        close = closeness(asked_at, doc, ent.start_char)
+        if kind.dated and 0 < close < 0.5:
             continue  # the sentence dates another event than the one asked about
         start, end, score = ent.start_char, ent.end_char, 1.0 + 2.0 * of_class + close
         if ent.text[-2:] in ("'s", "’s"):  # "Ayman al-Zawahiri's": the name, not the possessive
@@ -206,17 +119,17 @@ def find_spans(
         if of_class and titled(ent, lambda t: t.lemma_.lower() == question.asked_class):
             score += 1.0  # "al Qaeda *leader* Ayman al-Zawahiri" for "which leader"
         unit = None
-        if question.kind == "quantity":
+        if kind.counts:
             end, unit = _extend_unit(doc, ent)
             if question.unit and unit is not None:
                 score += 2.0 if stem(unit.lower()) == question.unit else -0.5
-        if question.kind == "date" and not _DATE_WORD.search(ent.text):
+        if kind.dated and not DATE_WORD.search(ent.text):
             score -= 0.5  # "recently", "now": not a date a reader can use
-        if question.kind == "date" and not _DATED.search(ent.text):
+        if kind.dated and not DATED.search(ent.text):
             score -= 1.0  # "earlier this week" loses to the "Tuesday" of the same meeting
-        if question.kind == "date" and {ent.root.head.i, ent.root.head.head.i} & verb_at:
+        if kind.dated and {ent.root.head.i, ent.root.head.head.i} & verb_at:
             score += 0.3  # "announced June 2008 and released *May 2012*": the asked verb's
-        if ent.label_ == "GPE" and question.kind == "place":
+        if ent.label_ in kind.favoured:
             score += 0.3  # for "where", a country or city beats a building or region
         # nearer to the question's words is better
         by = sum(
@@ -227,88 +140,21 @@ def find_spans(
         if chunk.root.pos_ == "NOUN" and chunk.root.lemma_.lower() in kin:
             words = [t for t in chunk if t.dep_ not in ("det", "poss", "case") and not t.is_punct]
             if words:
-                close = _near(asked_at, doc, words[0].idx)
+                close = closeness(asked_at, doc, words[0].idx)
                 where = base + words[0].idx, base + words[-1].idx + len(words[-1])
                 spans.append(Span(*where, "KIN", 2.5 + close, True))
     if question.asked_class in WORKS:  # "which horror film": a title in quotes
-        for start, title, name in _quotations(_QUOTED, text):
+        for start, title, name in quotations(_QUOTED, text):
             if (
                 title[0].isupper()
                 and len(title.split()) <= 8
                 and not names_a_given(title, question.names)
             ):
                 where = base + start, base + start + len(name)
-                close = _near(asked_at, doc, start)
+                close = closeness(asked_at, doc, start)
                 spans.append(Span(*where, "WORK_OF_ART", 3.0 + close, True))
     spans.sort(key=lambda s: -s.score)
     return spans
-
-
-def _sayings(question: Question, doc: Any, base: int, asked_at: set[int]) -> list[Span]:
-    """What was said, for "what did X say / call Y" and "how did X describe Y": each quotation
-    in the sentence (nearest the asked verb first); without one, what a verb of saying takes:
-    its clause ("it said *the two countries have ...*") or its "as" ("touted the treaty as
-    *opening a new chapter*")."""
-    spans = []
-    for start, _, said in _quotations(QUOTATION, doc.text):
-        if said and not own_words(question, said) and not names_a_given(said, question.names):
-            where = base + start, base + start + len(said)
-            spans.append(Span(*where, "QUOTE", 1.5 + _near(asked_at, doc, start)))
-    if spans:
-        return sorted(spans, key=lambda s: -s.score)
-    for verb in doc:
-        if verb.lemma_.lower() not in SAYING and verb.i not in asked_at:
-            continue
-        for child in verb.children:
-            if child.dep_ == "prep" and child.lower_ == "as":
-                words = [t for t in child.subtree if t.i > child.i]
-            elif child.dep_ in ("ccomp", "oprd"):
-                words = [
-                    t for t in child.subtree if not (t.i == child.left_edge.i and t.dep_ == "mark")
-                ]
-            else:
-                continue
-            while words and words[-1].is_punct:
-                words.pop()
-            if words:
-                where = base + words[0].idx, base + words[-1].idx + len(words[-1])
-                spans.append(Span(*where, "SAID", 1.0 + _near(asked_at, doc, words[0].idx)))
-    spans.sort(key=lambda s: -s.score)
-    return spans
-
-
-def _quotations(pattern: re.Pattern[str], text: str) -> Iterator[tuple[int, str, str]]:
-    """Each quotation ``pattern`` finds in ``text``: where it starts, what the quotes hold,
-    and the words of it, less the sentence's own punctuation (American style puts the
-    sentence's comma inside the quotes)."""
-    for match in pattern.finditer(text):
-        yield match.start(1), match[1], match[1].rstrip(",.;:!? ")
-
-
-def _purposes(doc: Any) -> list[tuple[int, int, float]]:
-    """Purpose clauses, "to" + verb, as reasons ("decided on the deployment *to gain more
-    rewards*"), but not a verb's own complement ("decided to send" says what, not why)."""
-    found = []
-    for verb in doc:
-        to = next((c for c in verb.children if c.dep_ == "aux" and c.lower_ == "to"), None)
-        if to is None or verb.pos_ != "VERB" or verb.dep_ not in ("advcl", "xcomp"):
-            continue
-        if verb.dep_ == "xcomp" and to.i - verb.head.i <= 2:
-            continue
-        last = max(t.i for t in verb.subtree)
-        found.append((to.idx, doc[last].idx + len(doc[last]), 0.8))
-    return found
-
-
-def _near(at: set[int], doc: Any, char: int) -> float:
-    """A bonus for a span at ``char`` close to the tokens ``at`` that say the question's
-    predicate ("signed" ... "on June 19 last year"): the date or name attached to what was
-    asked about."""
-    if not at:
-        return 0.0
-    span_token = next((t.i for t in doc if t.idx >= char), len(doc))
-    distance = min(abs(i - span_token) for i in at)
-    return 1.5 if distance <= 8 else 0.7 if distance <= 14 else 0.2
 
 
 def _predicate_at(question: Question, doc: Any, near: frozenset[str]) -> set[int]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .questions import STOPWORDS, WORD, content_terms, stem
+from .words import STOPWORDS, WORD, content_terms, stem
 
 __all__ = ["needs_context", "rewrite_follow_up"]
 

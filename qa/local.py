@@ -27,6 +27,7 @@ import numpy as np
 
 from ..index import ModelUnavailable
 from .extractive import Candidate
+from .kinds import KINDS
 from .questions import asked_kind
 from .readers import (
     SYSTEM,
@@ -210,7 +211,7 @@ class LocalReader:
         on_text: Streamed | None,
     ) -> Reading:
         llama, vocabulary = self._model(), self._vocabulary()
-        dated = asked_kind(question) == "date"
+        dated = KINDS[asked_kind(question)].dated
         shared, rest = vocabulary.prompt(sources_prompt(question, sources, as_of, dated=dated))
         self._start_from(shared)
         llama.eval([*rest, *vocabulary.opening])  # the reply's fixed opening, '{"answer":'

@@ -3,194 +3,21 @@ its parse, the predicate it asks about, the class of thing it asks for and the n
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 from itertools import takewhile
 from typing import Any
 
+from .kinds import KINDS
 from .timewords import asks_ahead, speaks_of_now
+from .words import STOPWORDS, WORD, content_terms, names_a_given, own_words, stem
 
 __all__ = ["KINDS", "Question", "analyse", "asked_kind", "content_terms", "names_a_given"]
 __all__ += ["WORD", "own_words", "stem"]
 
-KINDS = ("quantity", "age", "date", "person", "org", "place", "reason", "said", "other")
-
-STOPWORDS = frozenset(
-    """a an the of to in on at for from by with about as into and or but if
-is are was were be been being will would shall should can could may might must do does did has
-have had having this that these those it its it's there their they them he she his her him we
-our you your i me my what which who whom whose when where why how many much what's who's did
-not no so than then too very just also any all some more most other such only own same s t
-new said says say according year years""".split()
-)
-
-WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*")
 _AUX = r"(?:is|are|was|were|will|would|did|do|does|have|has|had|can|could|should|be|been)"
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-_START = r"(?:^|[.?!:]\s+)\W*"  # a question may follow a sentence of context
-_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    (
-        "reason",
-        re.compile(_START + r"why\b|\bfor what reason\b|\bwhat (?:was|is) the reason\b", re.I),
-    ),
-    ("age", re.compile(r"\bhow old\b|\bwhat age\b|\bat what age\b", re.I)),
-    (
-        "quantity",
-        re.compile(
-            r"\bhow (?:many|much|long|far|big|large|tall|high|often)\b|"
-            r"\bwhat (?:percentage|percent|share|number|amount|proportion|"
-            r"fraction|price|cost|sum|total)\b|\bby how much\b|\bwhat(?:'s|’s|\s+(?:is|was|"
-            r"are|were))\s+(?:the\s+)?(?:[\w.&-]+['’]s?\s+)?(?:\w+\s+)?(?:population|number|price|cost|"
-            r"total|toll|amount|value|rate|budget|salary|magnitude|temperature|revenue|profit|"
-            r"loss|sales|income|earnings|worth)\b",
-            re.I,
-        ),
-    ),
-    (
-        "date",
-        re.compile(
-            _START
-            + r"when\b|\bsince\W*$|\bwhat (?:year|date|day|month|time)\b|\bon what (?:date|day)"
-            r"\b|\bin what (?:year|month)\b|\bwhen (?:did|was|were|will|is|does)\b|\bwhat(?:'s|"
-            r"’s|\s+(?:is|was|are|were))\s+the\s+(?:\w+\s+)?date\b",
-            re.I,
-        ),
-    ),
-    (
-        "said",  # "what did X say / call Y", "how did X describe Y": the quote or clause said
-        re.compile(
-            _START + r"(?:what|how) (?:did|does|do|has|have|had)\b[^?]*?\b(?:say|tell|call|"
-            r"describe|dub|label|term|characteri[sz]e|portray)\b",
-            re.I,
-        ),
-    ),
-    (
-        "person",
-        re.compile(
-            _START + r"who(?:m|se)?\b|\bwho(?:m)?\W*$|\bwhat (?:is|was) (?:his|her|their) "
-            r"name\b|\bwhich (?:person|man|woman|player|actor|"
-            r"actress|singer|leader|president|official|politician|senator|"
-            r"governor|ceo|star|athlete|author)\b",
-            re.I,
-        ),
-    ),
-    (
-        "place",
-        re.compile(
-            _START + r"where\b|\b(?:which|what) (?:country|city|state|region|nation|"
-            r"town|province|continent|island|county|place)\b",
-            re.I,
-        ),
-    ),
-    (
-        "org",
-        re.compile(
-            r"\b(?:which|what) (?:company|organi[sz]ation|group|team|party|agency|"
-            r"firm|network|airline|brand|club|university|newspaper)\b",
-            re.I,
-        ),
-    ),
-]
-# a figure asked in money ("what was Tesla's revenue"): its answer is an amount of money
-_MONEY = re.compile(r"\b(?:revenue|profit|income|earnings|price|cost|budget|salary|worth)\b", re.I)
 _UNIT = re.compile(rf"\bhow (?:many|much)\s+((?:(?!{_AUX}\b)[A-Za-z\-]+\s*){{1,3}})", re.I)
-# "which X" asks for a thing of class X: the class decides the entity type wanted
-CLASSES = {
-    "person": {
-        "official",
-        "minister",
-        "president",
-        "leader",
-        "secretary",
-        "spokesperson",
-        "spokesman",
-        "spokeswoman",
-        "chief",
-        "general",
-        "commander",
-        "envoy",
-        "ambassador",
-        "diplomat",
-        "person",
-        "man",
-        "woman",
-        "politician",
-        "lawmaker",
-        "senator",
-        "judge",
-        "executive",
-        "ceo",
-        "chairman",
-        "director",
-        "player",
-        "coach",
-        "actor",
-        "singer",
-        "author",
-        "king",
-        "queen",
-        "prince",
-        "premier",
-        "chancellor",
-        "governor",
-        "mayor",
-        "candidate",
-        "head",
-        "actress",
-        "star",
-        "athlete",
-        "rapper",
-        "musician",
-        "host",
-        "comedian",
-        "journalist",
-        "individual",
-        "celebrity",
-        "legend",
-        "billionaire",
-        "founder",
-        "quarterback",
-        "pitcher",
-        "golfer",
-        "nominee",
-        "astronaut",
-        "scientist",
-        "artist",
-        "designer",
-        "activist",
-        "writer",
-    },
-    "org": {
-        "newspaper",
-        "agency",
-        "company",
-        "organization",
-        "organisation",
-        "group",
-        "party",
-        "firm",
-        "network",
-        "broadcaster",
-        "channel",
-        "daily",
-        "outlet",
-        "bank",
-        "ministry",
-        "department",
-        "council",
-        "committee",
-        "team",
-        "club",
-        "university",
-        "airline",
-        "brand",
-        "union",
-        "court",
-        "government",
-    },
-    "place": {"country", "city", "state", "region", "nation", "town", "province", "capital"},
-}
 LIGHT_VERBS = frozenset(
     (
         "be have do happen occur take make get go accord say tell "
@@ -200,23 +27,6 @@ LIGHT_VERBS = frozenset(
 _CAUSATIVE = frozenset({"let", "help", "allow", "cause", "force"})
 _NAME_OF = (["is", "the", "name", "of"], ["was", "the", "name", "of"], ["the", "name", "of"])
 WH_WORDS = frozenset({"how", "what", "which", "who", "whom", "whose", "when", "where", "why"})
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def stem(word: str) -> str:
-    for suffix in ("ing", "ed", "es", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
-    return word
-
-
-def content_terms(text: str) -> list[str]:
-    """Lower-cased, crudely stemmed content words, stopwords removed, in order."""
-    return [
-        stem(w.lower().strip("'’"))
-        for w in WORD.findall(text)
-        if w.lower() not in STOPWORDS and len(w) > 1
-    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,7 +54,7 @@ class Question:
 
 def asked_kind(text: str) -> str:
     """Which of :data:`KINDS` ``text`` asks for, from its wording alone."""
-    return next((name for name, pattern in _PATTERNS if pattern.search(text)), "other")
+    return next((k.name for k in KINDS.values() if k.asked and k.asked.search(text)), "other")
 
 
 def analyse(text: str, doc: Any = None) -> Question:
@@ -273,17 +83,18 @@ def analyse(text: str, doc: Any = None) -> Question:
         verb = _asked_verb(doc)
         predicate = verb.lemma_.lower() if verb is not None else None
         asked_class = _asked_noun(doc)
-        if asked_class is not None and kind == "other":
-            kind = next((k for k, nouns in CLASSES.items() if asked_class in nouns), kind)
+        if asked_class is not None and KINDS[kind].open:
+            kind = next((k.name for k in KINDS.values() if asked_class in k.nouns), kind)
         names = frozenset(
             t.lower_ for t in doc if t.pos_ == "PROPN" or (t.ent_type_ and t.pos_ == "ADJ")
         )
     years = frozenset(_YEAR.findall(text))
     terms = tuple(content_terms(text))
     now = speaks_of_now(text, doc)
-    ahead, money = asks_ahead(text), kind == "quantity" and bool(_MONEY.search(text))
+    money = KINDS[kind].money
+    ahead, money_asked = asks_ahead(text), bool(money and money.search(text))
     return Question(
-        text, kind, terms, unit, predicate, asked_class, names, years, now, ahead, money
+        text, kind, terms, unit, predicate, asked_class, names, years, now, ahead, money_asked
     )
 
 
@@ -346,30 +157,3 @@ def _asked_verb(doc: Any) -> Any:
     if not verbs:  # "to which country are its exports *sluggish*": what the copula says
         return next((t for t in doc if t.dep_ == "acomp" and t.head.dep_ == "ROOT"), None)
     return next((t for t in verbs if t.dep_ == "ROOT"), verbs[0])
-
-
-# words inside names that name nobody on their own
-_PARTICLES = frozenset("al el de da di du la le van von der den bin ibn abu ben of the and".split())
-
-
-def names_a_given(entity: str, names: frozenset[str]) -> bool:
-    """Whether ``entity`` shares a name with the question ("Kim Jong-un" with "Kim"; "Russia"
-    with "Russian"): the question's own subject is not its answer."""
-    for token in re.findall(r"[a-z0-9]+", entity.lower()):
-        if token in _PARTICLES:
-            continue  # "al Qaeda" does not give "Ayman al-Zawahiri"
-        for name in names:
-            if (
-                token == name
-                or (len(token) >= 4 and name.startswith(token))
-                or (len(name) >= 4 and token.startswith(name))
-            ):
-                return True
-    return False
-
-
-def own_words(question: Question, text: str) -> bool:
-    """Whether ``text`` is made only of ``question``'s own words ("the band", "controversial"
-    for "which controversial platform"): never its answer, whoever reads."""
-    terms = set(content_terms(text))
-    return bool(terms) and terms <= set(question.terms)

@@ -13,6 +13,7 @@ from enum import Enum
 from .classes import CLASS_LABELS
 from .compose import Option
 from .extractive import Candidate
+from .kinds import KINDS
 from .questions import Question, own_words
 from .readers import CURRENCY, DATE_LIKE, Reader, Streamed, echoes_source, locate
 from .timewords import date_ahead
@@ -86,10 +87,10 @@ def of_kind(question: Question, source: Candidate, start: int, end: int) -> bool
     the kind asked: a date for "when", money for a price, a name for "who", not a sentence
     copied whole nor the question's own words."""
     text = source.article.text
-    said = text[start:end]
-    if len(said.split()) > READ_WORDS and question.kind != "reason":
+    said, kind = text[start:end], KINDS[question.kind]
+    if len(said.split()) > READ_WORDS and not kind.clause:
         return False
-    if question.kind == "date" and not DATE_LIKE.search(said):
+    if kind.dated and not DATE_LIKE.search(said):
         return False  # "19" of "June 19 last year" is no date
     if question.money and not CURRENCY.search(text[max(start - 1, 0) : start] + said):
         return False  # "184,877 vehicles" is no revenue ("$" may stand just before the span)
@@ -97,7 +98,7 @@ def of_kind(question: Question, source: Candidate, start: int, end: int) -> bool
         return False  # a date already past when the article was written
     if own_words(question, said):  # "Controversial" for "which controversial platform"
         return False
-    named = question.kind in ("person", "place", "org") or question.asked_class in CLASS_LABELS
+    named = kind.named or question.asked_class in CLASS_LABELS
     return not (named and not any(ch.isalpha() for ch in said))  # "2" names no place
 
 

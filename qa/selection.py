@@ -35,7 +35,8 @@ from typing import Any
 import numpy as np
 
 from ..index import Embedder, Hit
-from .extractive import AGE, QUOTATION, REASON, Candidate, candidates_from_hits, find_spans
+from .extractive import Candidate, candidates_from_hits, find_spans
+from .kinds import KINDS
 from .questions import Question, content_terms, stem
 
 __all__ = ["DEPTH", "FEATURES", "SHORTLIST", "SentenceRanker", "features", "span_feature"]
@@ -67,29 +68,7 @@ COSINE = FEATURES.index("cosine")
 SPAN = FEATURES.index("span")
 STAGE_2 = (COSINE, SPAN)  # computed for the shortlist only: stage 1 ignores them
 
-_NUMBER = re.compile(
-    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
-    r"forty|fifty|hundred|thousand|million|billion|trillion|dozen|half)\b",
-    re.I,
-)
-_MONTHS = (
-    "january|february|march|april|may|june|july|august|september|october|november|december|"
-    "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
-)
-_DATE = re.compile(
-    rf"\b(?:(?:{_MONTHS})\.?\s+\d{{1,2}}|(?:19|20)\d\d|(?:monday|tuesday|wednesday|thursday|"
-    r"friday|saturday|sunday)|yesterday|today|tomorrow|last (?:week|month|year)|"
-    r"(?:this|next) (?:week|month|year))\b",
-    re.I,
-)
 _CAPITAL = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-zA-Z\-]+(?:\s+[A-Z][a-zA-Z\-]+)*")
-_TYPED = {
-    "quantity": _NUMBER,
-    "age": AGE,
-    "date": _DATE,
-    "reason": REASON,
-    "said": QUOTATION,
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,7 +144,7 @@ def features(
     article_rank: dict[str, int] = {}
     for h in hits:
         article_rank.setdefault(h.article.id, len(article_rank))
-    pattern = _TYPED.get(question.kind)
+    pattern = KINDS[question.kind].marker
     predicate = stem(question.predicate) if question.predicate else None
     rows = np.zeros((n, len(FEATURES)), dtype=np.float64)
     for i, (candidate, found) in enumerate(zip(candidates, words, strict=True)):
