@@ -31,13 +31,16 @@ def peak_rss_mb() -> float:
 
 
 class Recording:
-    """A reader that keeps its last reading (to read its doubt)."""
+    """A reader that keeps its last reading (to read its doubt) and the ranker's probability
+    for the best sentence it was shown (the support)."""
 
     def __init__(self, reader: Any) -> None:
         self.reader = reader
         self.name = reader.name
         self.last: Any = None
+        self.support: float | None = None
 
-    def read(self, *args: Any, **kwargs: Any) -> Any:
-        self.last = self.reader.read(*args, **kwargs)
+    def read(self, question: str, sources: Any, *args: Any, **kwargs: Any) -> Any:
+        self.support = sources[0].score if sources else None
+        self.last = self.reader.read(question, sources, *args, **kwargs)
         return self.last

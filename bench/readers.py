@@ -2,7 +2,7 @@
 
     python bench/readers.py --index DIR --reader rules|llm|llm:1.5b --out FILE.jsonl
         [--questions FILE.jsonl] [--split all|fit|test] [--stride N]
-    python bench/readers.py --report FILE.jsonl [FILE.jsonl ...] [--doubt CUT]
+    python bench/readers.py --report FILE.jsonl [FILE.jsonl ...] [--doubt CUT] [--support CUT]
 
 The report gives the fit and the test split side by side (docs tables quote test); each
 question's split is a hash of its id (dateline.qa.splits).
@@ -15,7 +15,9 @@ false abstention, citations exact, and ask p50 / p95. Run each reader alone on t
 
 A local reader's doubt (its probability of "no sentence answers") is recorded per question.
 ``--doubt 1.01`` runs it with no cut; ``--report --doubt CUT`` then gives what the cut would
-have: a cut only turns answers into abstentions.
+have: a cut only turns answers into abstentions. Likewise ``--support 0`` asks the model
+whatever the ranker's best sentence scores (the support is recorded), and ``--report --support
+CUT`` gives what the gate ``reading.MODEL_SUPPORT = CUT`` would have.
 """
 
 from __future__ import annotations
@@ -38,12 +40,16 @@ def run(
     doubt: float | None,
     questions_path: Path,
     split: str,
+    support: float | None = None,
 ) -> None:
     from dateline.index import Searcher
-    from dateline.qa import Answerer, question_date
+    from dateline.qa import Answerer, question_date, reading
     from dateline.qa.evaluate import exact_match, strictly_right, token_f1
     from dateline.qa.local import reader_from_spec
     from dateline.qa.splits import select_split, split_of
+
+    if support is not None:
+        reading.MODEL_SUPPORT = support
 
     questions = select_split(read_jsonl(questions_path), split)[::stride]
     done = {r["id"] for r in read_jsonl(out)} if out.exists() else set()
@@ -59,7 +65,7 @@ def run(
             if q["id"] in done:
                 continue
             if recording is not None:
-                recording.last = None
+                recording.last = recording.support = None
             began = time.perf_counter()
             retrieval = answerer.retrieve(q["question"], as_of=question_date(q), k=50)
             answer = answerer.answer(retrieval)
@@ -76,6 +82,7 @@ def run(
                 "abstained": answer.abstained,
                 "confidence": answer.confidence,
                 "doubt": recording.last.doubt if recording and recording.last else None,
+                "support": recording.support if recording else None,
                 "cited": list(dict.fromkeys(c.article_id for c in answer.citations)),
                 "seconds": seconds,
                 "exact": all(
@@ -92,7 +99,10 @@ def run(
 
 
 def report(
-    path: Path, doubt: float | None = None, questions: Path | None = None
+    path: Path,
+    doubt: float | None = None,
+    questions: Path | None = None,
+    support: float | None = None,
 ) -> list[dict[str, Any]]:
     """One row per split the file holds (fit, then test), then all of them. With
     ``questions`` (the file it ran), a strictly right short answer is scored again from it."""
@@ -112,17 +122,21 @@ def report(
                 r["right"] = strictly_right(r["prediction"], q["answers"])
     parts = {s: [r for r in rows if r["split"] == s] for s in ("fit", "test")}
     return [
-        {"split": name, **_figures(str(path), part, doubt)}
+        {"split": name, **_figures(str(path), part, doubt, support)}
         for name, part in [*parts.items(), ("all", rows)]
         if part
     ]
 
 
-def _figures(path: str, rows: list[dict[str, Any]], doubt: float | None) -> dict[str, Any]:
+def _figures(
+    path: str, rows: list[dict[str, Any]], doubt: float | None, support: float | None = None
+) -> dict[str, Any]:
     rows = [dict(r) for r in rows]
-    if doubt is not None:  # as if run with this cut
+    if doubt is not None or support is not None:  # as if run with these cuts
         for r in rows:
-            if not r["abstained"] and (r.get("doubt") or 0.0) >= doubt:
+            doubted = doubt is not None and (r.get("doubt") or 0.0) >= doubt
+            gated = support is not None and r.get("support") is not None and r["support"] < support
+            if not r["abstained"] and (doubted or gated):
                 r["abstained"], r["prediction"] = True, ""
                 if r["f1"] is not None:
                     r["em"] = r["f1"] = 0.0
@@ -169,10 +183,11 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "dateline")
     parser.add_argument("--report", type=Path, nargs="+")
     parser.add_argument("--doubt", type=float, help="a local reader's cut (1.01: none)")
+    parser.add_argument("--support", type=float, help="the gate under which no model is asked")
     args = parser.parse_args()
     if args.report:
         for path in args.report:
-            for row in report(path, args.doubt, args.questions):
+            for row in report(path, args.doubt, args.questions, args.support):
                 print(json.dumps(row))
         return
     if args.index is None or args.out is None:
@@ -186,6 +201,7 @@ def main() -> None:
         args.doubt,
         args.questions,
         args.split,
+        args.support,
     )
 
 
