@@ -1,5 +1,5 @@
-"""Calibrate the local reader's doubt cut (``dateline.qa.local.DOUBT``) on data that is not
-RealTimeQA, and print the curve.
+"""The local reader's doubt as a cut of its own, on data that is not RealTimeQA: the curve.
+(The reader declines on its doubt weighed with the support: bench/answerable.py.)
 
     python bench/doubt.py --index RTQA_DIR --seed-index SEED_DIR --reader llm:1.5b --out FILE
     python bench/doubt.py --report FILE
@@ -19,9 +19,8 @@ JSON line per question appended to ``FILE``; a stopped run resumes):
 ``--reader rules`` runs the rules the same way (no doubt: the sets' figures side by side).
 
 ``--report`` prints, for each cut, what declining every reading at that doubt or more would
-give: abstention recall, false abstention and F1 over the pooled sets; then each set at
-today's cut (``DOUBT``), with exact match. A cut only turns answers into abstentions, so
-one run gives the whole curve.
+give: abstention recall, false abstention and F1 over the pooled sets. A cut only turns
+answers into abstentions, so one run gives the whole curve.
 """
 
 from __future__ import annotations
@@ -63,7 +62,7 @@ def run(index: Path, seed_index: Path, spec: str, out: Path, cache: Path) -> Non
 
     reader = reader_from_spec(spec, cache_dir=cache)
     if reader is not None:
-        reader.doubt = 1.01  # no cut: every reading's doubt is recorded
+        reader.cut = 0.0  # no cut: every reading's doubt is recorded
     recording = Recording(reader) if reader is not None else None  # rules: no doubt
     done = {(r["set"], r["id"]) for r in read_jsonl(out)} if out.exists() else set()
     with open(out, "a", encoding="utf-8") as handle:
@@ -132,10 +131,6 @@ def main() -> None:
         print(json.dumps({"questions": counts}))
         for at in CUTS:
             print(json.dumps(cut(rows, at)))
-        from dateline.qa.local import DOUBT
-
-        for name in counts:  # each set at the reader's cut
-            print(json.dumps({"set": name, **cut([r for r in rows if r["set"] == name], DOUBT)}))
         return
     if args.index is None or args.seed_index is None or args.out is None:
         parser.error("--index, --seed-index and --out are needed to run (or --report FILE)")

@@ -2,7 +2,7 @@
 
     python bench/readers.py --index DIR --reader rules|llm|llm:1.5b --out FILE.jsonl
         [--questions FILE.jsonl] [--split all|fit|test] [--stride N]
-    python bench/readers.py --report FILE.jsonl [FILE.jsonl ...] [--doubt CUT] [--support CUT]
+    python bench/readers.py --report FILE.jsonl [FILE.jsonl ...] [--cut P] [--doubt D] [--support S]
 
 The report gives the fit and the test split side by side (docs tables quote test); each
 question's split is a hash of its id (dateline.qa.splits).
@@ -13,11 +13,12 @@ run resumes where it stopped). ``--report`` prints, per file: EM / F1 over the a
 questions and over the 206 gold-article ones (those GPT-3 was scored on), abstention recall /
 false abstention, citations exact, and ask p50 / p95. Run each reader alone on the machine.
 
-A local reader's doubt (its probability of "no sentence answers") is recorded per question.
-``--doubt 1.01`` runs it with no cut; ``--report --doubt CUT`` then gives what the cut would
-have: a cut only turns answers into abstentions. Likewise ``--support 0`` asks the model
-whatever the ranker's best sentence scores (the support is recorded), and ``--report --support
-CUT`` gives what the gate ``reading.MODEL_SUPPORT = CUT`` would have.
+A local reader's doubt (its probability of "no sentence answers") and the support it was shown
+(the ranker's probability for its best sentence) are recorded per question. ``--cut 0`` runs
+it with no decision of its own but null; ``--report --cut P`` then gives what declining under
+``P`` of ``dateline.qa.local.answerable(support, doubt)`` would have, ``--doubt D`` what a cut
+on the doubt alone, ``--support S`` what not asking the model under that support: each only
+turns answers into abstentions. bench/answerable.py fits the weights from such a run.
 """
 
 from __future__ import annotations
@@ -37,25 +38,21 @@ def run(
     out: Path,
     stride: int,
     cache: Path,
-    doubt: float | None,
+    cut: float | None,
     questions_path: Path,
     split: str,
-    support: float | None = None,
 ) -> None:
     from dateline.index import Searcher
-    from dateline.qa import Answerer, question_date, reading
+    from dateline.qa import Answerer, question_date
     from dateline.qa.evaluate import exact_match, strictly_right, token_f1
     from dateline.qa.local import reader_from_spec
     from dateline.qa.splits import select_split, split_of
 
-    if support is not None:
-        reading.MODEL_SUPPORT = support
-
     questions = select_split(read_jsonl(questions_path), split)[::stride]
     done = {r["id"] for r in read_jsonl(out)} if out.exists() else set()
     reader = reader_from_spec(spec, cache_dir=cache)
-    if reader is not None and doubt is not None:
-        reader.doubt = doubt
+    if reader is not None and cut is not None:
+        reader.cut = cut
     recording = Recording(reader) if reader is not None else None
     answerer = Answerer(Searcher.open(index, cache_dir=cache), reader=recording)
     store = answerer.searcher.store
@@ -103,6 +100,7 @@ def report(
     doubt: float | None = None,
     questions: Path | None = None,
     support: float | None = None,
+    cut: float | None = None,
 ) -> list[dict[str, Any]]:
     """One row per split the file holds (fit, then test), then all of them. With
     ``questions`` (the file it ran), a strictly right short answer is scored again from it."""
@@ -122,25 +120,32 @@ def report(
                 r["right"] = strictly_right(r["prediction"], q["answers"])
     parts = {s: [r for r in rows if r["split"] == s] for s in ("fit", "test")}
     return [
-        {"split": name, **_figures(str(path), part, doubt, support)}
+        {"split": name, **_figures(str(path), part, doubt, support, cut)}
         for name, part in [*parts.items(), ("all", rows)]
         if part
     ]
 
 
 def _figures(
-    path: str, rows: list[dict[str, Any]], doubt: float | None, support: float | None = None
+    path: str,
+    rows: list[dict[str, Any]],
+    doubt: float | None,
+    support: float | None = None,
+    cut: float | None = None,
 ) -> dict[str, Any]:
+    from dateline.qa.local import answerable
+
     rows = [dict(r) for r in rows]
-    if doubt is not None or support is not None:  # as if run with these cuts
-        for r in rows:
-            doubted = doubt is not None and (r.get("doubt") or 0.0) >= doubt
-            gated = support is not None and r.get("support") is not None and r["support"] < support
-            if not r["abstained"] and (doubted or gated):
-                r["abstained"], r["prediction"] = True, ""
-                if r["f1"] is not None:
-                    r["em"] = r["f1"] = 0.0
-                    r["right"] = False
+    for r in rows:  # as if run with these cuts
+        read = r.get("doubt") is not None and r.get("support") is not None
+        doubted = doubt is not None and (r.get("doubt") or 0.0) >= doubt
+        gated = support is not None and read and r["support"] < support
+        unlikely = cut is not None and read and answerable(r["support"], r["doubt"]) < cut
+        if not r["abstained"] and (doubted or gated or unlikely):
+            r["abstained"], r["prediction"] = True, ""
+            if r["f1"] is not None:
+                r["em"] = r["f1"] = 0.0
+                r["right"] = False
     scored = [r for r in rows if r["f1"] is not None]
     judged = [r for r in scored if r.get("right") is not None]
     paraphrases = [r for r in scored if r.get("paraphrase")]
@@ -182,12 +187,13 @@ def main() -> None:
     parser.add_argument("--split", choices=["all", "fit", "test"], default="all")
     parser.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "dateline")
     parser.add_argument("--report", type=Path, nargs="+")
-    parser.add_argument("--doubt", type=float, help="a local reader's cut (1.01: none)")
-    parser.add_argument("--support", type=float, help="the gate under which no model is asked")
+    parser.add_argument("--cut", type=float, help="a local reader's cut (0: none)")
+    parser.add_argument("--doubt", type=float, help="report: a cut on the doubt alone")
+    parser.add_argument("--support", type=float, help="report: no model asked under it")
     args = parser.parse_args()
     if args.report:
         for path in args.report:
-            for row in report(path, args.doubt, args.questions, args.support):
+            for row in report(path, args.doubt, args.questions, args.support, args.cut):
                 print(json.dumps(row))
         return
     if args.index is None or args.out is None:
@@ -198,10 +204,9 @@ def main() -> None:
         args.out,
         args.stride,
         args.cache,
-        args.doubt,
+        args.cut,
         args.questions,
         args.split,
-        args.support,
     )
 
 

@@ -14,6 +14,7 @@ import hashlib
 import importlib
 import importlib.util
 import json
+import math
 import os
 import re
 import threading
@@ -39,21 +40,37 @@ from .readers import (
 )
 
 __all__ = [
-    "DOUBT",
+    "ANSWERABLE",
+    "CUT",
     "LOCAL_MODELS",
     "READERS",
     "LocalModel",
     "LocalReader",
+    "answerable",
     "assemble",
     "best_installed",
     "installed",
+    "logit",
     "reader_from_spec",
 ]
 
-# The reader declines when it gives "no sentence answers" (null) this probability or more,
-# though greedy decoding would write an answer; fitted with reading.MODEL_SUPPORT on
-# RealTimeQA's fit split (docs/benchmarks.md)
-DOUBT = 0.1
+# How likely the shown sentences answer: a logistic of the ranker's support (its best
+# sentence's probability) and the model's doubt, fitted on RealTimeQA's fit split
+# (bench/answerable.py, docs/benchmarks.md); the reader declines under CUT
+ANSWERABLE = (1.324, -1.034, -1.327)  # weights of logit(support), logit(doubt); the bias
+CUT = 0.5
+
+
+def answerable(support: float, doubt: float) -> float:
+    """The probability that sentences whose best has ``support`` answer, when the model puts
+    ``doubt`` on "no sentence answers"."""
+    a, b, bias = ANSWERABLE
+    return 1.0 / (1.0 + math.exp(-(a * logit(support) + b * logit(doubt) + bias)))
+
+
+def logit(p: float) -> float:
+    p = min(max(p, 1e-4), 1.0 - 1e-4)
+    return math.log(p / (1.0 - p))
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,14 +155,14 @@ class LocalReader:
         threads: int | None = None,
         context: int = 2048,
         max_tokens: int = 48,
-        doubt: float = DOUBT,
+        cut: float = CUT,
     ) -> None:
         self.name = name or model_path.stem
         self.model_path = model_path
         self.threads = threads or max(1, os.cpu_count() or 1)
         self.context = context
         self.max_tokens = max_tokens
-        self.doubt = doubt  # decline at this probability of null or more
+        self.cut = cut  # decline when the sentences are less likely than this to answer
         self._llama: Any = None
         self._words: _Vocabulary | None = None
         # one model per process, one reading at a time: a llama.cpp context is not
@@ -217,7 +234,8 @@ class LocalReader:
         llama.eval([*rest, *vocabulary.opening])  # the reply's fixed opening, '{"answer":'
         logits = _last_logits(llama)
         doubt = vocabulary.doubt(logits)
-        if doubt >= self.doubt or doubt > 0.5:  # null is likelier than an answer's quote
+        support = sources[0].score if sources else 0.0
+        if doubt > 0.5 or answerable(support, doubt) < self.cut:  # before any word is written
             return Reading(None, doubt=doubt)
         raw = self._string(int(vocabulary.quotes[logits[vocabulary.quotes].argmax()]), on_text)
         if raw is None:

@@ -1,7 +1,8 @@
 """The local model reads: it is shown the ranker's best sentences, unfiltered, and decides
 itself whether they answer. Its answer is kept when its words are found in a shown sentence
 (exact offsets) and are of the asked kind; its doubt (the probability it puts on "no
-sentence answers") is what abstains, not the rules' vetoes or confidence gate."""
+sentence answers") weighed with the ranker's support is what abstains, not the rules'
+vetoes or confidence gate."""
 
 from __future__ import annotations
 
@@ -29,8 +30,8 @@ __all__ = [
 ]
 
 MODEL_READ = 3  # sentences a reader model is shown, as the ranker orders them (docs/benchmarks.md)
-# the ranker's probability for the best sentence under which no model is asked; fitted with
-# the local reader's DOUBT on RealTimeQA's fit split (bench/readers.py, docs/benchmarks.md)
+# a reader that cannot say how sure it is (no doubt) does not answer under this support, the
+# ranker's probability for the best sentence shown (the local model weighs both itself)
 MODEL_SUPPORT = 0.2
 READ_WORDS = 12  # a longer reading is a sentence copied whole, no short answer
 
@@ -67,10 +68,10 @@ def model_option(
     ``DECLINED`` when it says (or doubts enough) that none answers; ``UNVERIFIED`` when its
     words are in no shown sentence or not of the asked kind (the rules then answer)."""
     shown = list(ranked[:MODEL_READ])
-    if not shown or shown[0].score < MODEL_SUPPORT:
-        return DECLINED  # not even the best sentence read is likely to answer
+    if not shown:
+        return DECLINED
     reading = reader.read(question.text, shown, day, on_text)
-    if reading.answer is None:
+    if reading.answer is None or (reading.doubt is None and shown[0].score < MODEL_SUPPORT):
         return DECLINED
     found = locate(reading, shown)
     if found is None or echoes_source(reading, found[0], len(shown)):

@@ -4,6 +4,7 @@ offline. Runs where `dateline[local]` is installed (CI installs it)."""
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -60,14 +61,15 @@ def test_the_local_model_says_how_likely_no_sentence_answers(local_answerer: Ans
     reader = local_answerer.reader
     assert isinstance(reader, LocalReader)
     hits = local_answerer.searcher.search("How many troops were deployed to Kursk?", k=3)
-    sources = [c for c in candidates_from_hits(hits) if "14,000" in c.text][:1]
+    # ranked as the ranker would: a sentence likely to answer (the support the reader weighs)
+    sources = [replace(c, score=0.9) for c in candidates_from_hits(hits) if "14,000" in c.text][:1]
     assert sources, "the seed article's troops sentence was not found"
     answered = reader.read("How many troops were deployed?", sources, date(2025, 6, 20))
     unrelated = reader.read("Who won the 2022 World Cup final?", sources, date(2025, 6, 20))
     assert answered.answer is not None and answered.doubt is not None
     # the 0.5B still answers "North Korea", but far less sure (0.07 against 0.009)
     assert unrelated.doubt is not None and unrelated.doubt > 3 * answered.doubt
-    strict = LocalReader(reader.model_path, doubt=answered.doubt / 2)
+    strict = LocalReader(reader.model_path, cut=1.0)  # no sentences are that sure to answer
     strict._llama = reader._model()  # the same loaded model, a stricter cut
     declined = strict.read("How many troops were deployed?", sources, date(2025, 6, 20))
     assert declined.answer is None and declined.doubt == answered.doubt  # the same state
@@ -92,7 +94,7 @@ def test_a_reading_starts_from_the_system_prompt_alone_whatever_came_before(
     reader = local_answerer.reader
     assert isinstance(reader, LocalReader)
     hits = local_answerer.searcher.search("How many troops were deployed to Kursk?", k=3)
-    sources = candidates_from_hits(hits)[:3]
+    sources = [replace(c, score=0.9) for c in candidates_from_hits(hits)[:3]]
     asked = "How many troops were deployed?"
     first = reader.read(asked, sources, date(2025, 6, 20))
     reader.read("Who signed the treaty?", sources[::-1], date(2025, 6, 20))

@@ -160,12 +160,14 @@ def test_a_reader_reads_the_best_sentences_unfiltered_and_decides_itself(
     assert any(not re.search(r"\d", text) for text in reader.shown[0])
 
 
-def test_no_model_is_asked_when_no_sentence_is_likely_to_answer(seed_answerer: Answerer) -> None:
-    reader = Scripted(Reading("around 14,000 troops", 1))
+def test_a_reader_with_no_doubt_does_not_answer_when_no_sentence_is_likely_to(
+    seed_answerer: Answerer,
+) -> None:
+    reader = Scripted(Reading("around 14,000 troops", 1))  # says nothing of how sure it is
     answer = with_reader(seed_answerer, reader).ask(
         "How many North Korean soldiers were killed in the war?", as_of=date(2025, 6, 20)
     )
-    assert answer.abstained and reader.shown == []
+    assert answer.abstained and reader.shown  # it was asked, and the support declined
 
 
 def test_dates_are_shown_to_a_reader_only_for_a_date_question() -> None:
@@ -312,3 +314,11 @@ def test_a_hub_model_offline_and_not_cached_says_what_to_do(
         local.reader_from_spec("llm:hf:nobody/no-such-repo/model-q4.gguf", cache_dir=tmp_path)
     with pytest.raises(ModelUnavailable, match=r"expected hf:OWNER/REPO/FILE\.gguf"):
         local.reader_from_spec("llm:hf:just-a-name", cache_dir=tmp_path)
+
+
+def test_answerability_rises_with_the_support_and_falls_with_the_doubt() -> None:
+    from dateline.qa.local import CUT, answerable
+
+    assert answerable(0.9, 0.01) > answerable(0.3, 0.01) > answerable(0.05, 0.01)
+    assert answerable(0.9, 0.01) > answerable(0.9, 0.2) > answerable(0.9, 0.45)
+    assert answerable(0.9, 0.01) >= CUT > answerable(0.01, 0.4)  # sure and likely: it answers
