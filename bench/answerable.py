@@ -1,4 +1,4 @@
-"""Fit the local reader's answerability, ``dateline.qa.local.ANSWERABLE``: a logistic of the
+"""Fit the local reader's answerability, ``dateline.qa.reading.ANSWERABLE``: a logistic of the
 ranker's support and the model's doubt that says whether the shown sentences answer.
 
     python bench/readers.py --index DIR --reader llm:1.5b --split fit --stride 2 --cut 0 \
@@ -25,7 +25,7 @@ from readers import report
 def fit(rows: list[dict]) -> np.ndarray:
     """Weights of logit(support), logit(doubt) and the bias, by gradient descent on the log
     loss with a little L2 on the two weights."""
-    from dateline.qa.local import logit
+    from dateline.qa.reading import logit
 
     read = [r for r in rows if not r["abstained"] and r.get("doubt") is not None]
     x = np.array([[logit(r["support"]), logit(r["doubt"]), 1.0] for r in read])
@@ -44,9 +44,9 @@ def main() -> None:
     rows = [r for r in read_jsonl(args.recording) if r["split"] == "fit"]
     weights = fit(rows)
     print(json.dumps({"ANSWERABLE": [round(float(w), 3) for w in weights]}))
-    from dateline.qa import local
+    from dateline.qa import reading
 
-    local.ANSWERABLE = tuple(round(float(w), 3) for w in weights)
+    reading.ANSWERABLE = tuple(round(float(w), 3) for w in weights)
     for cut in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8):
         fit_row = report(args.recording, cut=cut)[0]
         keys = ("split", "questions", "f1", "abstain_recall", "false_abstention")

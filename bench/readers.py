@@ -16,7 +16,7 @@ false abstention, citations exact, and ask p50 / p95. Run each reader alone on t
 A local reader's doubt (its probability of "no sentence answers") and the support it was shown
 (the ranker's probability for its best sentence) are recorded per question. ``--cut 0`` runs
 it with no decision of its own but null; ``--report --cut P`` then gives what declining under
-``P`` of ``dateline.qa.local.answerable(support, doubt)`` would have, ``--doubt D`` what a cut
+``P`` of ``dateline.qa.reading.answerable(support, doubt)`` would have, ``--doubt D`` what a cut
 on the doubt alone, ``--support S`` what not asking the model under that support: each only
 turns answers into abstentions. bench/answerable.py fits the weights from such a run.
 """
@@ -133,7 +133,7 @@ def _figures(
     support: float | None = None,
     cut: float | None = None,
 ) -> dict[str, Any]:
-    from dateline.qa.local import answerable
+    from dateline.qa.reading import answerable
 
     rows = [dict(r) for r in rows]
     for r in rows:  # as if run with these cuts

@@ -14,7 +14,6 @@ import hashlib
 import importlib
 import importlib.util
 import json
-import math
 import os
 import re
 import threading
@@ -38,39 +37,18 @@ from .readers import (
     partial_answer,
     sources_prompt,
 )
+from .reading import CUT, answerable
 
 __all__ = [
-    "ANSWERABLE",
-    "CUT",
     "LOCAL_MODELS",
     "READERS",
     "LocalModel",
     "LocalReader",
-    "answerable",
     "assemble",
     "best_installed",
     "installed",
-    "logit",
     "reader_from_spec",
 ]
-
-# How likely the shown sentences answer: a logistic of the ranker's support (its best
-# sentence's probability) and the model's doubt, fitted on RealTimeQA's fit split
-# (bench/answerable.py, docs/benchmarks.md); the reader declines under CUT
-ANSWERABLE = (1.324, -1.034, -1.327)  # weights of logit(support), logit(doubt); the bias
-CUT = 0.5
-
-
-def answerable(support: float, doubt: float) -> float:
-    """The probability that sentences whose best has ``support`` answer, when the model puts
-    ``doubt`` on "no sentence answers"."""
-    a, b, bias = ANSWERABLE
-    return 1.0 / (1.0 + math.exp(-(a * logit(support) + b * logit(doubt) + bias)))
-
-
-def logit(p: float) -> float:
-    p = min(max(p, 1e-4), 1.0 - 1e-4)
-    return math.log(p / (1.0 - p))
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,7 @@ vetoes or confidence gate."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -20,14 +21,37 @@ from .readers import CURRENCY, DATE_LIKE, Reader, Streamed, echoes_source, locat
 from .timewords import date_ahead
 
 __all__ = [
+    "ANSWERABLE",
+    "CUT",
     "MODEL_READ",
     "MODEL_SUPPORT",
     "ModelOutcome",
     "Verdict",
+    "answerable",
+    "logit",
     "model_option",
     "of_kind",
     "over",
 ]
+
+# How likely the shown sentences answer: a logistic of the ranker's support (its best
+# sentence's probability) and the model's doubt, fitted on RealTimeQA's fit split
+# (bench/answerable.py, docs/benchmarks.md); the reader declines under CUT
+ANSWERABLE = (1.324, -1.034, -1.327)  # weights of logit(support), logit(doubt); the bias
+CUT = 0.5
+
+
+def answerable(support: float, doubt: float) -> float:
+    """The probability that sentences whose best has ``support`` answer, when the model puts
+    ``doubt`` on "no sentence answers"."""
+    a, b, bias = ANSWERABLE
+    return 1.0 / (1.0 + math.exp(-(a * logit(support) + b * logit(doubt) + bias)))
+
+
+def logit(p: float) -> float:
+    p = min(max(p, 1e-4), 1.0 - 1e-4)
+    return math.log(p / (1.0 - p))
+
 
 MODEL_READ = 3  # sentences a reader model is shown, as the ranker orders them (docs/benchmarks.md)
 # a reader that cannot say how sure it is (no doubt) does not answer under this support, the

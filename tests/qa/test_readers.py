@@ -317,7 +317,7 @@ def test_a_hub_model_offline_and_not_cached_says_what_to_do(
 
 
 def test_answerability_rises_with_the_support_and_falls_with_the_doubt() -> None:
-    from dateline.qa.local import CUT, answerable
+    from dateline.qa.reading import CUT, answerable
 
     assert answerable(0.9, 0.01) > answerable(0.3, 0.01) > answerable(0.05, 0.01)
     assert answerable(0.9, 0.01) > answerable(0.9, 0.2) > answerable(0.9, 0.45)
