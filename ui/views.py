@@ -9,6 +9,7 @@ from typing import Any
 from ..index import Hit, IngestReport
 from ..index.vectors import AUTO_HNSW_ROWS
 from ..qa import Answer
+from .render import reader_name
 
 __all__ = [
     "answer_lines",
@@ -128,6 +129,7 @@ def answer_lines(answer: Answer) -> list[str]:
         lines.append(
             f"Related: {hit.article.title} ({hit.article.published or 'undated'}) {hit.chunk.id}"
         )
+    lines.append(f"\nAnswered by {reader_name(answer.reader)}.")
     return lines
 
 

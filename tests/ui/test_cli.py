@@ -169,6 +169,7 @@ def test_ask_and_eval_on_the_seed(
     )
     assert code == 0, err
     assert out.startswith("Around 14,000 troops [1]") and "\nSources:\n[1] " in out
+    assert out.rstrip().endswith("Answered by the rules reader.")  # who read it, as in the chat
     code, out, err = run(
         capsys, settings, "ask", "How many troops were deployed?", "--as-of", "2025-01-01"
     )
