@@ -112,21 +112,17 @@ _HOW_MANY = re.compile(
 )
 # a figure asked in money ("what was Tesla's revenue"): its answer is an amount of money
 _MONEY = re.compile(r"\b(?:revenue|profit|income|earnings|price|cost|budget|salary|worth)\b", re.I)
-_NUMBER = re.compile(
-    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
-    r"forty|fifty|hundred|thousand|million|billion|trillion|dozen|half)\b",
-    re.I,
+_COUNT_WORDS = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
+    "hundred|dozen|half"
 )
+_NUMBER = re.compile(rf"\d|\b(?:{_COUNT_WORDS}|thousand|million|billion|trillion)\b", re.I)
 # as the question's unit is stemmed ("minutes" -> "minut") and as spoken
 TIME_UNITS = frozenset(
     "second minute minut hour day week month year decade centuri centurie century".split()
 )
 HOW_LONG = re.compile(r"\bhow long\b", re.I)
-COUNTED = re.compile(
-    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
-    r"forty|fifty|hundred|dozen|half)\b",
-    re.I,
-)
+COUNTED = re.compile(rf"\d|\b(?:{_COUNT_WORDS})\b", re.I)  # a count, not a magnitude word
 
 # date: "when", "in what year"
 _WHEN = re.compile(
