@@ -309,28 +309,28 @@ class _Vocabulary:
                 f"{llama.model_path} has no chat template; use an instruction model's GGUF"
             )
         eos, bos = llama.token_eos(), llama.token_bos()
-        self.formatter = Jinja2ChatFormatter(
+        formatter = Jinja2ChatFormatter(
             template=template,
             eos_token=llama.detokenize([eos], special=True).decode() if eos != -1 else "",
             bos_token=llama.detokenize([bos], special=True).decode() if bos != -1 else "",
         )
+        marker = "\x00"  # where the user's text goes: the template around it is the same always
+        rendered = formatter(
+            messages=[{"role": "system", "content": SYSTEM}, {"role": "user", "content": marker}]
+        )
+        self.head, _, self.after = rendered.prompt.partition(marker)
+        self.add_bos = not rendered.added_special
+        self.shared = self._tokens(self.head)
 
     def prompt(self, user: str) -> tuple[list[int], list[int]]:
         """The chat prompt's tokens for the system message and ``user``, split where the
         user's text begins (the shared part: the same for every reading)."""
-        marker = "\x00"
-        rendered = self.formatter(
-            messages=[{"role": "system", "content": SYSTEM}, {"role": "user", "content": marker}]
-        )
-        head, _, after = rendered.prompt.partition(marker)
-        add_bos = not rendered.added_special
-        whole = self._tokens(head + user + after, add_bos)
-        shared = self._tokens(head, add_bos)
-        n = len(shared) if whole[: len(shared)] == shared else 0
+        whole = self._tokens(self.head + user + self.after)
+        n = len(self.shared) if whole[: len(self.shared)] == self.shared else 0
         return whole[:n], whole[n:]
 
-    def _tokens(self, text: str, add_bos: bool) -> list[int]:
-        return list(self.llama.tokenize(text.encode(), add_bos=add_bos, special=True))
+    def _tokens(self, text: str) -> list[int]:
+        return list(self.llama.tokenize(text.encode(), add_bos=self.add_bos, special=True))
 
     def doubt(self, logits: np.ndarray) -> float:
         """The probability of null among null and an answer's opening quote."""
